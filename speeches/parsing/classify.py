@@ -1,0 +1,185 @@
+"""Decide each item's kind: directive, problem, achievement or other (GUIDE §Kinds).
+
+Why in this order: the guide judges an item by its own wording first and by the
+part of the speech it stands in second. So each item gets a *wording* verdict
+from its headline (strong order, problem, achievement, other, imperative-looking
+or neutral) and a *context* from the text that introduces its list ("存在的问题和
+不足：一是…") or, failing that, from its parent. The two are combined in
+``_decide``; a last pass turns imperative-looking headings whose children all
+report past work into achievements (review headings such as "总结经验，…").
+"""
+from __future__ import annotations
+
+import re
+
+from . import cues
+from .document import ACHIEVEMENT, DIRECTIVE, OTHER, PROBLEM, Item, Speech
+
+QUOTE = "quote"  # context only: a quoted speech or document, everything in it is other
+
+_FIRST_MARKER = re.compile(r"^[（(]?(?:一|1|①|其一|第一|首先|首要|一方面)(?![0-9十])")
+_MARKER_YAO = re.compile(r"^[一二三四五六七八九十]+要$")
+_MODAL_START = re.compile(cues.alternation(cues.MODAL_OPENERS))
+_VERB_START = re.compile(cues.alternation(cues.DIRECTIVE_VERBS))
+_PROBLEM = re.compile(cues.alternation(cues.PROBLEM_CUES))
+_ACHIEVEMENT = re.compile(cues.alternation(cues.ACHIEVEMENT_CUES))
+_REVIEW = re.compile(cues.alternation(cues.REVIEW_HEADING_CUES))
+_QUOTE_LINE = re.compile(cues.alternation(cues.QUOTE_CUES) + r"[^\n。，]{0,16}$")
+_PAST = re.compile(r"[\u4e00-\u9fff]了|已经|已")
+_OTHER = re.compile(cues.alternation(cues.OTHER_CUES))
+_QUOTE_END = re.compile(cues.alternation(cues.QUOTE_CUES) + r"[：:]?$")
+_LEAD_OTHER_SENTENCE = re.compile(cues.LEAD_OTHER_SENTENCE)
+_LEADS = (  # checked in this order on the sentence that introduces a list
+    (QUOTE, re.compile(cues.alternation(cues.LEAD_QUOTE) + r"[：:]$")),
+    (PROBLEM, re.compile(cues.alternation(cues.LEAD_PROBLEM))),
+    (ACHIEVEMENT, re.compile(cues.alternation(cues.LEAD_ACHIEVEMENT))),
+    (OTHER, re.compile(cues.alternation(cues.LEAD_OTHER))),
+    (DIRECTIVE, re.compile(cues.alternation(cues.LEAD_DIRECTIVE))),
+)
+_SENTENCE_END = re.compile(r"[。！？!?；;\n]")
+_CLAUSE_END = re.compile(r"[。！？!?；;：:\n]")
+_MODAL_IN_BODY = re.compile(r"要|必须|务必|确保|将|力争|争取")
+_PAST_IN_BODY = re.compile(r"了|已|先后|累计|共计|目前|成立|出台|印发|建成")
+_MARKER_PUNCT = "，,、：:. ．"
+LEAD_CHARS = 80
+HEAD_CHARS = 30  # a scraped heading may run into its body: judge its opening only
+REPORT_ORDERS_PER_1000 = 7  # speeches giving orders say 要/必须 11–19 times per 1000 chars
+
+
+def classify(speech: Speech) -> None:
+    """Set ``kind`` on every item of ``speech`` (items must be in document order)."""
+    items = speech.items
+    by_id = {it.id: it for it in items}
+    next_start = _next_starts(speech)
+    context: dict[str, str | None] = {}
+    list_context: dict[str | None, str | None] = {}
+    report = _reads_as_report(speech)
+    for it in items:
+        parent = by_id.get(it.parent) if it.parent else None
+        head = _headline(speech.text, it, next_start[it.id])
+        body = speech.text[it.start:next_start[it.id]]
+        if _FIRST_MARKER.match(it.marker) or it.parent not in list_context:
+            lead = _lead_kind(speech.text, it, parent)
+            list_context[it.parent] = lead
+        ctx = list_context[it.parent]
+        inherited = context.get(parent.id) if parent else None
+        if inherited == QUOTE or ctx is None:
+            ctx = inherited if inherited == QUOTE or ctx is None else ctx
+        it.kind, context[it.id] = _decide(it, head, body, ctx, report)
+    _review_headings(items)
+
+
+def _next_starts(speech: Speech) -> dict[str, int]:
+    """Return, per item, where the next item starts (the end of its body)."""
+    ends = {}
+    items = speech.items
+    for i, it in enumerate(items):
+        nxt = items[i + 1].start if i + 1 < len(items) else len(speech.text)
+        ends[it.id] = max(it.own_end, nxt) if nxt > it.start else it.own_end
+    return ends
+
+
+def _headline(text: str, it: Item, body_end: int) -> str:
+    """Return the item's headline: its title, or the first clause after the marker."""
+    if it.title:
+        return it.title
+    s = it.start + len(it.marker)
+    while s < body_end and text[s] in _MARKER_PUNCT:
+        s += 1
+    m = _CLAUSE_END.search(text, s, body_end)
+    return text[s:m.start() if m else min(body_end, s + 60)]
+
+
+def _lead_kind(text: str, it: Item, parent: Item | None) -> str | None:
+    """Return the kind announced by the sentence just before a list's first member."""
+    lo = max(parent.start if parent else 0, it.start - LEAD_CHARS)
+    lead = text[lo:it.start].rstrip()
+    if not lead:
+        return None
+    if _LEAD_OTHER_SENTENCE.search(lead):
+        return OTHER
+    last_line = lead[lead.rfind("\n") + 1:]
+    if len(last_line) <= 40 and "。" not in last_line and _QUOTE_LINE.search(last_line):
+        return QUOTE  # "# 教育部2024年工作要点(10个方面55点)" standing above the list
+    # the announcing sentence ends with a colon, comma or question right before the list
+    if lead[-1] not in "：:，,？?":
+        return None
+    cut = max(lead.rfind(c) for c in "。！!\n")
+    sentence = lead[cut + 1:]
+    for kind, pattern in _LEADS:
+        if pattern.search(sentence):
+            return kind
+    return None
+
+
+def _wording(it: Item, head: str) -> str:
+    """Classify the headline alone: strong/problem/achievement/other/imperative/neutral."""
+    head = head[:HEAD_CHARS]
+    if _MARKER_YAO.match(it.marker) or _MODAL_START.match(head):
+        return "strong"
+    if _QUOTE_END.search(head) and not _VERB_START.match(head):
+        return QUOTE
+    if _OTHER.search(head):
+        return OTHER
+    if _PROBLEM.search(head) and not _VERB_START.match(head):
+        return PROBLEM
+    if _REVIEW.search(head):
+        return ACHIEVEMENT
+    if _VERB_START.match(head) and not _PAST.search(head):
+        return "imperative"
+    if _ACHIEVEMENT.search(head):
+        return ACHIEVEMENT
+    if _VERB_START.match(head) or re.search(r"要|必须|确保", head):
+        return "imperative"
+    return "neutral"
+
+
+def _decide(it: Item, head: str, body: str, ctx: str | None, report: bool) -> tuple[str, str | None]:
+    """Combine wording and context; return (kind, context handed to children)."""
+    if ctx == QUOTE:
+        return OTHER, QUOTE
+    w = _wording(it, head)
+    if w == QUOTE:
+        return OTHER, QUOTE
+    if w == "strong":
+        return DIRECTIVE, DIRECTIVE
+    if w in (PROBLEM, ACHIEVEMENT, OTHER):
+        return w, w
+    if w == "imperative":
+        if ctx in (ACHIEVEMENT, PROBLEM, OTHER):
+            return ctx, ctx
+        if report:
+            return ACHIEVEMENT, ACHIEVEMENT
+        return DIRECTIVE, DIRECTIVE
+    if ctx is not None:
+        return ctx, ctx
+    if len(_MODAL_IN_BODY.findall(body)) >= len(_PAST_IN_BODY.findall(body)) or not body:
+        return DIRECTIVE, DIRECTIVE
+    return ACHIEVEMENT, ACHIEVEMENT
+
+
+def _reads_as_report(speech: Speech) -> bool:
+    """Tell a third-person report of measures taken (经验材料) from a speech giving orders.
+
+    A report's items read like orders ("健全工作机构") but their bodies tell what
+    was done and almost never say 要/必须.
+    """
+    if not speech.items:
+        return False
+    last = max(it.end for it in speech.items)
+    body = speech.text[speech.items[0].start:last]
+    orders = len(re.findall(r"要|必须|务必", body))
+    return len(body) > 1000 and orders * 1000 < len(body) * REPORT_ORDERS_PER_1000
+
+
+def _review_headings(items: list[Item]) -> None:
+    """Turn an imperative-looking heading whose children all report past work into one."""
+    children: dict[str, list[Item]] = {}
+    for it in items:
+        if it.parent:
+            children.setdefault(it.parent, []).append(it)
+    for it in reversed(items):
+        kids = children.get(it.id)
+        if it.kind == DIRECTIVE and kids and all(k.kind == ACHIEVEMENT for k in kids):
+            if not _MARKER_YAO.match(it.marker) and not _MODAL_START.match(it.title or ""):
+                it.kind = ACHIEVEMENT

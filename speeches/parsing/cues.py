@@ -1,0 +1,152 @@
+"""Cue words of the genre (Chinese government and education speeches), as data.
+
+Why a module of its own: the rules in ``classify`` and ``fields`` stay short and
+readable, and a new cue is a one-word change here, not a new branch in a function.
+Every table is a tuple of plain strings; ``alternation`` turns one into a regex
+alternative with longer words first, so that ``抓好`` wins over ``抓``.
+
+All patterns built from these tables are linear: alternations of literals and
+bounded character classes, no nested quantifiers.
+"""
+from __future__ import annotations
+
+import re
+
+
+def alternation(words: tuple[str, ...]) -> str:
+    """Return a non-capturing regex alternative of ``words``, longest first."""
+    return "(?:" + "|".join(re.escape(w) for w in sorted(set(words), key=len, reverse=True)) + ")"
+
+
+# --- kinds: the item's own wording ------------------------------------------------
+
+# A heading or sentence that opens with one of these asks for action.
+MODAL_OPENERS = (
+    "要", "必须", "务必", "确保", "一定要", "切实", "坚决", "需要", "应当", "应",
+)
+
+# Verbs that make a heading read as an order (抓好…, 加强…, 进一步…).
+DIRECTIVE_VERBS = (
+    "抓好", "抓实", "抓紧", "抓住", "狠抓", "加强", "推进", "推动", "提高", "提升", "强化",
+    "进一步", "深化", "完善", "健全", "建立", "落实", "优化", "扎实", "着力", "全面", "大力",
+    "积极", "严格", "突出", "做好", "做实", "开展", "实施", "加快", "注重", "重视", "凝聚",
+    "统一思想", "增强", "树立", "坚持", "聚焦", "守牢", "压实", "打造", "构建", "创新",
+    "规范", "保障", "营造", "发挥", "促进", "稳步", "认真", "继续", "持续", "坚定", "明确",
+    "提高站位", "转变", "改进", "扭住", "深入", "主动", "依法", "以", "开好", "讲好",
+    "列好", "完成", "对照", "适当", "加大", "筹备", "引导", "协同", "疏堵", "抢抓", "真抓",
+    "确定", "协调", "认清", "关于", "强调", "力争", "探索", "建章立制", "学习", "调整",
+)
+
+# A shortcoming, problem or gap (存在的问题和不足：一是…有待于进一步提升).
+PROBLEM_CUES = (
+    "有待", "不够", "不足", "欠缺", "不强", "滞后", "差距", "薄弱", "短板", "不平衡",
+    "紧缺", "较为突出", "依然严重", "还没有", "尚有", "不到位", "不准", "淡薄", "开不全",
+    "粗放", "亟待", "需要进一步", "不高", "不易", "被动", "偏少", "偏低", "不均衡",
+    "不规范", "不健全", "不完善", "不明显", "较弱", "较低", "问题突出", "存在",
+)
+
+# Past work, results, experience (形成了…机制, 回顾…成绩).
+ACHIEVEMENT_CUES = (
+    "形成了", "取得了", "做到了", "确保了", "实现了", "完成了", "建立了", "开展了",
+    "回顾", "取得的成绩", "工作成绩", "成绩回顾", "主要成效", "工作成效", "简要总结",
+    "总结经验", "充分肯定", "彰显", "凸现", "日益", "逐步改善", "稳步提升", "整体推进",
+    "进一步提升", "进一步强化", "主要情况", "得到了", "明显提升", "显著",
+)
+
+# Words that make a heading open a review of past work, whatever verb it starts with.
+REVIEW_HEADING_CUES = (
+    "回顾", "主要情况", "简要总结", "总结经验", "取得的成绩", "工作成绩", "成绩回顾",
+    "充分肯定", "工作情况", "主要成效", "工作成效",
+)
+
+# Analysis, role, meta remarks: not work to be done.
+OTHER_CUES = (
+    "我们是", "事关", "涉及", "关乎", "主要目的", "总结一下", "是从", "的基石",
+)
+
+# A heading that names someone else's speech or document: its points are quoted.
+QUOTE_CUES = (
+    "要点", "主要精神", "会议精神", "主要内容", "总结时要求", "讲话精神", "讲话内容",
+    "报告内容", "件事",
+)
+
+# --- kinds: the part of the speech an item stands in --------------------------------
+
+# The text just before a list says what its members are.
+LEAD_PROBLEM = (
+    "存在", "不足", "短板", "差距", "薄弱", "啥问题", "哪些问题", "问题和", "突出问题",
+    "困难和挑战", "隐患",
+)
+LEAD_ACHIEVEMENT = (
+    "特点", "成绩", "成效", "做法", "经验", "回顾", "取得", "亮点", "工作情况",
+)
+LEAD_OTHER = (
+    "考虑", "认识", "目的", "意义", "原因", "体会", "看法", "理解", "主要基于",
+)
+# A lead that ends with 。 still announces a list when it reads "几点…认识".
+LEAD_OTHER_SENTENCE = r"几(?:点|个方面)[^。]{0,8}(?:认识|体会|看法|考虑)。$"
+LEAD_QUOTE = QUOTE_CUES  # only where the lead ends with one of them and a colon
+LEAD_DIRECTIVE = (
+    "做好", "抓好", "重点", "工作：", "任务", "要求", "落实好", "以下几", "几点意见",
+    "安排", "部署", "着力", "要把", "必须", "要", "措施",
+)
+
+# --- fields: owners ----------------------------------------------------------------
+
+# An owner is a noun phrase that ends with one of these actor heads.
+ACTOR_HEADS = (
+    "局", "局里", "委", "党委", "政府", "办", "教办", "部门", "单位", "学校", "各校",
+    "中小学", "中学", "小学", "幼儿园", "校长", "园长", "书记", "成员", "班子", "干部",
+    "教师", "老师", "同志", "组", "支部", "机关", "责任人", "主任", "人员", "职工",
+    "员工", "工作者", "乡镇", "街道", "各地", "地区", "机构", "科室", "处室", "领导",
+    "教职工", "教研室", "中心组", "家委会", "县区", "区县", "县市区", "团队",
+)
+
+# Words after the actor that show it is being charged with acting.
+OWNER_MODALS = (
+    "要", "将", "应", "应当", "必须", "须", "务必", "负责", "带头", "牵头", "主要",
+    "至少", "具体负责", "作为",
+)
+
+# An actor phrase never starts with a verb or preposition (加强组织领导, 让骨干教师).
+NOT_OWNER_STARTS = DIRECTIVE_VERBS + (
+    "让", "使", "按照", "依照", "对", "动员", "统筹", "集中", "当", "在", "从", "为", "和",
+    "与", "通过", "围绕", "结合", "根据", "鼓励", "支持", "组织", "指导", "帮助", "去年",
+    "引进", "跟进", "高考", "中考", "充实", "保证", "确保", "要", "把", "将", "向", "给",
+)
+
+# Words before an actor that still leave it the one charged (由局里负责…).
+OWNER_OPENERS = (
+    "由", "请", "特别是", "尤其是", "要求", "希望", "督促", "同时", "其中", "另外",
+    "此外", "因此", "所以", "作为", "今年", "目前", "下步", "首先",
+)
+
+# Never owners: the speaker's side, everyone, beneficiaries.
+NOT_OWNERS = (
+    "我们", "大家", "我看", "总书记", "同志", "全县上下", "全市上下", "全区上下", "同志们", "你们", "咱们", "我县",
+    "我市", "我区", "自己", "学生", "家长", "孩子", "群众",
+)
+
+# --- fields: deadlines ---------------------------------------------------------------
+
+NUM = r"(?:\d{1,4}|[一二三四五六七八九十两]{1,3}|[xX×]{1,4})"
+
+# Bounded periods that close a piece of work (年底前, 本学期, x月上旬).
+DEADLINE_WORDS = (
+    "年底前", "年底", "年内", "年末前", "今年下半年", "今年上半年", "下半年", "上半年",
+    "本学期", "新学期", "下学期", "春季学期", "秋季学期", "本学年", "寒假前", "暑假前",
+    "开学前", "今年秋季", "今年春季", "本月底", "本月内", "年前", "月底前",
+)
+
+# Holidays that bound a promise when followed by 前 / 兑现 / 完成.
+HOLIDAYS = ("教师节", "国庆节", "国庆", "春节", "元旦", "中秋节", "五一")
+
+# Words before a bare date or year that make it a target (确保2024年通过).
+TARGET_BEFORE = ("确保", "力争", "争取", "计划", "到", "于", "在", "截至", "预计")
+
+# Words after a date that close work by it.
+TARGET_AFTER = ("前", "以前", "之前", "内", "底", "完成", "竣工", "要", "都要", "将", "基本完成")
+
+# Words that turn a time phrase into a start or a cadence, not a limit.
+NOT_DEADLINE_BEFORE = ("从", "自", "每", "去年", "过去", "曾")
+NOT_DEADLINE_AFTER = ("开始", "以来", "起", "后", "是", "的", "期间")

@@ -1,0 +1,96 @@
+"""Measure extraction throughput, and check that it grows linearly with input size.
+
+Usage: python bench/bench_extract.py [--sizes 2,20]
+
+Reads the seed speeches from ../shared/seeds, then builds larger inputs from them:
+the seed texts repeated with numbers and place words altered per copy (so no cache or
+dedupe step can shortcut the work), once with its line breaks and once with none at
+all, which is how some scraped pages arrive and what exposes a regex that backtracks
+across a whole paragraph. Each input goes through read_input + pipeline.extract as
+one file, as an upload would. The last lines give the 20 MB / 2 MB time ratio: about
+10 means linear; far above means something quadratic.
+"""
+from __future__ import annotations
+
+import argparse
+import re
+import sys
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))
+
+from speeches.parsing import pipeline  # noqa: E402
+from speeches.parsing.reader import read_input  # noqa: E402
+
+SEEDS = REPO.parent / "shared" / "seeds"
+MB = 1024 * 1024
+PLACES = ("县", "市", "区", "镇")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", default="2,20", help="generated corpus sizes in MB, comma-separated")
+    args = parser.parse_args()
+    sizes = [int(size) for size in args.sizes.split(",")]
+    if not SEEDS.is_dir():
+        sys.exit(f"没有找到种子目录 {SEEDS}")
+    seeds = [path.read_text(encoding="utf-8") for path in sorted(SEEDS.glob("*.txt"))]
+
+    rows = [run("seeds", [text.encode("utf-8") for text in seeds])]
+    timings: dict[tuple[str, int], float] = {}
+    for layout in ("lines", "no-breaks"):
+        for size in sizes:
+            text = generate(seeds, size * MB)
+            if layout == "no-breaks":
+                text = text.replace("\n", "")
+            row = run(f"{layout} {size}MB", [text.encode("utf-8")])
+            timings[(layout, size)] = row[2]
+            rows.append(row)
+
+    print(f"{'corpus':<16}{'MB':>8}{'seconds':>10}{'MB/s':>8}{'speeches':>10}{'items':>9}")
+    for name, megabytes, seconds, speeches, items in rows:
+        print(f"{name:<16}{megabytes:>8.2f}{seconds:>10.2f}{megabytes / seconds:>8.2f}{speeches:>10}{items:>9}")
+    if len(sizes) >= 2:
+        small, large = min(sizes), max(sizes)
+        for layout in ("lines", "no-breaks"):
+            ratio = timings[(layout, large)] / timings[(layout, small)]
+            verdict = "linear" if ratio <= 1.2 * large / small else "SUPERLINEAR"
+            print(f"{layout}: {large}MB/{small}MB time ratio {ratio:.1f} (size ratio {large / small:.0f}) {verdict}")
+
+
+def run(name: str, files: list[bytes]) -> tuple[str, float, float, int, int]:
+    """Read and extract each file; return name, MB, seconds, speeches and items found."""
+    speeches = items = 0
+    started = time.perf_counter()
+    for index, data in enumerate(files):
+        document = pipeline.extract(read_input(data, f"{name}-{index}.txt"), f"{name}-{index}.txt")
+        speeches += len(document.speeches)
+        items += sum(len(speech.items) for speech in document.speeches)
+    seconds = time.perf_counter() - started
+    return name, sum(len(data) for data in files) / MB, seconds, speeches, items
+
+
+def generate(seeds: list[str], target_bytes: int) -> str:
+    """Repeat the seeds, each copy with its numbers shifted and its place words rotated."""
+    parts, total, copy = [], 0, 0
+    while total < target_bytes:
+        for text in seeds:
+            varied = vary(text, copy)
+            parts.append(varied)
+            total += len(varied.encode("utf-8"))
+            copy += 1
+            if total >= target_bytes:
+                break
+    return "\n".join(parts)
+
+
+def vary(text: str, copy: int) -> str:
+    place = PLACES[copy % len(PLACES)]
+    text = re.sub(r"\d+", lambda match: str(int(match.group()) + copy), text)
+    return text.replace("县", place)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,271 @@
+"""Find the markers of a speech and build its outline: items, parents, levels, spans.
+
+Two steps, each its own function:
+
+1. ``find_markers`` scans the text once with ``markers.MARKER_SCAN`` and keeps the
+   candidates whose context opens a point: at a line start, or inline after a
+   boundary character its family admits; not inside a trap phrase or a short
+   quotation; ordinal adverbs only where they form a series.
+2. ``build_items`` places each marker in the tree. A section closes everything, a
+   subsection all but the section; any other marker continues an open list of its
+   family when its number follows on (二是 after 一是, 三要 after 二是), restarts a
+   list at the same level when it starts over in a new paragraph, and otherwise
+   nests under the deepest open item.
+"""
+from __future__ import annotations
+
+import bisect
+import re
+from dataclasses import dataclass
+
+from . import markers as mk
+from .document import Item
+
+PARAGRAPH_BREAK = re.compile(r"\n|  ")
+SERIES_WINDOW = 3000  # chars within which a 首先 must meet its 其次, 一方面 its 另一方面
+NUMBER_GAP = 2  # 六是 … 八是: a skipped number still continues the list
+
+
+@dataclass(slots=True)
+class Marker:
+    """One accepted marker: its family, ordinal, text and place in the speech."""
+
+    family: str
+    number: int
+    text: str
+    start: int
+    paragraph: int  # index of the paragraph (line) it stands in
+    line_start: bool  # it opens its paragraph
+
+
+@dataclass(slots=True)
+class _Open:
+    item: Item
+    marker: Marker
+    one_liner: bool = False  # a member of a run of bare heading lines
+
+
+def find_markers(text: str) -> list[Marker]:
+    """Return the markers of ``text`` that open points, in order."""
+    breaks = [m.end() for m in PARAGRAPH_BREAK.finditer(text)]
+    blocked = _blocked_spans(text)
+    found: list[Marker] = []
+    paragraph = 0
+    for match in mk.MARKER_SCAN.finditer(text):
+        start = match.start()
+        while paragraph < len(breaks) and breaks[paragraph] <= start:
+            paragraph += 1
+        family = _family_of(match)
+        line_start = _at_line_start(text, start)
+        if not line_start and not _inline_allowed(text, start, family):
+            continue
+        if _inside(blocked, start, match.end()):
+            continue
+        found.append(Marker(family, _number_of(match, family), match.group(0), start, paragraph, line_start))
+    return _keep_series(found)
+
+
+def build_items(text: str, found: list[Marker]) -> list[Item]:
+    """Place markers in the tree and return the items with ids, parents, levels, spans."""
+    paragraph_starts = [0] + [m.end() for m in PARAGRAPH_BREAK.finditer(text)]
+    items: list[Item] = []
+    stack: list[_Open] = []
+    last_paragraph = -1
+    for marker in found:
+        for paragraph in range(last_paragraph + 1, marker.paragraph + 1):
+            _on_paragraph(text, paragraph_starts[paragraph], paragraph, marker, stack)
+        last_paragraph = marker.paragraph
+        _place(marker, stack)
+        parent = stack[-1].item if stack else None
+        item = Item(
+            id=str(len(items) + 1),
+            marker=marker.text,
+            family=marker.family,
+            start=marker.start,
+            end=len(text),
+            own_end=len(text),
+            parent=parent.id if parent else None,
+            level=len(stack),
+        )
+        one_liner = bool(items) and _continues_one_liners(text, items[-1], found, marker, item)
+        items.append(item)
+        stack.append(_Open(item, marker, one_liner))
+    _set_spans(text, items)
+    return items
+
+
+def _place(marker: Marker, stack: list[_Open]) -> None:
+    """Pop the open items the new marker closes; what stays open is its ancestry."""
+    if marker.family == mk.SECTION:
+        stack.clear()
+        return
+    if marker.family == mk.SUBSECTION:
+        while stack and stack[-1].marker.family != mk.SECTION:
+            stack.pop()
+        return
+    same = [i for i in range(len(stack) - 1, -1, -1) if stack[i].marker.family == marker.family]
+    for gap in (1, NUMBER_GAP):
+        for level in same:
+            previous = stack[level].marker.number
+            if previous < marker.number <= previous + gap or _is_final_adverb(marker):
+                del stack[level:]
+                return
+    if same:
+        level = same[0]
+        restarts_here = marker.line_start or stack[level].marker.paragraph != marker.paragraph
+        if marker.number <= stack[level].marker.number and restarts_here:
+            del stack[level:]
+
+
+def _on_paragraph(text: str, start: int, paragraph: int, marker: Marker, stack: list[_Open]) -> None:
+    """Close what a new paragraph closes before the marker is placed."""
+    if paragraph == marker.paragraph and marker.line_start:
+        return
+    if mk.CLOSING_PARAGRAPH.match(text, start):
+        stack.clear()
+        return
+    if stack and _is_one_liner_run(stack[-1], paragraph):
+        stack.pop()
+
+
+def _is_one_liner_run(top: _Open, paragraph: int) -> bool:
+    """Tell whether the open item ended a list of bare heading lines ((一)…(十) alone).
+
+    Such a list has no bodies, so the unnumbered paragraph after its last member
+    is not that member's body.
+    """
+    return top.one_liner and paragraph == top.marker.paragraph + 1
+
+
+def _continues_one_liners(text: str, previous: Item, found: list[Marker], marker: Marker, item: Item) -> bool:
+    """True when ``item`` directly follows a bare-line sibling and is bare itself."""
+    before = next(m for m in found if m.start == previous.start)
+    return (
+        previous.parent == item.parent
+        and previous.family == item.family
+        and before.line_start
+        and marker.line_start
+        and before.paragraph == marker.paragraph - 1
+        and _is_bare_heading(_line_at(text, previous.start))
+        and _is_bare_heading(_line_at(text, item.start))
+    )
+
+
+def _line_at(text: str, start: int) -> str:
+    end = text.find("\n", start)
+    return text[start:end if end >= 0 else len(text)]
+
+
+def _set_spans(text: str, items: list[Item]) -> None:
+    """Fill ``end`` (children included) and ``own_end`` (up to the next item)."""
+    for index, item in enumerate(items):
+        following = items[index + 1:]
+        next_start = following[0].start if following else len(text)
+        item.end = next(
+            (other.start for other in following if other.level <= item.level),
+            len(text),
+        )
+        item.own_end = min(next_start, _own_text_end(text, item.start, next_start))
+
+
+def _own_text_end(text: str, start: int, limit: int) -> int:
+    """End of an item's own text: its line, or for a bare heading the body below it.
+
+    A heading alone on its line owns the unnumbered paragraphs after it up to the
+    next item, except a closing 同志们，… paragraph.
+    """
+    line_end = text.find("\n", start)
+    line_end = len(text) if line_end < 0 else line_end
+    if not _is_bare_heading(text[start:line_end]):
+        return line_end
+    closing = mk.CLOSING_PARAGRAPH.search(text, line_end, limit)
+    if closing:
+        return closing.start()
+    return limit
+
+
+def _is_bare_heading(line: str) -> bool:
+    """A marker line holding only a headline (≤ 40 chars, at most one final stop)."""
+    body = line.rstrip("。；;：:！!")
+    return len(body) <= 40 and not re.search(r"[。；;！？!?]", body)
+
+
+def _keep_series(found: list[Marker]) -> list[Marker]:
+    """Drop ordinal adverbs that do not enumerate: a 首先 with no 其次, a lone 一方面."""
+    keep = [True] * len(found)
+    for family, order in ((mk.ADVERB, mk.ADVERB_ORDER), (mk.FANGMIAN, mk.FANGMIAN_ORDER)):
+        members = [i for i, marker in enumerate(found) if marker.family == family]
+        series: list[int] = []
+        for i in members + [None]:
+            follows = (
+                i is not None
+                and series
+                and order[found[i].text] > order[found[series[-1]].text]
+                and found[i].start - found[series[-1]].start <= SERIES_WINDOW
+                and not _structural_between(found, series[-1], i)
+            )
+            if follows:
+                series.append(i)
+                continue
+            if len(series) < 2:
+                for j in series:
+                    keep[j] = False
+            series = [i] if i is not None and order[found[i].text] == 1 else []
+            if i is not None and not series:
+                keep[i] = False
+    return [marker for marker, kept in zip(found, keep) if kept]
+
+
+def _structural_between(found: list[Marker], first: int, last: int) -> bool:
+    return any(found[k].family in (mk.SECTION, mk.SUBSECTION) for k in range(first + 1, last))
+
+
+def _is_final_adverb(marker: Marker) -> bool:
+    return marker.family == mk.ADVERB and marker.text == "最后"
+
+
+def _family_of(match: re.Match[str]) -> str:
+    for family in mk.FAMILIES:
+        if match.group(family.name) is not None:
+            return family.name
+    raise ValueError(f"no family matched {match.group(0)!r}")
+
+
+def _number_of(match: re.Match[str], family: str) -> int:
+    text = match.group(0)
+    if family == mk.ADVERB:
+        return mk.ADVERB_ORDER[text]
+    if family == mk.FANGMIAN:
+        return mk.FANGMIAN_ORDER[text]
+    digits = re.search(rf"\d+|[{mk.CN_DIGITS}]+|[{mk.CIRCLED}]", text)
+    return mk.cn_number(digits.group(0)) if digits else 1
+
+
+def _at_line_start(text: str, start: int) -> bool:
+    """True when only blanks or list bullets (# * ·) stand between a line start and here."""
+    i = start - 1
+    while i >= 0 and text[i] in " \t#*·":
+        i -= 1
+    return i < 0 or text[i] == "\n" or text.startswith("  ", i)
+
+
+def _inline_allowed(text: str, start: int, family: str) -> bool:
+    allowed = mk.FAMILY_BY_NAME[family].inline
+    previous = text[start - 1] if start else "\n"
+    if allowed is None:
+        return False
+    if previous in mk.STRONG_BOUNDARY or previous == " ":
+        return True
+    return allowed == "weak" and previous in mk.WEAK_BOUNDARY
+
+
+def _blocked_spans(text: str) -> list[tuple[int, int]]:
+    spans = [m.span() for m in mk.TRAP_SCAN.finditer(text)]
+    spans += [(m.start() + 1, m.end()) for m in mk.SHORT_QUOTE.finditer(text)]
+    return sorted(spans)
+
+
+def _inside(spans: list[tuple[int, int]], start: int, end: int) -> bool:
+    """Tell whether [start, end) overlaps a blocked span (spans sorted, each short)."""
+    index = bisect.bisect_left(spans, (end,))
+    return any(spans[i][1] > start for i in range(max(0, index - 4), index))

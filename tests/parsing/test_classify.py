@@ -1,0 +1,97 @@
+"""classify: the kind of an item from its own wording, then from where it stands."""
+import pytest
+
+from speeches.parsing.classify import classify
+from speeches.parsing.document import Item, Speech
+
+
+def build(text: str, *members: tuple[str, int | None]) -> Speech:
+    """Make a speech whose items start at each ``(marker, parent index)``, in order.
+
+    An item's own text runs to the next item or to the end of its line.
+    """
+    items, cursor = [], 0
+    for i, (marker, parent) in enumerate(members):
+        start = text.index(marker, cursor)
+        cursor = start + len(marker)
+        items.append(Item(id=str(i + 1), marker=marker, family="", start=start, end=start,
+                          own_end=start, parent=str(parent + 1) if parent is not None else None))
+    for i, it in enumerate(items):
+        nxt = items[i + 1].start if i + 1 < len(items) else len(text)
+        line_end = text.find("\n", it.start)
+        it.own_end = min(nxt, line_end if line_end >= 0 else len(text))
+        it.end = nxt
+    speech = Speech(title="讲话", text=text, items=items)
+    classify(speech)
+    return speech
+
+
+def kinds(speech: Speech) -> list[str]:
+    return [it.kind for it in speech.items]
+
+
+@pytest.mark.parametrize(
+    ("text", "members", "expected"),
+    [
+        pytest.param(
+            "同时也存在一些问题和不足：一是整体节奏不易把握，有些工作略有滞后。二是思想认识还不够到位。\n",
+            [("一是", None), ("二是", None)], ["problem", "problem"],
+            id="list-after-problem-lead"),
+        pytest.param(
+            "前期工作主要有以下几个特点：\n一是把学习教育贯穿始终，形成了学习机制。\n二是把调查研究贯穿始终，坚持边摸清情况、边改进作风。\n",
+            [("一是", None), ("二是", None)], ["achievement", "achievement"],
+            id="imperative-looking-member-of-a-review-list"),
+        pytest.param(
+            "二、关于下步工作的主要安排\n（一）进一步抓好学习教育\n一是继续学原文。要坚持通读原著。\n",
+            [("二、", None), ("（一）", 0), ("一是", 1)], ["directive"] * 3,
+            id="forward-looking-part"),
+        pytest.param(
+            "召开这次会议，主要目的有二，一是总结一下成绩。二是统一思想认识，给大家加加油。\n",
+            [("一是", None), ("二是", None)], ["other", "other"],
+            id="meta-remarks"),
+        pytest.param(
+            "一、统一思想，充分认识重要意义\n首先，我们是教育事业改革的推动者。\n其次，我们是服务平台。\n",
+            [("一、", None), ("首先", 0), ("其次", 0)], ["directive", "other", "other"],
+            id="imperative-heading-over-statements-of-role"),
+        pytest.param(
+            "二、回顾教育工作成绩，增强自信心\n（一）构建平台，办学条件逐步改善\n一是优化城区教育网点。完成了三所学校的建设。\n",
+            [("二、", None), ("（一）", 0), ("一是", 1)], ["achievement"] * 3,
+            id="review-section"),
+        pytest.param(
+            "一、全市教育工作主要精神\n（一）市委书记讲话主要内容\n一要牢固确立教育优先发展的战略。\n",
+            [("一、", None), ("（一）", 0), ("一要", 1)], ["other"] * 3,
+            id="quoted-speech-even-with-yao-markers"),
+        pytest.param(
+            "我讲几点意见：\n一要提高政治站位，增强使命担当。\n二要正视差距不足，奋力赶超跨越。\n我们有些啥问题？其一，教师专业技能欠缺。其二，学校精细化管理不够。\n",
+            [("一要", None), ("二要", None), ("其一", 1), ("其二", 1)],
+            ["directive", "directive", "problem", "problem"],
+            id="yao-heading-with-problem-children"),
+        pytest.param(
+            "也有了几点粗浅的认识。\n第一，教育事关发展大局。\n第二，教育促进社会和谐。\n",
+            [("第一", None), ("第二", None)], ["other", "other"],
+            id="analysis-after-a-lead-of-views"),
+        pytest.param(
+            "#省教育厅工作要点：\n1、加快发展职业教育。\n2、推进招生制度改革。\n",
+            [("1、", None), ("2、", None)], ["other", "other"],
+            id="points-of-someone-elses-document"),
+        pytest.param(
+            "具体来讲就是要突出做好几项工作：一是义务教育巩固提高与均衡发展;二是教师队伍建设;\n",
+            [("一是", None), ("二是", None)], ["directive", "directive"],
+            id="neutral-members-of-a-task-list"),
+    ],
+)
+def test_kinds(text, members, expected):
+    assert kinds(build(text, *members)) == expected
+
+
+def test_third_person_report_is_achievement():
+    """A report of measures taken reads like orders but its bodies say what was done."""
+    body = "市委、市政府成立了工作专班，先后印发了实施方案和配套文件，已经完成摸排，累计整治机构三十家。" * 15
+    text = f"一、强化组织领导，建立长效机制\n一是健全工作机构。\n{body}\n二是完善制度体系。\n{body}\n"
+    speech = build(text, ("一、", None), ("一是", 0), ("二是", 0))
+    assert kinds(speech) == ["achievement"] * 3
+
+
+def test_every_item_gets_a_known_kind():
+    speech = build("一是教育。二是加强管理。\n", ("一是", None), ("二是", None))
+    assert set(kinds(speech)) <= {"directive", "problem", "achievement", "other"}

@@ -1,0 +1,81 @@
+"""Model invariants: constraints live in the database, not only in forms."""
+from datetime import date
+
+import pytest
+from django.db import IntegrityError, transaction
+
+from tracker.models import Department, ProgressUpdate, Task
+
+pytestmark = pytest.mark.django_db
+
+
+def test_department_names_are_unique(departments):
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Department.objects.create(name="县财政局")
+
+
+def test_department_aliases_split_on_lines_and_enumeration_commas():
+    dept = Department(name="县教育局", short_name="教育局", aliases="县教体局\n教体局、局机关")
+    assert dept.alias_list == ["县教体局", "教体局", "局机关"]
+    assert dept.all_names[0] == "县教育局" or len(dept.all_names[0]) >= len(dept.all_names[-1])
+    assert set(dept.all_names) == {"县教育局", "教育局", "县教体局", "教体局", "局机关"}
+
+
+@pytest.mark.parametrize("percent", [-1, 101, 150])
+def test_task_progress_outside_0_100_is_refused_by_the_database(make_task, percent):
+    task = make_task()
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Task.objects.filter(pk=task.pk).update(progress=percent)
+
+
+def test_closed_task_without_completion_time_is_refused_by_the_database(make_task):
+    task = make_task()
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Task.objects.filter(pk=task.pk).update(status=Task.Status.CLOSED, completed_at=None)
+
+
+def test_progress_percent_outside_0_100_is_refused_by_the_database(make_task, supervisor):
+    task = make_task()
+    with pytest.raises(IntegrityError), transaction.atomic():
+        ProgressUpdate.objects.create(task=task, date=date(2024, 9, 1), content="x", percent=120, reported_by=supervisor)
+
+
+def test_tasks_get_yearly_serial_numbers_in_sequence(make_task):
+    first, second = make_task(), make_task(title="第二项")
+    year = first.created_at.astimezone().year
+    assert first.serial == f"DB-{year}-0001"
+    assert second.serial == f"DB-{year}-0002"
+
+
+def test_task_keeps_its_original_deadline(make_task):
+    task = make_task(deadline=date(2024, 9, 30), deadline_text="9月底前")
+    assert task.original_deadline == date(2024, 9, 30)
+    assert task.needs_assignment
+
+
+def test_progress_report_moves_task_progress_to_newest_entry(make_task, officer_a, departments):
+    from tracker import services
+
+    task = make_task(lead_department=departments["a"])
+    services.progress_report(task=task, reported_by=officer_a, date=date(2024, 9, 10), content="过半", percent=50)
+    services.progress_report(task=task, reported_by=officer_a, date=date(2024, 9, 1), content="起步", percent=10)
+    task.refresh_from_db()
+    assert (task.progress, task.latest_progress) == (50, "过半")
+
+
+def test_every_model_has_chinese_verbose_names():
+    from django.apps import apps
+
+    for model in [*apps.get_app_config("tracker").get_models(), *apps.get_app_config("speeches").get_models()]:
+        if model.__name__.startswith("Historical"):
+            continue
+        assert not str(model._meta.verbose_name).isascii(), model
+        for field in model._meta.get_fields():
+            if field.concrete and not field.auto_created and field.name not in {"password", "last_login", "is_superuser", "username", "first_name", "last_name", "email", "is_staff", "is_active", "date_joined", "groups", "user_permissions"}:
+                assert not str(field.verbose_name).isascii(), (model, field.name)
+
+
+def test_str_of_every_model_is_readable(make_task, departments):
+    task = make_task(lead_department=departments["a"])
+    assert str(task).startswith("DB-") and task.title in str(task)
+    assert str(departments["a"]) == "县教育局基础教育股"

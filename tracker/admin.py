@@ -1,0 +1,165 @@
+"""Admin screens for departments, people and tasks, scoped by tracker.permissions."""
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from simple_history.admin import SimpleHistoryAdmin
+
+from tracker import permissions, selectors, services
+from tracker.models import (
+    Attachment,
+    Chase,
+    Department,
+    ExtensionRequest,
+    Instruction,
+    ProgressUpdate,
+    Task,
+    TaskTransition,
+    User,
+)
+
+
+@admin.register(Department)
+class DepartmentAdmin(admin.ModelAdmin):
+    list_display = ["name", "short_name", "aliases_inline", "is_active", "order"]
+    list_editable = ["order", "is_active"]
+    list_filter = ["is_active"]
+    search_fields = ["name", "short_name", "aliases"]
+
+    @admin.display(description="别名")
+    def aliases_inline(self, obj):
+        return "、".join(obj.alias_list)
+
+
+@admin.register(User)
+class UserAdmin(BaseUserAdmin):
+    list_display = ["username", "full_name", "department", "roles", "is_active", "last_login"]
+    list_filter = ["groups", "department", "is_active"]
+    search_fields = ["username", "first_name", "last_name", "department__name"]
+    autocomplete_fields = ["department"]
+    fieldsets = BaseUserAdmin.fieldsets + (("所属单位", {"fields": ["department", "phone"]}),)
+    add_fieldsets = BaseUserAdmin.add_fieldsets + (("所属单位", {"fields": ["department", "groups"]}),)
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("department").prefetch_related("groups")
+
+    @admin.display(description="姓名")
+    def full_name(self, obj):
+        return obj.get_full_name()
+
+    @admin.display(description="角色")
+    def roles(self, obj):
+        return "、".join(group.name for group in obj.groups.all())
+
+
+class ProgressUpdateInline(admin.TabularInline):
+    model = ProgressUpdate
+    extra = 0
+    fields = ["date", "percent", "content", "attachment", "reported_by", "created_at"]
+    readonly_fields = ["reported_by", "created_at"]
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Task)
+class TaskAdmin(SimpleHistoryAdmin):
+    list_display = [
+        "serial", "title", "category", "lead_department", "deadline", "status", "progress", "updated_at",
+    ]
+    list_display_links = ["serial", "title"]
+    list_filter = ["status", "category", "lead_department", "deadline"]
+    search_fields = ["serial", "title", "content", "owner_text", "responsible_person"]
+    autocomplete_fields = ["lead_department", "co_departments", "speech", "source_item"]
+    date_hierarchy = "deadline"
+    list_select_related = ["lead_department"]
+    list_per_page = 50
+    show_full_result_count = False
+    inlines = [ProgressUpdateInline]
+    readonly_fields = ["serial", "original_deadline", "progress", "latest_progress", "completed_at",
+                       "created_by", "created_at", "updated_at"]
+    fieldsets = [
+        (None, {"fields": ["serial", "title", "content", "category", "speech", "source_item"]}),
+        ("责任分工", {"fields": ["lead_department", "co_departments", "owner_text", "responsible_person"]}),
+        ("时限与状态", {"fields": ["deadline", "deadline_text", "original_deadline", "status",
+                                   "progress", "latest_progress", "completed_at"]}),
+        ("其他", {"fields": ["note", "created_by", "created_at", "updated_at"]}),
+    ]
+
+    def get_queryset(self, request):
+        return selectors.task_list(user=request.user, queryset=super().get_queryset(request))
+
+    def has_change_permission(self, request, obj=None):
+        return permissions.can_edit_task(request.user, obj) and super().has_change_permission(request, obj)
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            super().save_model(request, obj, form, change)
+        else:
+            services.task_save_new(task=obj, created_by=request.user)
+
+    def save_formset(self, request, form, formset, change):
+        for instance in formset.save(commit=False):
+            if isinstance(instance, ProgressUpdate):
+                services.progress_report(
+                    task=form.instance, reported_by=request.user, date=instance.date,
+                    content=instance.content, percent=instance.percent, attachment=instance.attachment,
+                )
+        formset.save_m2m()
+
+
+@admin.register(ProgressUpdate)
+class ProgressUpdateAdmin(SimpleHistoryAdmin):
+    list_display = ["task", "date", "percent", "reported_by", "created_at"]
+    list_filter = ["date"]
+    search_fields = ["task__serial", "task__title", "content"]
+    autocomplete_fields = ["task"]
+    list_select_related = ["task", "reported_by"]
+
+    def get_queryset(self, request):
+        visible = selectors.task_list(user=request.user).values("pk")
+        return super().get_queryset(request).filter(task__in=visible)
+
+
+class TaskScopedAdmin(admin.ModelAdmin):
+    """Records hanging off a task: visible as far as the task is."""
+
+    list_select_related = ["task"]
+    autocomplete_fields = ["task"]
+
+    def get_queryset(self, request):
+        visible = selectors.task_list(user=request.user).values("pk")
+        return super().get_queryset(request).filter(task__in=visible)
+
+
+@admin.register(TaskTransition)
+class TaskTransitionAdmin(TaskScopedAdmin):
+    list_display = ["task", "action", "from_status", "to_status", "by", "at"]
+    list_filter = ["action", "to_status"]
+    search_fields = ["task__serial", "task__title", "reason"]
+
+
+@admin.register(Attachment)
+class AttachmentAdmin(TaskScopedAdmin):
+    list_display = ["name", "task", "size", "uploaded_by", "uploaded_at"]
+    search_fields = ["name", "task__serial"]
+
+
+@admin.register(ExtensionRequest)
+class ExtensionRequestAdmin(TaskScopedAdmin):
+    list_display = ["task", "old_deadline", "new_deadline", "status", "requested_by", "requested_at"]
+    list_filter = ["status"]
+    search_fields = ["task__serial", "task__title", "reason"]
+
+
+@admin.register(Instruction)
+class InstructionAdmin(TaskScopedAdmin):
+    list_display = ["task", "kind", "author", "created_at"]
+    list_filter = ["kind"]
+    search_fields = ["task__serial", "content"]
+
+
+@admin.register(Chase)
+class ChaseAdmin(admin.ModelAdmin):
+    list_display = ["kind", "sent_at", "sent_by", "channel", "message"]
+    list_filter = ["kind", "channel"]
+    search_fields = ["message"]
+    filter_horizontal = ["tasks", "recipients"]

@@ -1,0 +1,17 @@
+from django.apps import AppConfig
+
+
+class TrackerConfig(AppConfig):
+    default_auto_field = "django.db.models.BigAutoField"
+    name = "tracker"
+    verbose_name = "任务督办"
+
+    def ready(self):
+        from django.db.models.signals import post_migrate
+
+        from tracker import roles
+
+        # Permissions exist only after post_migrate has created them, app by app,
+        # so the role → permission table is applied after each app's turn (and
+        # again after every migrate, which keeps new models covered).
+        post_migrate.connect(roles.sync_role_permissions, dispatch_uid="tracker_sync_role_permissions")

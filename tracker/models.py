@@ -1,0 +1,363 @@
+"""Departments, people, tasks and what happens to a task: progress, transitions,
+attachments, chases, extension requests and instructions.
+
+Models hold fields, invariants (database constraints) and small properties. Every
+write that has a rule goes through ``tracker.services``.
+"""
+from django.conf import settings
+from django.contrib.auth.models import AbstractUser
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from simple_history.models import HistoricalRecords
+
+
+class Department(models.Model):
+    name = models.CharField("单位名称", max_length=100, unique=True)
+    short_name = models.CharField("简称", max_length=50, blank=True)
+    aliases = models.TextField(
+        "别名",
+        blank=True,
+        help_text="讲话中对该单位的其他称呼，每行一个，例如“县教育局”“教育局”。",
+    )
+    is_active = models.BooleanField("启用", default=True)
+    order = models.PositiveIntegerField("排序", default=0)
+
+    class Meta:
+        verbose_name = "单位"
+        verbose_name_plural = "单位"
+        ordering = ["order", "name"]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def alias_list(self):
+        """Return the aliases, one per line or separated by 、，, as a list."""
+        text = self.aliases.replace("、", "\n").replace("，", "\n").replace(",", "\n")
+        return [part.strip() for part in text.splitlines() if part.strip()]
+
+    @property
+    def all_names(self):
+        """Return every name this department goes by, longest first."""
+        names = {self.name, *self.alias_list}
+        if self.short_name:
+            names.add(self.short_name)
+        return sorted(names, key=len, reverse=True)
+
+
+class User(AbstractUser):
+    department = models.ForeignKey(
+        Department,
+        verbose_name="所属单位",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="members",
+    )
+    phone = models.CharField("联系电话", max_length=30, blank=True)
+
+    class Meta(AbstractUser.Meta):
+        verbose_name = "用户"
+        verbose_name_plural = "用户"
+        ordering = ["username"]
+
+    def __str__(self):
+        name = self.get_full_name()
+        return f"{name}（{self.username}）" if name else self.username
+
+    def get_full_name(self):
+        """Chinese names read family name first, with no space."""
+        return f"{self.last_name}{self.first_name}".strip()
+
+
+class SerialCounter(models.Model):
+    """The last 督办编号 sequence number handed out per year."""
+
+    year = models.PositiveIntegerField("年度", primary_key=True)
+    last = models.PositiveIntegerField("已用序号", default=0)
+
+    class Meta:
+        verbose_name = "督办编号计数"
+        verbose_name_plural = "督办编号计数"
+        ordering = ["-year"]
+
+    def __str__(self):
+        return f"{self.year}：{self.last}"
+
+
+class Task(models.Model):
+    class Category(models.TextChoices):
+        DEPLOY = "deploy", "部署任务"
+        RECTIFY = "rectify", "整改任务"
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "待签收"
+        IN_PROGRESS = "in_progress", "办理中"
+        CLOSING = "closing", "申请办结"
+        CLOSED = "closed", "已办结"
+        SUSPENDED = "suspended", "已中止"
+
+    serial = models.CharField("督办编号", max_length=20, unique=True, editable=False)
+    title = models.CharField("任务名称", max_length=300)
+    content = models.TextField("任务内容", blank=True)
+    speech = models.ForeignKey(
+        "speeches.Speech",
+        verbose_name="来源讲话",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="tasks",
+    )
+    source_item = models.OneToOneField(
+        "speeches.SpeechItem",
+        verbose_name="来源要点",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="task",
+    )
+    category = models.CharField("类别", max_length=10, choices=Category.choices, default=Category.DEPLOY)
+    lead_department = models.ForeignKey(
+        Department,
+        verbose_name="牵头单位",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="led_tasks",
+    )
+    co_departments = models.ManyToManyField(
+        Department, verbose_name="配合单位", blank=True, related_name="assisted_tasks"
+    )
+    owner_text = models.CharField(
+        "责任主体（原文）",
+        max_length=300,
+        blank=True,
+        help_text="讲话中点名的责任主体原文；未能对应到单位的待督查室指定。",
+    )
+    responsible_person = models.CharField("责任人", max_length=100, blank=True)
+    deadline = models.DateField("完成时限", null=True, blank=True)
+    deadline_text = models.CharField("时限原文", max_length=100, blank=True)
+    original_deadline = models.DateField("原定时限", null=True, blank=True, editable=False)
+    status = models.CharField("状态", max_length=20, choices=Status.choices, default=Status.PENDING)
+    progress = models.PositiveSmallIntegerField(
+        "完成率（%）", default=0, validators=[MinValueValidator(0), MaxValueValidator(100)]
+    )
+    latest_progress = models.TextField("最新进展", blank=True)
+    note = models.TextField("备注", blank=True)
+    version = models.PositiveIntegerField("版本", default=1, editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="创建人",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="created_tasks",
+        editable=False,
+    )
+    created_at = models.DateTimeField("创建时间", auto_now_add=True)
+    updated_at = models.DateTimeField("更新时间", auto_now=True)
+    completed_at = models.DateTimeField("办结时间", null=True, blank=True, editable=False)
+
+    history = HistoricalRecords(verbose_name="任务历史", m2m_fields=[co_departments])
+
+    class Meta:
+        verbose_name = "督办任务"
+        verbose_name_plural = "督办任务"
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(fields=["status", "deadline"], name="task_status_deadline"),
+            models.Index(fields=["deadline"], name="task_deadline"),
+            models.Index(fields=["lead_department", "status"], name="task_dept_status"),
+            models.Index(fields=["-created_at", "-id"], name="task_created"),
+        ]
+        constraints = [
+            models.CheckConstraint(condition=Q(progress__gte=0, progress__lte=100), name="task_progress_0_100"),
+            models.CheckConstraint(
+                condition=~Q(status="closed") | Q(completed_at__isnull=False),
+                name="task_closed_has_completed_at",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.serial} {self.title}"
+
+    def get_absolute_url(self):
+        return reverse("admin:tracker_task_change", args=[self.pk])
+
+    @property
+    def needs_assignment(self):
+        """True while no lead department is assigned (owner text matched nothing)."""
+        return self.lead_department_id is None
+
+    @property
+    def is_open(self):
+        return self.status not in {self.Status.CLOSED, self.Status.SUSPENDED}
+
+
+class TaskTransition(models.Model):
+    """One step of the closed loop: who moved the task from which status to which, and why."""
+
+    task = models.ForeignKey(Task, verbose_name="任务", on_delete=models.CASCADE, related_name="transitions")
+    action = models.CharField("操作", max_length=20)
+    from_status = models.CharField("原状态", max_length=20, choices=Task.Status.choices)
+    to_status = models.CharField("新状态", max_length=20, choices=Task.Status.choices)
+    reason = models.TextField("说明", blank=True)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="操作人", on_delete=models.PROTECT, related_name="+"
+    )
+    at = models.DateTimeField("时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "状态流转"
+        verbose_name_plural = "状态流转"
+        ordering = ["task", "at", "id"]
+
+    def __str__(self):
+        return f"{self.task.serial} {self.get_from_status_display()}→{self.get_to_status_display()}"
+
+
+class ProgressUpdate(models.Model):
+    task = models.ForeignKey(Task, verbose_name="任务", on_delete=models.CASCADE, related_name="progress_updates")
+    date = models.DateField("日期")
+    content = models.TextField("进展情况")
+    percent = models.PositiveSmallIntegerField(
+        "完成率（%）", validators=[MinValueValidator(0), MaxValueValidator(100)]
+    )
+    reported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="填报人", on_delete=models.PROTECT, related_name="progress_reports"
+    )
+    attachment = models.FileField("附件", upload_to="progress/%Y/%m/", blank=True)
+    created_at = models.DateTimeField("填报时间", auto_now_add=True)
+
+    history = HistoricalRecords(verbose_name="进展历史")
+
+    class Meta:
+        verbose_name = "工作进展"
+        verbose_name_plural = "工作进展"
+        ordering = ["-date", "-created_at", "-id"]
+        indexes = [models.Index(fields=["task", "-date", "-created_at"], name="progress_task_latest")]
+        constraints = [
+            models.CheckConstraint(condition=Q(percent__gte=0, percent__lte=100), name="progress_percent_0_100"),
+        ]
+
+    def __str__(self):
+        return f"{self.task.serial} {self.date:%Y-%m-%d} {self.percent}%"
+
+
+class Attachment(models.Model):
+    """A file attached to a task: evidence for a closing report or a progress entry."""
+
+    task = models.ForeignKey(Task, verbose_name="任务", on_delete=models.CASCADE, related_name="attachments")
+    progress_update = models.ForeignKey(
+        ProgressUpdate, verbose_name="所属进展", on_delete=models.CASCADE, null=True, blank=True,
+        related_name="attachments",
+    )
+    transition = models.ForeignKey(
+        TaskTransition, verbose_name="所属流转", on_delete=models.CASCADE, null=True, blank=True,
+        related_name="attachments",
+    )
+    file = models.FileField("文件", upload_to="attachments/%Y/%m/")
+    name = models.CharField("文件名", max_length=255)
+    size = models.PositiveIntegerField("大小（字节）", default=0)
+    content_type = models.CharField("类型", max_length=100, blank=True)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="上传人", on_delete=models.PROTECT, related_name="+"
+    )
+    uploaded_at = models.DateTimeField("上传时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "附件"
+        verbose_name_plural = "附件"
+        ordering = ["task", "uploaded_at", "id"]
+
+    def __str__(self):
+        return self.name
+
+
+class Chase(models.Model):
+    """A 催办 sent by a supervisor, or a reminder digest sent by the system."""
+
+    class Kind(models.TextChoices):
+        CHASE = "chase", "催办"
+        REMINDER = "reminder", "到期提醒"
+
+    kind = models.CharField("类型", max_length=10, choices=Kind.choices, default=Kind.CHASE)
+    tasks = models.ManyToManyField(Task, verbose_name="任务", related_name="chases")
+    recipients = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, verbose_name="接收人", blank=True, related_name="chases_received"
+    )
+    channel = models.CharField("渠道", max_length=20, default="email")
+    message = models.TextField("内容")
+    sent_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="发送人", on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="chases_sent",
+    )
+    sent_at = models.DateTimeField("发送时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "催办记录"
+        verbose_name_plural = "催办记录"
+        ordering = ["-sent_at", "-id"]
+        indexes = [models.Index(fields=["kind", "sent_at"], name="chase_kind_sent")]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} {self.sent_at:%Y-%m-%d %H:%M}"
+
+
+class ExtensionRequest(models.Model):
+    """A department's request for a later deadline (延期申请) and the supervisor's decision."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "待审批"
+        APPROVED = "approved", "已同意"
+        REFUSED = "refused", "不同意"
+
+    task = models.ForeignKey(Task, verbose_name="任务", on_delete=models.CASCADE, related_name="extension_requests")
+    old_deadline = models.DateField("原时限", null=True, blank=True)
+    new_deadline = models.DateField("申请时限")
+    reason = models.TextField("申请理由")
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="申请人", on_delete=models.PROTECT, related_name="+"
+    )
+    requested_at = models.DateTimeField("申请时间", auto_now_add=True)
+    status = models.CharField("审批状态", max_length=10, choices=Status.choices, default=Status.PENDING)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="审批人", on_delete=models.PROTECT, null=True, blank=True,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField("审批时间", null=True, blank=True)
+    comment = models.TextField("审批意见", blank=True)
+
+    class Meta:
+        verbose_name = "延期申请"
+        verbose_name_plural = "延期申请"
+        ordering = ["-requested_at", "-id"]
+
+    def __str__(self):
+        return f"{self.task.serial} 延期至 {self.new_deadline:%Y-%m-%d}（{self.get_status_display()}）"
+
+
+class Instruction(models.Model):
+    """A leader's or supervisor's instruction (批示), or a department's comment, on a task."""
+
+    class Kind(models.TextChoices):
+        INSTRUCTION = "instruction", "领导批示"
+        COMMENT = "comment", "意见留言"
+
+    task = models.ForeignKey(Task, verbose_name="任务", on_delete=models.CASCADE, related_name="instructions")
+    kind = models.CharField("类型", max_length=12, choices=Kind.choices, default=Kind.COMMENT)
+    content = models.TextField("内容")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="发表人", on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField("时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "批示与留言"
+        verbose_name_plural = "批示与留言"
+        ordering = ["task", "created_at", "id"]
+
+    def __str__(self):
+        return f"{self.get_kind_display()}：{self.content[:20]}"

@@ -1,0 +1,19 @@
+"""Every read a user makes of tasks: querysets scoped to what the user may see."""
+from tracker import permissions
+from tracker.models import Task
+
+
+def task_list(*, user, queryset=None):
+    """Return the tasks ``user`` may see, with what a list needs joined up front."""
+    qs = Task.objects.all() if queryset is None else queryset
+    if not permissions.sees_everything(user):
+        # An officer's department may be both lead and co-department of one task:
+        # filter through a subquery so no row comes back twice.
+        visible = Task.objects.filter(permissions.task_visibility_q(user)).values("pk")
+        qs = qs.filter(pk__in=visible)
+    return qs.select_related("lead_department", "speech")
+
+
+def task_get(*, user, pk):
+    """Return task ``pk`` if ``user`` may see it, else raise Task.DoesNotExist."""
+    return task_list(user=user).get(pk=pk)

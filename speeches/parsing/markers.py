@@ -56,16 +56,16 @@ FAMILIES: tuple[Family, ...] = (
     Family(SUBSECTION, rf"[（(](?P<subsection>[{CN_DIGITS}]{{1,3}})[）)]", 1, "strong"),
     Family(FANGMIAN, r"(?P<fangmian>另一方面|(?<!另)一方面)(?=[，,：:]|要|是)", 2, "weak"),
     Family(ADVERB, r"(?P<adverb>首要的是|其次是|再次是|首先|其次|再次|最后)(?=[，,：:]|要|是)", 2, "weak"),
-    Family(DI, rf"(?P<di>第(?P<di_num>[{CN_DIGITS}]{{1,3}})(?:件|条|点|项|是)?)(?=[，,：:、]|(?<=是))", 2, "strong"),
+    Family(DI, rf"(?P<di>第(?P<di_num>[{CN_DIGITS}]{{1,3}})(?:件|条|点|项|是)?)(?=[，,：:、]|(?<=是))", 2, "weak"),
     Family(QI, rf"(?P<qi>其(?P<qi_num>[{CN_DIGITS}]{{1,3}}))(?=[，,：:、])", 2, "strong"),
     Family(
         SHI_YAO,
-        rf"(?P<shi_yao>(?P<sy_num>[{CN_DIGITS}]{{1,3}})[是要])(?![素否非]|[{CN_DIGITS}][、，])",
+        rf"(?P<shi_yao>(?P<sy_num>[{CN_DIGITS}]{{1,3}})(?:是(?![否非])|要(?!素)))(?![{CN_DIGITS}][、，])",
         2,
         "weak",
     ),
     Family(ARABIC_PAREN, r"(?P<arabic_paren>[（(](?P<ap_num>\d{1,2})[）)]|(?P<ap2_num>\d{1,2})[)）])", 2, "strong"),
-    Family(ARABIC, r"(?P<arabic>(?P<ar_num>\d{1,2})[、.．])(?![\d%％])", 2, "strong"),
+    Family(ARABIC, r"(?P<arabic>(?P<ar_num>\d{1,2})(?:、|[.．](?![\d%％])))", 2, "strong"),
     Family(CIRCLED_FAMILY, rf"(?P<circled>[{CIRCLED}])", 2, "weak"),
 )
 FAMILY_BY_NAME = {family.name: family for family in FAMILIES}

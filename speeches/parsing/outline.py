@@ -23,7 +23,8 @@ from .document import Item
 
 PARAGRAPH_BREAK = re.compile(r"\n|  ")
 SERIES_WINDOW = 3000  # chars within which a 首先 must meet its 其次, 一方面 its 另一方面
-NUMBER_GAP = 2  # 六是 … 八是: a skipped number still continues the list
+NUMBER_GAP = 2
+STRUCTURAL = (mk.SECTION, mk.SUBSECTION)  # 六是 … 八是: a skipped number still continues the list
 
 
 @dataclass(slots=True)
@@ -124,6 +125,9 @@ def _on_paragraph(text: str, start: int, paragraph: int, marker: Marker, stack: 
     if mk.CLOSING_PARAGRAPH.match(text, start):
         stack.clear()
         return
+    # An inline list lives in its paragraph: a new paragraph closes it.
+    while stack and not stack[-1].marker.line_start and stack[-1].marker.family not in STRUCTURAL:
+        stack.pop()
     if stack and _is_one_liner_run(stack[-1], paragraph):
         stack.pop()
 
@@ -201,6 +205,7 @@ def _keep_series(found: list[Marker]) -> list[Marker]:
                 i is not None
                 and series
                 and order[found[i].text] > order[found[series[-1]].text]
+                and (order[found[i].text] != mk.ADVERB_ORDER["最后"] or len(series) >= 2)
                 and found[i].start - found[series[-1]].start <= SERIES_WINDOW
                 and not _structural_between(found, series[-1], i)
             )

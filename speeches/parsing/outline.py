@@ -108,7 +108,8 @@ def _place(marker: Marker, stack: list[_Open]) -> None:
     for gap in (1, NUMBER_GAP):
         for level in same:
             previous = stack[level].marker.number
-            if previous < marker.number <= previous + gap or _is_final_adverb(marker):
+            duplicate = marker.number == previous > 1  # a typo repeats 三是: still a sibling
+            if previous < marker.number <= previous + gap or duplicate or _is_final_adverb(marker):
                 del stack[level:]
                 return
     if same:

@@ -13,6 +13,15 @@ from .document import Item, Speech
 
 TITLE_END = re.compile(r"[。；;！？!?：:\n]|  ")
 LEADING = " ，,：:、.．"
+# A speech flattened into one huge line lost the break after each heading, so its
+# headings run into their bodies (GUIDE §2: ``上半年工作简要总结今年上半年…``). There
+# a body opening with a time phrase shows where the heading evidently ended.
+FLAT_LINE = 3000
+BODY_OPENER = re.compile(
+    r"(?:今年|去年|近年来|近年|近几年|当前|目前|今后一段时期|一年来|多年来|(?:19|20)[\dXx]{2}年)"
+    r"(?=[^，,。]{0,6}[，,]|是)"
+)
+MIN_HEADING = 4
 
 
 def cut_titles(speech: Speech) -> None:
@@ -30,4 +39,14 @@ def title_of(text: str, item: Item, limit: int) -> str:
         start += 1
     end = TITLE_END.search(text, start, limit)
     stop = end.start() if end else limit
+    if _in_flattened_line(text, item.start):
+        opener = BODY_OPENER.search(text, start + MIN_HEADING, stop)
+        stop = opener.start() if opener else stop
     return text[start:stop].strip(" ，,、")
+
+
+def _in_flattened_line(text: str, position: int) -> bool:
+    line_start = text.rfind("\n", 0, position) + 1
+    line_end = text.find("\n", position)
+    line_end = len(text) if line_end < 0 else line_end
+    return line_end - line_start > FLAT_LINE

@@ -72,6 +72,7 @@ def build_items(text: str, found: list[Marker]) -> list[Item]:
     items: list[Item] = []
     stack: list[_Open] = []
     last_paragraph = -1
+    previous_marker: Marker | None = None
     for marker in found:
         for paragraph in range(last_paragraph + 1, marker.paragraph + 1):
             _on_paragraph(text, paragraph_starts[paragraph], paragraph, marker, stack)
@@ -88,7 +89,8 @@ def build_items(text: str, found: list[Marker]) -> list[Item]:
             parent=parent.id if parent else None,
             level=len(stack),
         )
-        one_liner = bool(items) and _continues_one_liners(text, items[-1], found, marker, item)
+        one_liner = bool(items) and _continues_one_liners(text, items[-1], previous_marker, marker, item)
+        previous_marker = marker
         items.append(item)
         stack.append(_Open(item, marker, one_liner))
     _set_spans(text, items)
@@ -142,10 +144,9 @@ def _is_one_liner_run(top: _Open, paragraph: int) -> bool:
     return top.one_liner and paragraph == top.marker.paragraph + 1
 
 
-def _continues_one_liners(text: str, previous: Item, found: list[Marker], marker: Marker, item: Item) -> bool:
+def _continues_one_liners(text: str, previous: Item, before: Marker | None, marker: Marker, item: Item) -> bool:
     """True when ``item`` directly follows a bare-line sibling and is bare itself."""
-    before = next(m for m in found if m.start == previous.start)
-    return (
+    return before is not None and (
         previous.parent == item.parent
         and previous.family == item.family
         and before.line_start
@@ -163,13 +164,15 @@ def _line_at(text: str, start: int) -> str:
 
 def _set_spans(text: str, items: list[Item]) -> None:
     """Fill ``end`` (children included) and ``own_end`` (up to the next item)."""
+    open_items: list[Item] = []
+    for item in items:
+        while open_items and open_items[-1].level >= item.level:
+            open_items.pop().end = item.start
+        open_items.append(item)
+    for item in open_items:
+        item.end = len(text)
     for index, item in enumerate(items):
-        following = items[index + 1:]
-        next_start = following[0].start if following else len(text)
-        item.end = next(
-            (other.start for other in following if other.level <= item.level),
-            len(text),
-        )
+        next_start = items[index + 1].start if index + 1 < len(items) else len(text)
         item.own_end = min(next_start, _own_text_end(text, item.start, next_start))
 
 

@@ -36,7 +36,7 @@ _LEADS = (  # checked in this order on the sentence that introduces a list
     (OTHER, re.compile(cues.alternation(cues.LEAD_OTHER))),
     (DIRECTIVE, re.compile(cues.alternation(cues.LEAD_DIRECTIVE))),
 )
-_SENTENCE_END = re.compile(r"[。！？!?；;\n]")
+_THIRD_PARTY = re.compile(cues.alternation(cues.THIRD_PARTY))
 _CLAUSE_END = re.compile(r"[。！？!?；;：:\n]")
 _MODAL_IN_BODY = re.compile(r"要|必须|务必|确保|将|力争|争取")
 _PAST_IN_BODY = re.compile(r"了|已|先后|累计|共计|目前|成立|出台|印发|建成")
@@ -59,12 +59,11 @@ def classify(speech: Speech) -> None:
         head = _headline(speech.text, it, next_start[it.id])
         body = speech.text[it.start:next_start[it.id]]
         if _FIRST_MARKER.match(it.marker) or it.parent not in list_context:
-            lead = _lead_kind(speech.text, it, parent)
-            list_context[it.parent] = lead
-        ctx = list_context[it.parent]
+            list_context[it.parent] = _lead_kind(speech.text, it, parent)
+        ctx, speaker = list_context[it.parent] or (None, False)
         inherited = context.get(parent.id) if parent else None
-        if inherited == QUOTE or ctx is None:
-            ctx = inherited if inherited == QUOTE or ctx is None else ctx
+        if ctx is None or (inherited == QUOTE and not speaker):
+            ctx = inherited
         it.kind, context[it.id] = _decide(it, head, body, ctx, report)
     _review_headings(items)
 
@@ -90,17 +89,21 @@ def _headline(text: str, it: Item, body_end: int) -> str:
     return text[s:m.start() if m else min(body_end, s + 60)]
 
 
-def _lead_kind(text: str, it: Item, parent: Item | None) -> str | None:
-    """Return the kind announced by the sentence just before a list's first member."""
+def _lead_kind(text: str, it: Item, parent: Item | None) -> tuple[str, bool] | None:
+    """Return the kind announced by the sentence just before a list's first member.
+
+    The flag says the speaker announces it in their own voice (no 书记/会议/指出…),
+    which ends a quoted passage.
+    """
     lo = max(parent.start if parent else 0, it.start - LEAD_CHARS)
     lead = text[lo:it.start].rstrip()
     if not lead:
         return None
     if _LEAD_OTHER_SENTENCE.search(lead):
-        return OTHER
+        return OTHER, True
     last_line = lead[lead.rfind("\n") + 1:]
     if len(last_line) <= 40 and "。" not in last_line and _QUOTE_LINE.search(last_line):
-        return QUOTE  # "# 教育部2024年工作要点(10个方面55点)" standing above the list
+        return QUOTE, False  # "# 教育部2024年工作要点(10个方面55点)" standing above the list
     # the announcing sentence ends with a colon, comma or question right before the list
     if lead[-1] not in "：:，,？?":
         return None
@@ -108,7 +111,7 @@ def _lead_kind(text: str, it: Item, parent: Item | None) -> str | None:
     sentence = lead[cut + 1:]
     for kind, pattern in _LEADS:
         if pattern.search(sentence):
-            return kind
+            return kind, kind != QUOTE and not _THIRD_PARTY.search(sentence)
     return None
 
 

@@ -85,6 +85,12 @@ LEAD_OTHER = (
 )
 # A lead that ends with 。 still announces a list when it reads "几点…认识".
 LEAD_OTHER_SENTENCE = r"几(?:点|个方面)[^。]{0,8}(?:认识|体会|看法|考虑)。$"
+# A lead naming someone else (书记要求，…) keeps a quote going; one without returns
+# the floor to the speaker ("具体来讲就是要突出做好几项工作：").
+THIRD_PARTY = (
+    "书记", "市长", "县长", "区长", "厅长", "局长", "部长", "主任", "会议", "报告", "讲话",
+    "指出", "强调", "提出", "要求",
+)
 LEAD_QUOTE = QUOTE_CUES  # only where the lead ends with one of them and a colon
 LEAD_DIRECTIVE = (
     "做好", "抓好", "重点", "工作：", "任务", "要求", "落实好", "以下几", "几点意见",

@@ -1,5 +1,5 @@
 from django.contrib import admin
-from django.urls import path
+from django.urls import include, path
 from django.views.generic import RedirectView
 
 admin.site.site_header = "讲话任务督办系统"
@@ -9,4 +9,6 @@ admin.site.index_title = "督办工作台"
 urlpatterns = [
     path("", RedirectView.as_view(pattern_name="admin:index", permanent=False)),
     path("admin/", admin.site.urls),
+    path("speeches/", include("speeches.urls")),
+    path("", include("tracker.urls")),
 ]

@@ -1,5 +1,6 @@
 """Every read a user makes of tasks: querysets scoped to what the user may see."""
-from tracker import permissions
+from tracker import lights, permissions
+from tracker.filters import TaskFilter
 from tracker.models import Task
 
 
@@ -17,3 +18,10 @@ def task_list(*, user, queryset=None):
 def task_get(*, user, pk):
     """Return task ``pk`` if ``user`` may see it, else raise Task.DoesNotExist."""
     return task_list(user=user).get(pk=pk)
+
+
+def task_list_filtered(*, user, params):
+    """Return (filterset, tasks): the visible tasks with their signal, filtered by ``params``."""
+    tasks = lights.annotate_signal(task_list(user=user))
+    filterset = TaskFilter(params, queryset=tasks)
+    return filterset, filterset.qs

@@ -1,0 +1,50 @@
+"""The one FilterSet of tasks: the task list, the dashboard and the export all use it."""
+import django_filters
+from django.db.models import Q
+
+from speeches.models import Speech
+from tracker import lights
+from tracker.models import Department, Task
+
+
+class TaskFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(label="关键词", method="filter_q")
+    status = django_filters.ChoiceFilter(label="状态", choices=Task.Status.choices)
+    category = django_filters.ChoiceFilter(label="类别", choices=Task.Category.choices)
+    signal = django_filters.ChoiceFilter(label="红黄绿灯", choices=lights.CHOICES, method="filter_signal")
+    department = django_filters.ModelChoiceFilter(
+        label="责任单位（牵头或配合）", queryset=Department.objects.filter(is_active=True), method="filter_department"
+    )
+    lead_department = django_filters.ModelChoiceFilter(label="牵头单位", queryset=Department.objects.all())
+    speech = django_filters.ModelChoiceFilter(label="来源讲话", queryset=Speech.objects.all())
+    meeting = django_filters.CharFilter(label="会议", field_name="speech__meeting", lookup_expr="icontains")
+    deadline = django_filters.DateFromToRangeFilter(label="完成时限")
+    created = django_filters.DateFromToRangeFilter(label="创建日期", field_name="created_at__date")
+    ordering = django_filters.OrderingFilter(
+        label="排序",
+        fields=[("serial", "serial"), ("deadline", "deadline"), ("progress", "progress"),
+                ("signal_rank", "signal"), ("updated_at", "updated")],
+        field_labels={"serial": "督办编号", "deadline": "完成时限", "progress": "完成率",
+                      "signal_rank": "红黄绿灯", "updated_at": "更新时间"},
+    )
+
+    class Meta:
+        model = Task
+        fields = []
+
+    def filter_q(self, queryset, name, value):
+        value = value.strip()
+        if not value:
+            return queryset
+        return queryset.filter(
+            Q(serial__icontains=value) | Q(title__icontains=value) | Q(content__icontains=value)
+            | Q(owner_text__icontains=value) | Q(responsible_person__icontains=value)
+        )
+
+    def filter_signal(self, queryset, name, value):
+        return queryset.filter(lights.signal_q(value))
+
+    def filter_department(self, queryset, name, value):
+        # A subquery, so a department that is both lead and co-department counts once.
+        involved = Task.objects.filter(Q(lead_department=value) | Q(co_departments=value)).values("pk")
+        return queryset.filter(pk__in=involved)

@@ -1,0 +1,49 @@
+"""红黄绿灯: each task's signal, computed in the database so lists filter and sort by it.
+
+red: deadline passed and not closed; yellow: due within SIGNAL_YELLOW_DAYS days;
+green: on track (or no deadline); closed and suspended tasks are shown apart.
+"""
+from datetime import timedelta
+
+from django.conf import settings
+from django.db.models import Case, CharField, IntegerField, Q, Value, When
+from django.utils import timezone
+
+RED, YELLOW, GREEN, CLOSED, SUSPENDED = "red", "yellow", "green", "closed", "suspended"
+LABELS = {RED: "红灯", YELLOW: "黄灯", GREEN: "绿灯", CLOSED: "已办结", SUSPENDED: "已中止"}
+RANK = {RED: 0, YELLOW: 1, GREEN: 2, CLOSED: 3, SUSPENDED: 4}
+CHOICES = list(LABELS.items())
+
+
+def signal_conditions(today=None, yellow_days=None):
+    """Return (signal, Q) pairs in the order they are tested."""
+    today = today or timezone.localdate()
+    days = settings.SIGNAL_YELLOW_DAYS if yellow_days is None else yellow_days
+    return [
+        (CLOSED, Q(status="closed")),
+        (SUSPENDED, Q(status="suspended")),
+        (RED, Q(deadline__lt=today)),
+        (YELLOW, Q(deadline__lte=today + timedelta(days=days))),
+        (GREEN, Q()),
+    ]
+
+
+def annotate_signal(queryset, today=None, yellow_days=None):
+    """Add ``signal`` (red/yellow/green/closed/suspended) and ``signal_rank`` to each task."""
+    conditions = signal_conditions(today, yellow_days)[:-1]
+    return queryset.annotate(
+        signal=Case(*[When(q, then=Value(name)) for name, q in conditions],
+                    default=Value(GREEN), output_field=CharField()),
+        signal_rank=Case(*[When(q, then=Value(RANK[name])) for name, q in conditions],
+                         default=Value(RANK[GREEN]), output_field=IntegerField()),
+    )
+
+
+def signal_q(signal, today=None, yellow_days=None):
+    """Return a Q that keeps exactly the tasks showing ``signal`` (no annotation needed)."""
+    earlier = Q()
+    for name, q in signal_conditions(today, yellow_days):
+        if name == signal:
+            return q & ~earlier if earlier else q
+        earlier |= q
+    raise ValueError(signal)

@@ -27,6 +27,7 @@ _REVIEW = re.compile(cues.alternation(cues.REVIEW_HEADING_CUES))
 _QUOTE_LINE = re.compile(cues.alternation(cues.QUOTE_CUES) + r"[^\n。，]{0,16}$")
 _PAST = re.compile(r"[\u4e00-\u9fff]了|已经|已")
 _OTHER = re.compile(cues.alternation(cues.OTHER_CUES))
+_OTHER_END = re.compile(cues.alternation(cues.OTHER_HEADING_ENDS) + r"[：:]?$")
 _QUOTE_END = re.compile(cues.alternation(cues.QUOTE_CUES) + r"[：:]?$")
 _LEAD_OTHER_SENTENCE = re.compile(cues.LEAD_OTHER_SENTENCE)
 _LEADS = (  # checked in this order on the sentence that introduces a list
@@ -58,6 +59,8 @@ def classify(speech: Speech) -> None:
         parent = by_id.get(it.parent) if it.parent else None
         head = _headline(speech.text, it, next_start[it.id])
         body = speech.text[it.start:next_start[it.id]]
+        if len(body) - len(it.marker) - len(head) < 8:  # a bare heading: read its whole part
+            body = speech.text[it.start:max(it.end, next_start[it.id])]
         if _FIRST_MARKER.match(it.marker) or it.parent not in list_context:
             list_context[it.parent] = _lead_kind(speech.text, it, parent)
         ctx, speaker = list_context[it.parent] or (None, False)
@@ -122,7 +125,7 @@ def _wording(it: Item, head: str) -> str:
         return "strong"
     if _QUOTE_END.search(head) and not _VERB_START.match(head):
         return QUOTE
-    if _OTHER.search(head):
+    if _OTHER.search(head) or (_OTHER_END.search(head) and not _VERB_START.match(head)):
         return OTHER
     if _PROBLEM.search(head) and not _VERB_START.match(head):
         return PROBLEM

@@ -64,6 +64,10 @@ OTHER_CUES = (
     "我们是", "事关", "涉及", "关乎", "主要目的", "总结一下", "是从", "的基石",
 )
 
+# A heading that ends like this without opening on a verb analyses, it does not order
+# ("2024年教育改革发展形势").
+OTHER_HEADING_ENDS = ("形势", "意义", "机遇和挑战", "机遇与挑战", "现状")
+
 # A heading that names someone else's speech or document: its points are quoted.
 QUOTE_CUES = (
     "要点", "主要精神", "会议精神", "主要内容", "总结时要求", "讲话精神", "讲话内容",

@@ -25,3 +25,35 @@ def task_list_filtered(*, user, params):
     tasks = lights.annotate_signal(task_list(user=user))
     filterset = TaskFilter(params, queryset=tasks)
     return filterset, filterset.qs
+
+
+def task_detail_get(*, user, pk):
+    """Return task ``pk`` with its signal and everything its page shows, or raise Task.DoesNotExist."""
+    from django.db.models import Prefetch
+
+    from tracker.models import Attachment, ProgressUpdate, TaskTransition
+
+    attachments = Attachment.objects.select_related("uploaded_by")
+    return (
+        lights.annotate_signal(task_list(user=user))
+        .select_related("created_by", "source_item")
+        .prefetch_related(
+            "co_departments",
+            Prefetch("progress_updates",
+                     queryset=ProgressUpdate.objects.select_related("reported_by")
+                     .prefetch_related(Prefetch("attachments", queryset=attachments))),
+            Prefetch("transitions",
+                     queryset=TaskTransition.objects.select_related("by")
+                     .prefetch_related(Prefetch("attachments", queryset=attachments))),
+            Prefetch("attachments", queryset=attachments),
+        )
+        .get(pk=pk)
+    )
+
+
+def attachment_get(*, user, pk):
+    """Return attachment ``pk`` if ``user`` may see its task, else raise Attachment.DoesNotExist."""
+    from tracker.models import Attachment
+
+    visible = task_list(user=user).values("pk")
+    return Attachment.objects.select_related("task").filter(task__in=visible).get(pk=pk)

@@ -43,3 +43,17 @@ def test_teaser_list_after_guess_you_like_is_dropped():
 def test_long_blank_runs_shrink_to_two_spaces():
     assert clean("取得实效    第一，加强领导") == "取得实效  第一，加强领导"
     assert clean("准确定位\u3000思路决定出路") == "准确定位  思路决定出路"
+
+
+@pytest.mark.parametrize(
+    ("raw", "cleaned"),
+    [
+        ("二、深化改革，全面提升\n教育现代化水平\n正文很长。", "二、深化改革，全面提升教育现代化水平\n正文很长。"),
+        ("（一）进一步抓好学习教育\n一是继续学原文。", "（一）进一步抓好学习教育\n一是继续学原文。"),
+        ("一、保\n二、不要三”的工作标准", "一、保\n二、不要三”的工作标准"),
+        ("一、统一思想\n同志们，要认识到。", "一、统一思想\n同志们，要认识到。"),
+        ("三是实施工程。\n全市布局调整。", "三是实施工程。\n全市布局调整。"),
+    ],
+)
+def test_only_a_heading_cut_by_a_line_break_is_joined(raw, cleaned):
+    assert clean(raw) == cleaned

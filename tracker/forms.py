@@ -28,7 +28,7 @@ FILES_HELP = f"可多选；只接受{filetypes.ACCEPTED_LABEL}。"
 
 
 class ProgressForm(forms.Form):
-    date = forms.DateField(label="日期", widget=forms.DateInput(attrs={"type": "date"}))
+    date = forms.DateField(label="日期", widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}))
     percent = forms.IntegerField(label="完成率（%）", min_value=0, max_value=100)
     content = forms.CharField(label="进展情况", widget=forms.Textarea(attrs={"rows": 4, "cols": 80}), max_length=5000,
                               error_messages={"required": "请填写进展情况。"})

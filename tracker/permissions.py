@@ -49,8 +49,13 @@ def task_visibility_q(user, prefix=""):
     if sees_everything(user):
         return Q()
     if is_officer(user):
+        # No join: a join through co_departments would repeat rows and defeat the indexes;
+        # "lead is mine, or the task is among my department's co-tasks" uses one index each.
+        from tracker.models import Task
+
         dept = user.department_id
-        return Q(**{f"{prefix}lead_department_id": dept}) | Q(**{f"{prefix}co_departments__id": dept})
+        co_tasks = Task.co_departments.through.objects.filter(department_id=dept).values("task_id")
+        return Q(**{f"{prefix}lead_department_id": dept}) | Q(**{f"{prefix}pk__in": co_tasks})
     return Q(pk__in=[])
 
 

@@ -3,7 +3,7 @@
 Views only wire requests to selectors (reads, scoped by tracker.permissions) and
 services (writes). A task the user may not see answers 404, as if it did not exist.
 """
-from django.contrib import messages
+from django.contrib import admin, messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
@@ -17,6 +17,11 @@ from tracker.forms import ProgressForm, TransitionForm
 from tracker.models import Attachment, Task
 
 PAGE_SIZE = 50
+
+
+def _render(request, template, context, status=200):
+    """Render a product page with the admin's context (site header, user links), so it looks like the admin."""
+    return render(request, template, {**admin.site.each_context(request), **context}, status=status)
 
 
 def _task_or_404(user, pk):
@@ -34,7 +39,7 @@ def task_list(request):
     page = Paginator(tasks, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
-    return render(request, "tracker/task_list.html", {
+    return _render(request, "tracker/task_list.html", {
         "title": "任务清单",
         "filterset": filterset,
         "page": page,
@@ -62,7 +67,7 @@ def _render_task(request, task, *, bound=None, status=200):
     progress_form = None
     if permissions.can_report_progress(user, task):
         progress_form = bound if isinstance(bound, ProgressForm) else ProgressForm()
-    return render(request, "tracker/task_detail.html", {
+    return _render(request, "tracker/task_detail.html", {
         "title": f"{task.serial} {task.title}",
         "task": task,
         "action_forms": action_forms,
@@ -127,7 +132,7 @@ def progress_add(request, pk):
 @require_GET
 def task_history(request, pk):
     task = _task_or_404(request.user, pk)
-    return render(request, "tracker/task_history.html", {
+    return _render(request, "tracker/task_history.html", {
         "title": f"{task.serial} 修改记录",
         "task": task,
         "entries": history.task_history(task),

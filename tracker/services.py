@@ -44,6 +44,7 @@ def task_create(*, created_by, title, co_departments=(), **fields):
     task = Task(title=title, **fields)
     task_save_new(task=task, created_by=created_by)
     if co_departments:
+        task._history_user = created_by
         task.co_departments.set(co_departments)
     return task
 
@@ -58,6 +59,7 @@ def task_save_new(*, task, created_by):
     if task.status == Task.Status.CLOSED and task.completed_at is None:
         task.completed_at = timezone.now()
     task.full_clean(exclude=["co_departments"])
+    task._history_user = created_by
     task.save()
     return task
 

@@ -12,7 +12,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
-from tracker import history, permissions, selectors, services, workflow
+from tracker import history, lights, permissions, selectors, services, workflow
 from tracker.forms import ProgressForm, TransitionForm
 from tracker.models import Attachment, Task
 
@@ -21,7 +21,9 @@ PAGE_SIZE = 50
 
 def _render(request, template, context, status=200):
     """Render a product page with the admin's context (site header, user links), so it looks like the admin."""
-    return render(request, template, {**admin.site.each_context(request), **context}, status=status)
+    # The admin's navigation sidebar stays on admin screens: task tables need the width.
+    context = {**admin.site.each_context(request), "is_nav_sidebar_enabled": False, **context}
+    return render(request, template, context, status=status)
 
 
 def _task_or_404(user, pk):
@@ -37,6 +39,8 @@ def task_list(request):
     """The tasks this user may see, filtered, 50 to a page (one COUNT per page view)."""
     filterset, tasks = selectors.task_list_filtered(user=request.user, params=request.GET)
     page = Paginator(tasks, PAGE_SIZE).get_page(request.GET.get("page"))
+    for task in page.object_list:
+        task.signal_label = lights.LABELS.get(task.signal, "")
     query = request.GET.copy()
     query.pop("page", None)
     return _render(request, "tracker/task_list.html", {

@@ -61,3 +61,17 @@ def test_officer_and_supervisor_close_the_loop(page, live_server, login, shoot, 
     submit(page, "text=修改记录")
     assert "销号" in page.content()
     shoot("4-history")
+
+
+def test_supervisor_admin_list_shows_signals_and_links_to_the_task_page(page, live_server, login, shoot,
+                                                                          make_task, departments, supervisor):
+    task = make_task(title="推进课后服务全覆盖", lead_department=departments["a"],
+                     deadline=timezone.localdate() - timedelta(days=2))
+    login("sup")
+    page.goto(f"{live_server.url}/admin/tracker/task/")
+    assert "红灯" in page.inner_text("#result_list")
+    shoot("1-admin-list")
+    page.goto(f"{live_server.url}/admin/tracker/task/{task.pk}/change/")
+    shoot("2-admin-change")
+    submit(page, "text=任务页面（办理与进展）")
+    assert page.url.endswith(f"/tasks/{task.pk}/")

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from tracker import history, lights, permissions, selectors, services, workflow
 from tracker.forms import ProgressForm, TransitionForm
+from tracker.widgets import quicken
 from tracker.models import Attachment, Task
 
 PAGE_SIZE = 50
@@ -38,6 +39,7 @@ def _task_or_404(user, pk):
 def task_list(request):
     """The tasks this user may see, filtered, 50 to a page (one COUNT per page view)."""
     filterset, tasks = selectors.task_list_filtered(user=request.user, params=request.GET)
+    quicken(filterset.form)
     page = Paginator(tasks, PAGE_SIZE).get_page(request.GET.get("page"))
     for task in page.object_list:
         task.signal_label = lights.LABELS.get(task.signal, "")

@@ -378,3 +378,11 @@ class ChaseAdmin(admin.ModelAdmin):
     list_filter = ["kind", "channel"]
     search_fields = ["message"]
     filter_horizontal = ["tasks", "recipients"]
+
+    def get_queryset(self, request):
+        """A chase is seen by those who see one of its tasks (its message names them)."""
+        qs = super().get_queryset(request)
+        if permissions.sees_everything(request.user):
+            return qs
+        visible = selectors.task_list(user=request.user).values("pk")
+        return qs.filter(pk__in=Chase.tasks.through.objects.filter(task__in=visible).values("chase_id"))

@@ -64,7 +64,12 @@ def can_view_task(user, task):
         return True
     if is_officer(user):
         dept = user.department_id
-        return task.lead_department_id == dept or task.co_departments.filter(pk=dept).exists()
+        if task.lead_department_id == dept:
+            return True
+        prefetched = getattr(task, "_prefetched_objects_cache", {}).get("co_departments")
+        if prefetched is not None:
+            return any(d.pk == dept for d in prefetched)
+        return task.co_departments.filter(pk=dept).exists()
     return False
 
 

@@ -119,3 +119,16 @@ def test_officer_redirected_from_another_departments_admin_page_learns_nothing(c
     client.force_login(world["users"]["officer_other"])
     response = client.get(reverse("admin:tracker_task_change", args=[world["pk"]]), follow=True)
     assert world["task"].title not in response.content.decode()
+
+
+def test_chases_are_scoped_like_their_tasks(client, world, departments, make_task):
+    from tracker.models import Chase
+
+    theirs = make_task(title="财政局的任务", lead_department=departments["b"])
+    chase = Chase.objects.create(message="请财政局尽快报送", sent_by=world["users"]["supervisor"])
+    chase.tasks.add(theirs)
+    client.force_login(world["users"]["officer_own"])
+    assert "请财政局尽快报送" not in client.get(reverse("admin:tracker_chase_changelist")).content.decode()
+    assert client.get(reverse("admin:tracker_chase_change", args=[chase.pk])).status_code == 302
+    client.force_login(world["users"]["officer_other"])
+    assert "请财政局尽快报送" in client.get(reverse("admin:tracker_chase_changelist")).content.decode()

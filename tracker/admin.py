@@ -189,10 +189,7 @@ def assign_selected(modeladmin, request, queryset):
 @admin.register(Task)
 class TaskAdmin(ScopedHistoryMixin, SimpleHistoryAdmin):
     form = TaskAdminForm
-    list_display = [
-        "serial", "title", "category", "lead_department", "deadline", "signal_badge", "status", "progress",
-        "updated_at",
-    ]
+    list_display = ["serial", "title", "lead_department", "deadline", "signal_badge", "status", "progress"]
     list_display_links = ["serial", "title"]
     list_filter = ["status", "category", "lead_department", "deadline"]
     search_fields = ["serial", "title", "content", "owner_text", "responsible_person"]

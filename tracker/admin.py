@@ -3,7 +3,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from simple_history.admin import SimpleHistoryAdmin
 
-from tracker import permissions, selectors, services
+from tracker import exports, lights, permissions, selectors, services
 from tracker.models import (
     Attachment,
     Chase,
@@ -60,8 +60,16 @@ class ProgressUpdateInline(admin.TabularInline):
         return False
 
 
+@admin.action(description="导出所选任务为督办台账（Excel）")
+def export_ledger(modeladmin, request, queryset):
+    """Export the ticked tasks with the same rows, scoping and file as /export/tasks.xlsx."""
+    tasks = lights.annotate_signal(selectors.task_list(user=request.user, queryset=queryset))
+    return exports.ledger_response(tasks=tasks, subject="所选任务")
+
+
 @admin.register(Task)
 class TaskAdmin(SimpleHistoryAdmin):
+    actions = [export_ledger]
     list_display = [
         "serial", "title", "category", "lead_department", "deadline", "status", "progress", "updated_at",
     ]

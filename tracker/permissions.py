@@ -75,3 +75,8 @@ def can_report_progress(user, task):
     if is_supervisor(user):
         return True
     return is_officer(user) and can_view_task(user, task)
+
+
+def can_import_ledger(user):
+    """Who may upload a filled-in ledger: supervisors and department officers (not leaders)."""
+    return is_supervisor(user) or is_officer(user)

@@ -3,9 +3,12 @@
 The admin's ``save_model``, the pages and the commands call these functions, so
 no path can skip a rule.
 """
+from dataclasses import dataclass
+
 from django.db import transaction
 from django.utils import timezone
 
+from tracker import ledger_validate, selectors
 from tracker.models import ProgressUpdate, SerialCounter, Task
 
 
@@ -62,3 +65,34 @@ def task_sync_progress(*, task):
     task.progress = newest.percent if newest else 0
     task.latest_progress = newest.content if newest else ""
     task.save(update_fields=["progress", "latest_progress", "updated_at"])
+
+
+@dataclass(frozen=True)
+class ImportOutcome:
+    """What a ledger import did: the entries written, or the errors that stopped it."""
+
+    written: int
+    errors: list
+
+
+@transaction.atomic
+def progress_import(*, user, changes, partial=False, date=None):
+    """Write previewed ledger changes as progress entries, all or nothing.
+
+    The tasks are locked and every change is checked again against them first
+    (permission, still open, nobody reported since the preview). With any error
+    nothing is written, unless ``partial``: then the valid changes are written and
+    the rest reported.
+    """
+    facts = selectors.task_report_facts(user=user, ids=[c.task_id for c in changes], lock=True)
+    valid, errors = ledger_validate.recheck(changes, facts)
+    if errors and not partial:
+        return ImportOutcome(written=0, errors=errors)
+    day = date or timezone.localdate()
+    tasks = Task.objects.in_bulk([c.task_id for c in valid])
+    for change in valid:
+        progress_report(
+            task=tasks[change.task_id], reported_by=user, date=day,
+            content=change.new_text, percent=change.new_percent,
+        )
+    return ImportOutcome(written=len(valid), errors=errors)

@@ -1,0 +1,250 @@
+"""Render the 督办台账 (a ledger sheet and a summary sheet with a chart) to an .xlsx file.
+
+Pure: no Django. It takes plain values (str, int, float, date, naive datetime) and
+writes them with openpyxl's write-only mode, so memory stays flat however many rows
+come: every row goes to disk as soon as it is appended, strings are written inline
+(no shared-string table growing with the rows), and each distinct cell style is built
+once and shared by every cell that wears it.
+
+Write-only mode writes a sheet's head (column widths, frozen panes) before the first
+row, so everything about the layout is set up before rows are appended; the tail
+(merged title, autofilter, print setup) is written when the sheet closes.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.chart import BarChart, Reference
+from openpyxl.chart.label import DataLabelList
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.filters import AutoFilter
+from openpyxl.worksheet.properties import PageSetupProperties
+from openpyxl.worksheet.worksheet import Worksheet
+
+LEDGER_SHEET = "任务清单"
+SUMMARY_SHEET = "汇总"
+HEADER_ROW = 2  # row 1 is the merged title
+FIRST_DATA_ROW = 3
+
+TEXT, DATE, PERCENT, INTEGER = "text", "date", "percent", "integer"
+NUMBER_FORMATS = {DATE: "yyyy-mm-dd", PERCENT: "0%", INTEGER: "0", TEXT: "@"}
+
+# Excel and WPS evaluate a cell typed in with one of these first characters; a text
+# that starts with one is written as text with Excel's quote prefix (shown as typed,
+# never evaluated, and the value reads back unchanged).
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r", "\x00")
+# Characters XML 1.0 cannot hold (openpyxl refuses them); NUL is among them.
+_ILLEGAL_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+EXCEL_CELL_MAX = 32767
+
+FONT_NAME = "宋体"
+TITLE_FONT = Font(name="黑体", size=16, bold=True)
+HEADER_FONT = Font(name="黑体", size=11, bold=True)
+BODY_FONT = Font(name=FONT_NAME, size=10)
+TOTAL_FONT = Font(name=FONT_NAME, size=10, bold=True)
+_THIN = Side(style="thin", color="808080")
+BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
+HEADER_FILL = PatternFill("solid", fgColor="D9E1F2")
+TONE_FILLS = {
+    "red": PatternFill("solid", fgColor="FFC7CE"),
+    "yellow": PatternFill("solid", fgColor="FFEB9C"),
+}
+TOTAL_FILL = PatternFill("solid", fgColor="F2F2F2")
+
+
+@dataclass(frozen=True, slots=True)
+class Column:
+    """One ledger column: its header, width (in Excel character units), kind and looks."""
+
+    header: str
+    width: float
+    kind: str = TEXT
+    wrap: bool = True
+    align: str = "left"
+    hidden: bool = False
+
+
+def safe_text(value: str) -> tuple[str, bool]:
+    """Return (text fit for a cell, whether it must be shown as literal text).
+
+    Characters XML cannot carry are dropped; the text is cut to Excel's cell limit;
+    a text that opens with a formula trigger is flagged for the quote prefix.
+    """
+    risky = value.startswith(FORMULA_TRIGGERS)
+    text = _ILLEGAL_XML.sub("", value)
+    if len(text) > EXCEL_CELL_MAX:
+        text = text[: EXCEL_CELL_MAX - 1] + "…"
+    return text, risky or text.startswith(FORMULA_TRIGGERS)
+
+
+class _Styler:
+    """Build each distinct cell style once; hand out cells that share it."""
+
+    def __init__(self, ws):
+        self.ws = ws
+        self._cache = {}
+
+    def style(self, key, *, font, number_format="General", fill=None, wrap=True, align="left", quote=False,
+              border=BORDER):
+        style = self._cache.get((key, quote))
+        if style is None:
+            proto = WriteOnlyCell(self.ws)
+            proto.font = font
+            proto.border = border
+            proto.alignment = Alignment(horizontal=align, vertical="center", wrap_text=wrap)
+            proto.number_format = number_format
+            if fill is not None:
+                proto.fill = fill
+            if quote:
+                proto.quotePrefix = True
+            style = self._cache[(key, quote)] = proto._style
+        return style
+
+    def cell(self, value, style_key, **style):
+        """Return a write-only cell holding ``value`` (text made safe) in the given style."""
+        quote = False
+        if isinstance(value, str):
+            value, quote = safe_text(value)
+        cell = WriteOnlyCell(self.ws, value)
+        if quote and cell.data_type == "f":
+            cell.data_type = "s"  # openpyxl reads a leading "=" as a formula: keep it text
+        # Sharing one StyleArray between cells is safe: the writer only reads it.
+        cell._style = self.style(style_key, quote=quote, **style)
+        return cell
+
+
+def _print_setup(ws, *, title_rows):
+    """A4 landscape, one page wide, as many pages tall as needed, titles on every page."""
+    ws.page_setup.paperSize = Worksheet.PAPERSIZE_A4
+    ws.page_setup.orientation = Worksheet.ORIENTATION_LANDSCAPE
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
+    ws.page_margins.left = ws.page_margins.right = 0.4
+    ws.page_margins.top = ws.page_margins.bottom = 0.6
+    ws.print_options.horizontalCentered = True
+    if title_rows:
+        ws.print_title_rows = title_rows
+    ws.oddFooter.center.text = "第 &P 页，共 &N 页"
+
+
+def _write_ledger(wb, *, title, columns, rows, tone_column, tones):
+    ws = wb.create_sheet(LEDGER_SHEET)
+    styler = _Styler(ws)
+    ncols = len(columns)
+    last_letter = get_column_letter(ncols)
+    visible_last = max(i for i, col in enumerate(columns, 1) if not col.hidden)
+
+    # Head of the sheet: must be in place before the first row is appended.
+    for index, col in enumerate(columns, 1):
+        dim = ws.column_dimensions[get_column_letter(index)]
+        dim.width = col.width
+        dim.hidden = col.hidden
+    ws.freeze_panes = f"A{FIRST_DATA_ROW}"
+    ws.row_dimensions[1].height = 42
+    ws.row_dimensions[HEADER_ROW].height = 28
+
+    ws.append([styler.cell(title, "title", font=TITLE_FONT, align="center", border=Border())])
+    ws.merged_cells.add(f"A1:{get_column_letter(visible_last)}1")
+
+    rows = iter(rows)
+    header = next(rows)
+    if [str(h) for h in header] != [col.header for col in columns]:
+        raise ValueError("header row does not match the columns")
+    ws.append([
+        styler.cell(col.header, ("header", i), font=HEADER_FONT, fill=HEADER_FILL, align="center")
+        for i, col in enumerate(columns)
+    ])
+
+    count = 0
+    for values in rows:
+        tone = tones.get(values[tone_column]) if tone_column is not None else None
+        fill = TONE_FILLS.get(tone)
+        ws.append([
+            styler.cell(
+                value, ("data", i, tone), font=BODY_FONT, fill=fill, wrap=col.wrap, align=col.align,
+                number_format=NUMBER_FORMATS[col.kind] if col.kind != TEXT else "General",
+            )
+            for i, (col, value) in enumerate(zip(columns, values))
+        ])
+        count += 1
+
+    last_row = HEADER_ROW + count
+    ws.auto_filter = AutoFilter(ref=f"A{HEADER_ROW}:{last_letter}{last_row}")
+    ws.print_area = f"A1:{get_column_letter(visible_last)}{last_row}"
+    _print_setup(ws, title_rows=f"1:{HEADER_ROW}")
+    return count
+
+
+def _write_summary(wb, *, header, rows, total, chart_title):
+    ws = wb.create_sheet(SUMMARY_SHEET)
+    styler = _Styler(ws)
+    widths = [30] + [12] * (len(header) - 1)
+    for index, width in enumerate(widths, 1):
+        ws.column_dimensions[get_column_letter(index)].width = width
+    ws.freeze_panes = "A2"
+    ws.append([
+        styler.cell(h, ("header", i), font=HEADER_FONT, fill=HEADER_FILL, align="center")
+        for i, h in enumerate(header)
+    ])
+    last = len(header) - 1
+
+    def cells(values, key, **style):
+        return [
+            styler.cell(
+                v, (key, i), align="left" if i == 0 else "right", wrap=i == 0,
+                number_format=NUMBER_FORMATS[PERCENT] if i == last else "0", **style,
+            )
+            for i, v in enumerate(values)
+        ]
+
+    count = 0
+    for values in rows:
+        ws.append(cells(values, "data", font=BODY_FONT))
+        count += 1
+    ws.append(cells(total, "total", font=TOTAL_FONT, fill=TOTAL_FILL))
+
+    if count:
+        chart = BarChart()
+        chart.type = "col"
+        chart.title = chart_title
+        chart.style = 10
+        chart.legend = None
+        chart.y_axis.title = "完成率"
+        chart.y_axis.number_format = "0%"
+        chart.y_axis.scaling.min = 0
+        chart.y_axis.scaling.max = 1
+        # openpyxl marks axes as deleted by default in recent versions; show them.
+        chart.x_axis.delete = False
+        chart.y_axis.delete = False
+        data = Reference(ws, min_col=len(header), min_row=1, max_row=count + 1)
+        categories = Reference(ws, min_col=1, min_row=2, max_row=count + 1)
+        chart.add_data(data, titles_from_data=True)
+        chart.set_categories(categories)
+        chart.dataLabels = DataLabelList()
+        chart.dataLabels.showVal = True
+        chart.width = max(16.0, min(60.0, 1.2 * count + 6))
+        chart.height = 9.0
+        ws.add_chart(chart, f"{get_column_letter(len(header) + 2)}2")
+    _print_setup(ws, title_rows="1:1")
+    return count
+
+
+def render(target, *, title, columns, rows, summary_header, summary_rows, summary_total,
+           chart_title="各单位完成率", tone_column=None, tones=None):
+    """Write the ledger and its summary to ``target`` (a path or a binary file); return the data row count.
+
+    ``rows`` yields the header (equal to the column headers) and then one tuple of
+    plain values per task; ``tone_column`` names the column whose value picks a row
+    fill through ``tones`` (e.g. {"红灯": "red", "黄灯": "yellow"}).
+    """
+    wb = Workbook(write_only=True)
+    count = _write_ledger(wb, title=title, columns=columns, rows=rows, tone_column=tone_column, tones=tones or {})
+    _write_summary(wb, header=summary_header, rows=summary_rows, total=summary_total, chart_title=chart_title)
+    wb.save(target)
+    return count
+

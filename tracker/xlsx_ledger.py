@@ -118,7 +118,10 @@ class _Styler:
 
 
 def _print_setup(ws, *, title_rows):
-    """A4 landscape, one page wide, as many pages tall as needed, titles on every page."""
+    """A4 landscape, one page wide, as many pages tall as needed, titles on every page.
+
+    Called before the first row: fitToPage lives in the sheet's head.
+    """
     ws.page_setup.paperSize = Worksheet.PAPERSIZE_A4
     ws.page_setup.orientation = Worksheet.ORIENTATION_LANDSCAPE
     ws.page_setup.fitToWidth = 1
@@ -147,6 +150,7 @@ def _write_ledger(wb, *, title, columns, rows, tone_column, tones):
     ws.freeze_panes = f"A{FIRST_DATA_ROW}"
     ws.row_dimensions[1].height = 42
     ws.row_dimensions[HEADER_ROW].height = 28
+    _print_setup(ws, title_rows=f"1:{HEADER_ROW}")
 
     ws.append([styler.cell(title, "title", font=TITLE_FONT, align="center", border=Border())])
     ws.merged_cells.add(f"A1:{get_column_letter(visible_last)}1")
@@ -176,7 +180,6 @@ def _write_ledger(wb, *, title, columns, rows, tone_column, tones):
     last_row = HEADER_ROW + count
     ws.auto_filter = AutoFilter(ref=f"A{HEADER_ROW}:{last_letter}{last_row}")
     ws.print_area = f"A1:{get_column_letter(visible_last)}{last_row}"
-    _print_setup(ws, title_rows=f"1:{HEADER_ROW}")
     return count
 
 
@@ -187,6 +190,7 @@ def _write_summary(wb, *, header, rows, total, chart_title):
     for index, width in enumerate(widths, 1):
         ws.column_dimensions[get_column_letter(index)].width = width
     ws.freeze_panes = "A2"
+    _print_setup(ws, title_rows="1:1")
     ws.append([
         styler.cell(h, ("header", i), font=HEADER_FONT, fill=HEADER_FILL, align="center")
         for i, h in enumerate(header)
@@ -230,7 +234,6 @@ def _write_summary(wb, *, header, rows, total, chart_title):
         chart.width = max(16.0, min(60.0, 1.2 * count + 6))
         chart.height = 9.0
         ws.add_chart(chart, f"{get_column_letter(len(header) + 2)}2")
-    _print_setup(ws, title_rows="1:1")
     return count
 
 

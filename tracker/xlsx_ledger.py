@@ -136,6 +136,10 @@ def _print_setup(ws, *, title_rows):
 
 
 def _write_ledger(wb, *, title, columns, rows, tone_column, tones):
+    rows = iter(rows)
+    header = next(rows)
+    if [str(h) for h in header] != [col.header for col in columns]:
+        raise ValueError("header row does not match the columns")
     ws = wb.create_sheet(LEDGER_SHEET)
     styler = _Styler(ws)
     ncols = len(columns)
@@ -155,10 +159,6 @@ def _write_ledger(wb, *, title, columns, rows, tone_column, tones):
     ws.append([styler.cell(title, "title", font=TITLE_FONT, align="center", border=Border())])
     ws.merged_cells.add(f"A1:{get_column_letter(visible_last)}1")
 
-    rows = iter(rows)
-    header = next(rows)
-    if [str(h) for h in header] != [col.header for col in columns]:
-        raise ValueError("header row does not match the columns")
     ws.append([
         styler.cell(col.header, ("header", i), font=HEADER_FONT, fill=HEADER_FILL, align="center")
         for i, col in enumerate(columns)

@@ -1,18 +1,21 @@
 """Render the 督办台账 (a ledger sheet and a summary sheet with a chart) to an .xlsx file.
 
-Pure: no Django. It takes plain values (str, int, float, date, naive datetime) and
-writes them with openpyxl's write-only mode, so memory stays flat however many rows
-come: every row goes to disk as soon as it is appended, strings are written inline
-(no shared-string table growing with the rows), and each distinct cell style is built
-once and shared by every cell that wears it.
+Pure: no Django. It takes plain values (str, int, float, date, naive datetime).
+openpyxl (write-only mode) writes the workbook: styles, the title and header rows,
+column widths, frozen panes, merged title, autofilter, print setup, the summary sheet
+and its chart. The ledger's data rows, which can be 100,000, are streamed to a temp
+file by xlsx_rows (openpyxl's per-cell objects are 30 times slower) and spliced into
+the ledger sheet when the zip is written, so memory stays flat with the row count and
+strings are inline (no shared-string table growing with the rows).
 
-Write-only mode writes a sheet's head (column widths, frozen panes) before the first
-row, so everything about the layout is set up before rows are appended; the tail
-(merged title, autofilter, print setup) is written when the sheet closes.
+Write-only mode writes a sheet's head (sheet properties, column widths, frozen panes)
+before the first row, so all of that is set up before any row is appended.
 """
 from __future__ import annotations
 
-import re
+import shutil
+import tempfile
+import zipfile
 from dataclasses import dataclass
 
 from openpyxl import Workbook
@@ -25,6 +28,8 @@ from openpyxl.worksheet.filters import AutoFilter
 from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.worksheet import Worksheet
 
+from tracker.xlsx_rows import EXCEL_CELL_MAX, safe_text, write_rows  # noqa: F401 (re-exported)
+
 LEDGER_SHEET = "任务清单"
 SUMMARY_SHEET = "汇总"
 HEADER_ROW = 2  # row 1 is the merged title
@@ -32,14 +37,6 @@ FIRST_DATA_ROW = 3
 
 TEXT, DATE, PERCENT, INTEGER = "text", "date", "percent", "integer"
 NUMBER_FORMATS = {DATE: "yyyy-mm-dd", PERCENT: "0%", INTEGER: "0", TEXT: "@"}
-
-# Excel and WPS evaluate a cell typed in with one of these first characters; a text
-# that starts with one is written as text with Excel's quote prefix (shown as typed,
-# never evaluated, and the value reads back unchanged).
-FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r", "\x00")
-# Characters XML 1.0 cannot hold (openpyxl refuses them); NUL is among them.
-_ILLEGAL_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
-EXCEL_CELL_MAX = 32767
 
 FONT_NAME = "宋体"
 TITLE_FONT = Font(name="黑体", size=16, bold=True)
@@ -54,6 +51,8 @@ TONE_FILLS = {
     "yellow": PatternFill("solid", fgColor="FFEB9C"),
 }
 TOTAL_FILL = PatternFill("solid", fgColor="F2F2F2")
+# Fast deflate: the ledger sheet is mostly repetitive XML; level 1 is 3x faster than 6 for a few % size.
+SHEET_COMPRESSLEVEL = 1
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,19 +65,6 @@ class Column:
     wrap: bool = True
     align: str = "left"
     hidden: bool = False
-
-
-def safe_text(value: str) -> tuple[str, bool]:
-    """Return (text fit for a cell, whether it must be shown as literal text).
-
-    Characters XML cannot carry are dropped; the text is cut to Excel's cell limit;
-    a text that opens with a formula trigger is flagged for the quote prefix.
-    """
-    risky = value.startswith(FORMULA_TRIGGERS)
-    text = _ILLEGAL_XML.sub("", value)
-    if len(text) > EXCEL_CELL_MAX:
-        text = text[: EXCEL_CELL_MAX - 1] + "…"
-    return text, risky or text.startswith(FORMULA_TRIGGERS)
 
 
 class _Styler:
@@ -135,7 +121,8 @@ def _print_setup(ws, *, title_rows):
     ws.oddFooter.center.text = "第 &P 页，共 &N 页"
 
 
-def _write_ledger(wb, *, title, columns, rows, tone_column, tones):
+def _write_ledger(wb, *, title, columns, rows, rows_out, tone_column, tones):
+    """Set up the ledger sheet, stream its data rows to ``rows_out``; return (sheet, row count)."""
     rows = iter(rows)
     header = next(rows)
     if [str(h) for h in header] != [col.header for col in columns]:
@@ -164,23 +151,29 @@ def _write_ledger(wb, *, title, columns, rows, tone_column, tones):
         for i, col in enumerate(columns)
     ])
 
-    count = 0
-    for values in rows:
-        tone = tones.get(values[tone_column]) if tone_column is not None else None
-        fill = TONE_FILLS.get(tone)
-        ws.append([
-            styler.cell(
-                value, ("data", i, tone), font=BODY_FONT, fill=fill, wrap=col.wrap, align=col.align,
-                number_format=NUMBER_FORMATS[col.kind] if col.kind != TEXT else "General",
-            )
-            for i, (col, value) in enumerate(zip(columns, values))
-        ])
-        count += 1
+    ids = {}
 
+    def style_id(index, tone, quoted):
+        key = (index, tone, quoted)
+        found = ids.get(key)
+        if found is None:
+            col = columns[index]
+            style = styler.style(
+                ("data", index, tone), quote=quoted, font=BODY_FONT, fill=TONE_FILLS.get(tone), wrap=col.wrap,
+                align=col.align, number_format=NUMBER_FORMATS[col.kind] if col.kind != TEXT else "General",
+            )
+            # The workbook's cellXfs list: the index written as s="…" in the row XML.
+            found = ids[key] = wb._cell_styles.add(style)
+        return found
+
+    def tone_of(values):
+        return tones.get(values[tone_column]) if tone_column is not None else None
+
+    count = write_rows(rows_out, rows, first_row=FIRST_DATA_ROW, style_id=style_id, tone_of=tone_of)
     last_row = HEADER_ROW + count
     ws.auto_filter = AutoFilter(ref=f"A{HEADER_ROW}:{last_letter}{last_row}")
     ws.print_area = f"A1:{get_column_letter(visible_last)}{last_row}"
-    return count
+    return ws, count
 
 
 def _write_summary(wb, *, header, rows, total, chart_title):
@@ -246,8 +239,32 @@ def render(target, *, title, columns, rows, summary_header, summary_rows, summar
     fill through ``tones`` (e.g. {"红灯": "red", "黄灯": "yellow"}).
     """
     wb = Workbook(write_only=True)
-    count = _write_ledger(wb, title=title, columns=columns, rows=rows, tone_column=tone_column, tones=tones or {})
-    _write_summary(wb, header=summary_header, rows=summary_rows, total=summary_total, chart_title=chart_title)
-    wb.save(target)
+    with tempfile.TemporaryFile() as rows_out, tempfile.TemporaryFile() as skeleton:
+        ws, count = _write_ledger(wb, title=title, columns=columns, rows=rows, rows_out=rows_out,
+                                  tone_column=tone_column, tones=tones or {})
+        _write_summary(wb, header=summary_header, rows=summary_rows, total=summary_total, chart_title=chart_title)
+        wb.save(skeleton)
+        skeleton.seek(0)
+        rows_out.seek(0)
+        _splice(skeleton, target, sheet_part=ws.path.lstrip("/"), rows_xml=rows_out)
     return count
 
+
+def _splice(skeleton, target, *, sheet_part, rows_xml):
+    """Copy the workbook openpyxl wrote to ``target``, the streamed rows inserted into ``sheet_part``."""
+    with zipfile.ZipFile(skeleton) as source, \
+            zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED, compresslevel=SHEET_COMPRESSLEVEL) as result:
+        for info in source.infolist():
+            data = source.read(info)
+            if info.filename != sheet_part:
+                result.writestr(info, data)
+                continue
+            head, marker, tail = data.rpartition(b"</sheetData>")
+            if not marker:  # openpyxl writes <sheetData/> when a sheet has no rows at all
+                raise ValueError("ledger sheet has no sheetData")
+            entry = zipfile.ZipInfo(info.filename, date_time=info.date_time)
+            entry.compress_type = zipfile.ZIP_DEFLATED
+            with result.open(entry, "w", force_zip64=True) as out:
+                out.write(head)
+                shutil.copyfileobj(rows_xml, out, 1024 * 1024)
+                out.write(marker + tail)

@@ -23,22 +23,22 @@ XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml
 
 # The ledger's columns, in order. The import reads the sheet back by these headers.
 COLUMNS = [
-    xl.Column("序号", 6, xl.INTEGER, align="center"),
-    xl.Column("督办编号", 13, align="center"),
+    xl.Column("序号", 6, xl.INTEGER, wrap=False, align="center"),
+    xl.Column("督办编号", 14, wrap=False, align="center"),
     xl.Column("任务来源", 20),
     xl.Column("任务内容", 42),
     xl.Column("类别", 9, align="center"),
     xl.Column("牵头单位", 16),
     xl.Column("配合单位", 16),
     xl.Column("责任人", 9, align="center"),
-    xl.Column("完成时限", 11.5, xl.DATE, align="center"),
-    xl.Column("原定时限", 11.5, xl.DATE, align="center"),
+    xl.Column("完成时限", 11.5, xl.DATE, wrap=False, align="center"),
+    xl.Column("原定时限", 11.5, xl.DATE, wrap=False, align="center"),
     xl.Column("最新进展", 36),
-    xl.Column("完成率", 8, xl.PERCENT, align="center"),
+    xl.Column("完成率", 8, xl.PERCENT, wrap=False, align="center"),
     xl.Column("状态", 9, align="center"),
     xl.Column("红黄绿灯", 9, align="center"),
     xl.Column("备注", 22),
-    xl.Column("任务ID", 8, xl.INTEGER, hidden=True),
+    xl.Column("任务ID", 8, xl.INTEGER, wrap=False, hidden=True),
 ]
 HEADERS = [col.header for col in COLUMNS]
 SIGNAL_COLUMN = HEADERS.index("红黄绿灯")

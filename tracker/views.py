@@ -1,6 +1,6 @@
 """The product's own pages for tasks: thin, they call selectors, exports and services."""
 from django.conf import settings
-from django.contrib import messages
+from django.contrib import admin, messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponseBadRequest
@@ -52,6 +52,7 @@ def ledger_import(request):
         else:
             token = imports.pending_save(request=request, verdict=verdict)
             return render(request, "tracker/ledger_import_preview.html", {
+                **admin.site.each_context(request),
                 "token": token,
                 "changes": verdict.changes[:PREVIEW_LIMIT],
                 "more": max(0, len(verdict.changes) - PREVIEW_LIMIT),
@@ -61,6 +62,7 @@ def ledger_import(request):
                 "filename": form.cleaned_data["file"].name,
             })
     return render(request, "tracker/ledger_import.html", {
+        **admin.site.each_context(request),
         "form": form, "max_mb": settings.LEDGER_IMPORT_MAX_BYTES // (1024 * 1024),
     })
 

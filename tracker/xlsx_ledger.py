@@ -103,7 +103,7 @@ class _Styler:
         return cell
 
 
-def _print_setup(ws, *, title_rows):
+def _print_setup(ws, *, title_rows, pages_tall=0):
     """A4 landscape, one page wide, as many pages tall as needed, titles on every page.
 
     Called before the first row: fitToPage lives in the sheet's head.
@@ -111,7 +111,7 @@ def _print_setup(ws, *, title_rows):
     ws.page_setup.paperSize = Worksheet.PAPERSIZE_A4
     ws.page_setup.orientation = Worksheet.ORIENTATION_LANDSCAPE
     ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
+    ws.page_setup.fitToHeight = pages_tall
     ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
     ws.page_margins.left = ws.page_margins.right = 0.4
     ws.page_margins.top = ws.page_margins.bottom = 0.6
@@ -169,7 +169,10 @@ def _write_ledger(wb, *, title, columns, rows, rows_out, tone_column, tones):
     def tone_of(values):
         return tones.get(values[tone_column]) if tone_column is not None else None
 
-    count = write_rows(rows_out, rows, first_row=FIRST_DATA_ROW, style_id=style_id, tone_of=tone_of)
+    # Usable width of a wrapping column: less the cell's padding, in CJK-friendly units.
+    wrap_widths = [col.width - 1 if col.wrap and not col.hidden else None for col in columns]
+    count = write_rows(rows_out, rows, first_row=FIRST_DATA_ROW, style_id=style_id, tone_of=tone_of,
+                       wrap_widths=wrap_widths)
     last_row = HEADER_ROW + count
     ws.auto_filter = AutoFilter(ref=f"A{HEADER_ROW}:{last_letter}{last_row}")
     ws.print_area = f"A1:{get_column_letter(visible_last)}{last_row}"
@@ -183,7 +186,7 @@ def _write_summary(wb, *, header, rows, total, chart_title):
     for index, width in enumerate(widths, 1):
         ws.column_dimensions[get_column_letter(index)].width = width
     ws.freeze_panes = "A2"
-    _print_setup(ws, title_rows="1:1")
+    _print_setup(ws, title_rows="1:1", pages_tall=1)  # the summary and its chart on one page
     ws.append([
         styler.cell(h, ("header", i), font=HEADER_FONT, fill=HEADER_FILL, align="center")
         for i, h in enumerate(header)
@@ -207,7 +210,7 @@ def _write_summary(wb, *, header, rows, total, chart_title):
 
     if count:
         chart = BarChart()
-        chart.type = "col"
+        chart.type = "bar"  # horizontal: department names read level, one bar beside each table row
         chart.title = chart_title
         chart.style = 10
         chart.legend = None
@@ -222,10 +225,12 @@ def _write_summary(wb, *, header, rows, total, chart_title):
         categories = Reference(ws, min_col=1, min_row=2, max_row=count + 1)
         chart.add_data(data, titles_from_data=True)
         chart.set_categories(categories)
-        chart.dataLabels = DataLabelList()
-        chart.dataLabels.showVal = True
-        chart.width = max(16.0, min(60.0, 1.2 * count + 6))
-        chart.height = 9.0
+        # Only the value on each bar: LibreOffice and WPS show series and category names unless told not to.
+        chart.dataLabels = DataLabelList(showVal=True, showSerName=False, showCatName=False,
+                                         showLegendKey=False, showPercent=False)
+        chart.x_axis.scaling.orientation = "maxMin"  # first department on top, as in the table
+        chart.width = 18.0
+        chart.height = max(7.0, 0.55 * count + 3)
         ws.add_chart(chart, f"{get_column_letter(len(header) + 2)}2")
     return count
 

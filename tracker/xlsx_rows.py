@@ -54,19 +54,43 @@ def excel_serial(value):
     return value.toordinal() - _EPOCH_ORDINAL
 
 
-def write_rows(out, rows, *, first_row, style_id, tone_of=None):
+def text_lines(text, width):
+    """Return how many lines ``text`` wraps to in a column ``width`` characters wide.
+
+    A CJK character is about two character widths, a Latin one about one; UTF-8 spends
+    three bytes on the first and one on the second, so the byte count gives the display
+    width without a loop over characters.
+    """
+    lines = 0
+    for paragraph in text.split("\n"):
+        shown = (len(paragraph) + len(paragraph.encode("utf-8"))) / 2
+        lines += max(1, math.ceil(shown / width))
+    return lines
+
+
+def write_rows(out, rows, *, first_row, style_id, tone_of=None, wrap_widths=None, line_height=13.5):
     """Write ``rows`` (tuples of plain values) as <row> elements to binary file ``out``.
 
     ``style_id(column_index, tone, quoted)`` gives the cellXfs index of a cell;
-    ``tone_of(values)`` picks a row's tone (None for plain). Return the number of rows.
+    ``tone_of(values)`` picks a row's tone (None for plain). ``wrap_widths`` gives,
+    per column, the usable width of a wrapping text column (None: not wrapped); each
+    row then gets the height its longest cell needs, since neither LibreOffice nor WPS
+    reliably fits row heights of a generated file. Return the number of rows.
     """
     letters = []
     number = first_row
+    widths = list(wrap_widths or ())
     for values in rows:
         if len(letters) < len(values):
             letters = [get_column_letter(i) for i in range(1, len(values) + 1)]
+            widths += [None] * (len(values) - len(widths))
         tone = tone_of(values) if tone_of else None
-        parts = [f'<row r="{number}">']
+        lines = 1
+        for index, value in enumerate(values):
+            if widths[index] and isinstance(value, str) and value:
+                lines = max(lines, text_lines(value, widths[index]))
+        height = min(409, lines * line_height + 4)
+        parts = [f'<row r="{number}" ht="{height:g}" customHeight="1">']
         for index, value in enumerate(values):
             ref = f"{letters[index]}{number}"
             if value is None or value == "":

@@ -68,3 +68,26 @@ def test_no_chart_when_there_is_nothing_to_chart(tmp_path):
     wb = load_workbook(path)
     assert wb["汇总"]._charts == []
     assert wb["任务清单"].auto_filter.ref == "A2:F2"
+
+
+@pytest.mark.parametrize("text,width,lines", [
+    ("", 10, 1),
+    ("abcde", 10, 1),
+    ("一二三四五", 10, 1),      # five CJK characters fill ten widths
+    ("一二三四五六", 10, 2),
+    ("a" * 25, 10, 3),
+    ("一\n二\n三", 10, 3),
+])
+def test_text_lines_counts_wrapped_lines_with_cjk_double_width(text, width, lines):
+    from tracker.xlsx_rows import text_lines
+
+    assert text_lines(text, width) == lines
+
+
+def test_rows_are_as_tall_as_their_longest_wrapped_cell(tmp_path):
+    path = tmp_path / "tall.xlsx"
+    xl.render(path, title="t", columns=COLUMNS, rows=rows((1, "短", None, 0, "绿", 1), (2, "长" * 60, None, 0, "绿", 2)),
+              **SUMMARY)
+    ws = load_workbook(path)["任务清单"]
+    short, tall = ws.row_dimensions[3].height, ws.row_dimensions[4].height
+    assert short == 17.5 and tall == 5 * 13.5 + 4  # 60 CJK = 120 widths over 29 → 5 lines

@@ -217,3 +217,9 @@ def test_query_count_does_not_grow_with_rows(ledger, make_task, departments, dja
     with django_assert_max_num_queries(4):
         rows = list(exports.ledger_rows(lights.annotate_signal(Task.objects.all())))
     assert len(rows) == 35
+
+
+def test_task_list_links_to_the_export_with_its_filters(client, supervisor, ledger, departments):
+    client.force_login(supervisor)
+    page = client.get(reverse("tracker:task_list") + f"?lead_department={departments['b'].pk}&page=1")
+    assert f'href="{reverse("tracker:export_tasks")}?lead_department={departments["b"].pk}"' in page.content.decode()

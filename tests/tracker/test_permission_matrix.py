@@ -44,6 +44,21 @@ def progress_post(client, ctx):
     })
 
 
+def ledger_export(client, ctx):
+    """The export as a response whose content is the serials listed in its ledger sheet."""
+    import io
+    from types import SimpleNamespace
+
+    from openpyxl import load_workbook
+
+    response = client.get(reverse("tracker:export_tasks"))
+    if response.status_code != 200:
+        return response
+    ws = load_workbook(io.BytesIO(b"".join(response.streaming_content)))["任务清单"]
+    serials = " ".join(str(row[1]) for row in ws.iter_rows(min_row=3, values_only=True))
+    return SimpleNamespace(status_code=200, content=serials.encode())
+
+
 MATRIX = [
     # view                        request                                             sup     leader  own     other
     ("admin changelist",          get("admin:tracker_task_changelist"),               ["200+", "200+", "200+", "200-"]),
@@ -62,6 +77,8 @@ MATRIX = [
     ("transition POST 签收",       transition_post("accept"),                          [403, 403, 302, 404]),
     ("transition POST 中止",       transition_post("suspend"),                         [302, 403, 403, 404]),
     ("progress POST",             progress_post,                                      [302, 403, 302, 404]),
+    ("ledger export",             ledger_export,                                      ["200+", "200+", "200+", "200-"]),
+    ("ledger import page",        get("tracker:ledger_import"),                       [200, 403, 200, 200]),
 ]
 
 
@@ -103,7 +120,8 @@ def test_matrix_covers_every_task_page_url():
     """A new product URL must get a row here before it ships."""
     from tracker import urls
 
-    covered = {"task_list", "task_detail", "task_history", "progress_add", "task_transition", "attachment_download"}
+    covered = {"task_list", "task_detail", "task_history", "progress_add", "task_transition", "attachment_download",
+               "export_tasks", "ledger_import"}
     assert {pattern.name for pattern in urls.urlpatterns} <= covered
 
 

@@ -80,6 +80,9 @@ def _report_facts_chunk(user, ids, lock):
     visible = task_list(user=user, queryset=existing)
     if lock:
         visible = visible.select_for_update(of=("self",))
+    if not permissions.sees_everything(user):
+        # can_view_task reads prefetched co-departments instead of asking per task.
+        visible = visible.prefetch_related("co_departments")
     facts = {
         pk: TaskFacts(id=pk, serial="", title="", visible=False, may_report=False, is_open=False,
                       deadline=None, progress=0, latest_progress="")

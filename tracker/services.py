@@ -260,7 +260,6 @@ class ImportOutcome:
 
 IMPORT_REASON = "导入台账填报进展"
 IMPORT_BATCH = 500  # rows per INSERT / UPDATE statement; keeps the query count flat per batch, not per row
-_TASK_SYNC_FIELDS = ["progress", "latest_progress", "version", "updated_at"]
 
 
 @transaction.atomic
@@ -319,24 +318,25 @@ def _field_messages(model, error):
 
 
 def _tasks_follow_newest(ids, *, user, now):
-    """Set each task's progress and text from its newest entry (locked tasks), with history, in bulk."""
+    """Let each (locked) task follow its newest entry, bump its version and record its history, in bulk.
+
+    The newest entry is picked by the database in the UPDATE itself, with the same
+    order as ``task_sync_progress`` (date, then entry time, then id); the tasks are
+    then read back once to write their history records as they now stand.
+    """
     newest = ProgressUpdate.objects.filter(task=OuterRef("pk")).order_by("-date", "-created_at", "-id")
     tasks = []
     for start in range(0, len(ids), selectors.FACTS_CHUNK):
-        chunk = (
-            Task.objects.filter(pk__in=ids[start:start + selectors.FACTS_CHUNK])
-            .annotate(newest_percent=Subquery(newest.values("percent")[:1]),
-                      newest_content=Subquery(newest.values("content")[:1]))
-            .order_by("pk")
+        chunk = Task.objects.filter(pk__in=ids[start:start + selectors.FACTS_CHUNK])
+        chunk.update(
+            progress=Subquery(newest.values("percent")[:1]),
+            latest_progress=Subquery(newest.values("content")[:1]),
+            version=F("version") + 1,
+            updated_at=now,
         )
-        for task in chunk:
-            task.progress, task.latest_progress = task.newest_percent, task.newest_content
-            task.version += 1
-            task.updated_at = now
-            tasks.append(task)
-    # bulk_update_with_history's two steps, taken apart because the co-department
-    # snapshot below needs the historical records bulk_history_create returns.
-    Task.objects.bulk_update(tasks, _TASK_SYNC_FIELDS, batch_size=IMPORT_BATCH)
+        tasks.extend(chunk.order_by("pk"))
+    # What bulk_update_with_history records after its UPDATE; called directly because
+    # the co-department snapshot below needs the historical records it returns.
     records = Task.history.bulk_history_create(tasks, batch_size=IMPORT_BATCH, update=True, default_user=user,
                                                 default_change_reason=IMPORT_REASON, default_date=now)
     _history_co_departments(records)

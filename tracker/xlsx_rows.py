@@ -76,43 +76,100 @@ def write_rows(out, rows, *, first_row, style_id, tone_of=None, wrap_widths=None
     per column, the usable width of a wrapping text column (None: not wrapped); each
     row then gets the height its longest cell needs, since neither LibreOffice nor WPS
     reliably fits row heights of a generated file. Return the number of rows.
+
+    This loop runs for every cell of up to 100,000 rows, so it keeps per-cell work
+    small: style ids are looked up once per (column, tone, quoted) and asked of
+    ``style_id`` in the order cells first need them (that order numbers the styles);
+    a short text that repeats (a department, a status) is made safe, escaped and
+    measured once and then reused from a small per-column memo.
     """
     letters = []
+    widths = []
+    plains = {}  # tone -> per column 's="N"' of an unquoted cell (None until first needed)
+    quoted_styles = {}  # (column, tone) -> 's="N"' of a quoted text cell
+    memos = []  # per column: {text: (cell body after the style, wrapped line count, quoted key)}
     number = first_row
-    widths = list(wrap_widths or ())
+    write = out.write
     for values in rows:
         if len(letters) < len(values):
             letters = [get_column_letter(i) for i in range(1, len(values) + 1)]
-            widths += [None] * (len(values) - len(widths))
+            widths = list(wrap_widths or ()) + [None] * len(values)
+            memos = [{} for _ in values]
+            for plain in plains.values():
+                plain += [None] * (len(letters) - len(plain))
         tone = tone_of(values) if tone_of else None
+        plain = plains.get(tone)
+        if plain is None:
+            plain = plains[tone] = [None] * len(letters)
+        row = str(number)
         lines = 1
+        parts = []
         for index, value in enumerate(values):
-            if widths[index] and isinstance(value, str) and value:
-                lines = max(lines, text_lines(value, widths[index]))
-        height = min(409, lines * line_height + 4)
-        parts = [f'<row r="{number}" ht="{height:g}" customHeight="1">']
-        for index, value in enumerate(values):
-            ref = f"{letters[index]}{number}"
+            kind = type(value)
+            if kind is not str and isinstance(value, str):
+                value, kind = str(value), str
+            if kind is str and value:
+                memo = memos[index]
+                found = memo.get(value)
+                if found is None:
+                    found = _text_cell(value, widths[index], index, tone, style_id, quoted_styles)
+                    if found[2] is None and len(value) <= _MEMO_TEXT:
+                        if len(memo) >= _MEMO_SIZE:
+                            memo.clear()
+                        memo[value] = found
+                body, cell_lines, quoted_key = found
+                if quoted_key is not None:
+                    style = quoted_styles[quoted_key]
+                else:
+                    style = plain[index]
+                    if style is None:
+                        style = plain[index] = f's="{style_id(index, tone, False)}"'
+                if cell_lines > lines:
+                    lines = cell_lines
+                parts.append(f'<c r="{letters[index]}{row}" {style}{body}')
+                continue
+            style = plain[index]
+            if style is None:
+                style = plain[index] = f's="{style_id(index, tone, False)}"'
+            ref = f'<c r="{letters[index]}{row}" {style}'
             if value is None or value == "":
-                parts.append(f'<c r="{ref}" s="{style_id(index, tone, False)}"/>')
-            elif isinstance(value, str):
-                text, quoted = safe_text(value)
-                parts.append(
-                    f'<c r="{ref}" s="{style_id(index, tone, quoted)}" t="inlineStr">'
-                    f'<is><t xml:space="preserve">{text.translate(_ESCAPES)}</t></is></c>'
-                )
+                parts.append(f"{ref}/>")
+            elif kind is int:
+                parts.append(f"{ref}><v>{value!r}</v></c>")
             elif isinstance(value, bool):
-                parts.append(f'<c r="{ref}" s="{style_id(index, tone, False)}" t="b"><v>{int(value)}</v></c>')
+                parts.append(f'{ref} t="b"><v>{int(value)}</v></c>')
             elif isinstance(value, (int, float)):
                 if isinstance(value, float) and not math.isfinite(value):
-                    parts.append(f'<c r="{ref}" s="{style_id(index, tone, False)}"/>')
+                    parts.append(f"{ref}/>")
                 else:
-                    parts.append(f'<c r="{ref}" s="{style_id(index, tone, False)}"><v>{value!r}</v></c>')
+                    parts.append(f"{ref}><v>{value!r}</v></c>")
             elif isinstance(value, (date, datetime)):
-                parts.append(f'<c r="{ref}" s="{style_id(index, tone, False)}"><v>{excel_serial(value)!r}</v></c>')
+                parts.append(f"{ref}><v>{excel_serial(value)!r}</v></c>")
             else:
                 raise TypeError(f"cannot write {type(value).__name__} to a cell")
-        parts.append("</row>")
-        out.write("".join(parts).encode("utf-8"))
+        height = min(409, lines * line_height + 4)
+        write(f'<row r="{row}" ht="{height:g}" customHeight="1">{"".join(parts)}</row>'.encode("utf-8"))
         number += 1
     return number - first_row
+
+
+_MEMO_TEXT = 100  # texts up to this long are remembered per column ...
+_MEMO_SIZE = 2000  # ... this many per column, so the memo never grows with the rows
+_XML_SPECIAL = re.compile(r"[&<>\r\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def _text_cell(value, width, index, tone, style_id, quoted_styles):
+    """Return (cell body after its style attribute, wrapped line count, quoted style key or None)."""
+    if len(value) <= EXCEL_CELL_MAX and not value.startswith(FORMULA_TRIGGERS) and not _XML_SPECIAL.search(value):
+        text, quoted = value, False  # the common case: nothing to drop, cut, flag or escape
+    else:
+        text, quoted = safe_text(value)
+        text = text.translate(_ESCAPES)
+    lines = text_lines(value, width) if width else 1
+    body = f' t="inlineStr"><is><t xml:space="preserve">{text}</t></is></c>'
+    if not quoted:
+        return body, lines, None
+    key = (index, tone)
+    if key not in quoted_styles:
+        quoted_styles[key] = f's="{style_id(index, tone, True)}"'
+    return body, lines, key

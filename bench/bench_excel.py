@@ -8,6 +8,11 @@ Each measurement runs in a fresh subprocess, so its peak memory (VmHWM from
 departments), the export runs in another, whose peak is compared with its resident
 size just before exporting. Aim: 100,000 rows in under 20 s, peak under 150 MB, and
 memory that does not grow with the number of rows.
+
+Wall time alone misleads on a shared machine, so each step also reports the CPU
+seconds its process spent (time.process_time). With SQLite that includes the
+database's work; with PostgreSQL the server's share is not in it. ``--db-dir`` keeps
+the SQLite files apart from anyone else benching on the same machine.
 """
 import argparse
 import json

@@ -349,3 +349,36 @@ def test_anonymous_is_sent_to_login(client):
 def test_admin_index_links_to_the_import(client, officer_a):
     client.force_login(officer_a)
     assert reverse(URL) in client.get(reverse("admin:index")).content.decode()
+
+
+def _filled_ledger(user, tasks):
+    """The user's exported ledger with every row's 最新进展 filled in, as bytes."""
+    from tracker import exports, lights, selectors
+
+    buffer = io.BytesIO()
+    exports.ledger_write(tasks=lights.annotate_signal(selectors.task_list(user=user, queryset=tasks)),
+                         target=buffer)
+    wb = load_workbook(io.BytesIO(buffer.getvalue()))
+    for (text,) in wb["任务清单"].iter_rows(min_row=3, min_col=11, max_col=11):
+        text.value = "本周已完成排查"
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()
+
+
+def test_preview_query_count_does_not_grow_with_rows(officer_a, make_task, departments,
+                                                     django_assert_max_num_queries):
+    """Co-department tasks too: visibility is read for all rows at once, not asked per task."""
+    from tracker import imports
+
+    for i in range(55):
+        make_task(title=f"联合任务{i}", lead_department=departments["b"], co_departments=[departments["a"]],
+                  status=Task.Status.IN_PROGRESS)
+    ids = list(Task.objects.order_by("pk").values_list("pk", flat=True))
+    small = _filled_ledger(officer_a, Task.objects.filter(pk__in=ids[:5]))
+    large = _filled_ledger(officer_a, Task.objects.filter(pk__in=ids[5:]))
+    with django_assert_max_num_queries(8) as five:
+        assert len(imports.ledger_preview(user=officer_a, data=small).changes) == 5
+    with django_assert_max_num_queries(8) as fifty:
+        assert len(imports.ledger_preview(user=officer_a, data=large).changes) == 50
+    assert len(fifty) <= len(five)

@@ -154,7 +154,7 @@ def write_rows(out, rows, *, first_row, style_id, tone_of=None, wrap_widths=None
 
 
 _MEMO_TEXT = 100  # texts up to this long are remembered per column ...
-_MEMO_SIZE = 2000  # ... this many per column, so the memo never grows with the rows
+_MEMO_SIZE = 512  # ... this many per column, so the memo never grows with the rows
 _XML_SPECIAL = re.compile(r"[&<>\r\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 

@@ -1,9 +1,13 @@
 """Admin screens for departments, people and tasks, scoped by tracker.permissions."""
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.core.exceptions import ValidationError
+from django.template.response import TemplateResponse
+from django.utils.html import format_html
 from simple_history.admin import SimpleHistoryAdmin
 
-from tracker import permissions, selectors, services
+from tracker import chasing, lights, permissions, selectors, services
+from tracker.supervision_forms import ChaseForm
 from tracker.models import (
     Attachment,
     Chase,
@@ -60,13 +64,59 @@ class ProgressUpdateInline(admin.TabularInline):
         return False
 
 
+class SignalListFilter(admin.SimpleListFilter):
+    """红黄绿灯 as a list filter: the same database conditions as the task list's TaskFilter."""
+
+    title = "红黄绿灯"
+    parameter_name = "signal"
+
+    def lookups(self, request, model_admin):
+        return lights.CHOICES
+
+    def queryset(self, request, queryset):
+        if self.value() in lights.LABELS:
+            return queryset.filter(lights.signal_q(self.value()))
+        return queryset
+
+
+@admin.action(description="催办所选任务（发送邮件给相关单位填报员）")
+def chase_tasks(modeladmin, request, queryset):
+    """Ask for the message on an intermediate page, then chase the selected tasks at once."""
+    if not permissions.can_chase(request.user):
+        modeladmin.message_user(request, "只有督查员可以催办。", messages.ERROR)
+        return None
+    tasks = list(queryset.order_by("serial"))
+    form = ChaseForm(request.POST if "confirm" in request.POST else None)
+    if form.is_bound and form.is_valid():
+        try:
+            chase = chasing.chase_send(sent_by=request.user, tasks=tasks, message=form.cleaned_data["message"])
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            count = chase.recipients.count()
+            modeladmin.message_user(
+                request, f"已催办 {len(tasks)} 项任务，邮件发送给 {count} 位填报员。", messages.SUCCESS)
+            return None
+    return TemplateResponse(request, "admin/tracker/task/chase_confirmation.html", {
+        **modeladmin.admin_site.each_context(request),
+        "title": "催办任务",
+        "opts": modeladmin.model._meta,
+        "tasks": tasks,
+        "form": form,
+        "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+    })
+
+
 @admin.register(Task)
 class TaskAdmin(SimpleHistoryAdmin):
     list_display = [
-        "serial", "title", "category", "lead_department", "deadline", "status", "progress", "updated_at",
+        "serial", "title", "signal_badge", "category", "lead_department", "deadline", "status", "progress",
+        "updated_at",
     ]
     list_display_links = ["serial", "title"]
-    list_filter = ["status", "category", "lead_department", "deadline"]
+    list_filter = [SignalListFilter, "status", "category", "lead_department", "deadline"]
+    actions = [chase_tasks]
+    change_form_template = "admin/tracker/task/change_form.html"
     search_fields = ["serial", "title", "content", "owner_text", "responsible_person"]
     autocomplete_fields = ["lead_department", "co_departments", "speech", "source_item"]
     date_hierarchy = "deadline"
@@ -85,13 +135,28 @@ class TaskAdmin(SimpleHistoryAdmin):
     ]
 
     def get_queryset(self, request):
-        return selectors.task_list(user=request.user, queryset=super().get_queryset(request))
+        return lights.annotate_signal(selectors.task_list(user=request.user, queryset=super().get_queryset(request)))
+
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        if not permissions.can_chase(request.user):
+            actions.pop("chase_tasks", None)
+        return actions
+
+    @admin.display(description="红黄绿灯", ordering="signal_rank")
+    def signal_badge(self, obj):
+        signal = lights.task_signal(obj)
+        return format_html('<span class="badge badge-{}">{}</span>', signal, lights.LABELS[signal])
 
     def has_change_permission(self, request, obj=None):
         return permissions.can_edit_task(request.user, obj) and super().has_change_permission(request, obj)
 
     def save_model(self, request, obj, form, change):
         if change:
+            # The original deadline is the first one a task ever had: a task created
+            # without a deadline takes the first one it is given.
+            if obj.original_deadline is None and obj.deadline is not None:
+                obj.original_deadline = obj.deadline
             super().save_model(request, obj, form, change)
         else:
             services.task_save_new(task=obj, created_by=request.user)

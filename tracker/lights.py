@@ -28,6 +28,34 @@ def signal_conditions(today=None, yellow_days=None):
     ]
 
 
+def signal_of(*, status, deadline, today, yellow_days):
+    """Return the signal of one task from plain values, by the same rules as the database.
+
+    For a single task already in hand (the task page, an e-mail) where no annotated
+    queryset is at hand; tests check it agrees with ``annotate_signal`` case by case.
+    """
+    if status == CLOSED:
+        return CLOSED
+    if status == SUSPENDED:
+        return SUSPENDED
+    if deadline is None:
+        return GREEN
+    if deadline < today:
+        return RED
+    if deadline <= today + timedelta(days=yellow_days):
+        return YELLOW
+    return GREEN
+
+
+def task_signal(task, today=None):
+    """Return the signal of ``task``: its annotation when present, else computed."""
+    annotated = getattr(task, "signal", None)
+    if annotated:
+        return annotated
+    return signal_of(status=task.status, deadline=task.deadline,
+                     today=today or timezone.localdate(), yellow_days=settings.SIGNAL_YELLOW_DAYS)
+
+
 def annotate_signal(queryset, today=None, yellow_days=None):
     """Add ``signal`` (red/yellow/green/closed/suspended) and ``signal_rank`` to each task."""
     conditions = signal_conditions(today, yellow_days)[:-1]

@@ -45,17 +45,11 @@ def tasks_by_department(tasks):
     return by_dept
 
 
-@transaction.atomic
-def chase_send(*, sent_by, tasks, message, channel="email"):
-    """Chase ``tasks`` with ``message``: log one Chase and e-mail each involved officer after commit.
-
-    Raises PermissionDenied for anyone but a supervisor and ValidationError (in
-    Chinese) for an empty message or no tasks; nothing is written then.
-    """
+def chase_check(*, sent_by, tasks, message):
+    """Raise PermissionDenied or ValidationError (in Chinese) unless this chase may be sent; return the clean message."""
     if not permissions.can_chase(sent_by):
         raise PermissionDenied("只有督查员可以催办。")
     message = (message or "").strip()
-    tasks = list(tasks)
     if not tasks:
         raise ValidationError("请至少选择一项任务。")
     if not message:
@@ -65,7 +59,18 @@ def chase_send(*, sent_by, tasks, message, channel="email"):
     closed = [task.serial for task in tasks if not task.is_open]
     if closed:
         raise ValidationError(f"已办结或已中止的任务无需催办：{'、'.join(closed)}。")
+    return message
 
+
+@transaction.atomic
+def chase_send(*, sent_by, tasks, message, channel="email"):
+    """Chase ``tasks`` with ``message``: log one Chase and e-mail each involved officer after commit.
+
+    Raises PermissionDenied for anyone but a supervisor and ValidationError (in
+    Chinese) for an empty message or no tasks; nothing is written then.
+    """
+    tasks = list(tasks)
+    message = chase_check(sent_by=sent_by, tasks=tasks, message=message)
     tasks = list(Task.objects.filter(pk__in=[task.pk for task in tasks]).select_related("lead_department"))
     by_dept = tasks_by_department(tasks)
     officers = list(department_officers(by_dept))

@@ -23,16 +23,9 @@ def _locked(task):
     return Task.objects.select_for_update().get(pk=task.pk)
 
 
-@transaction.atomic
-def extension_request_create(*, task, requested_by, new_deadline, reason, today=None):
-    """File a request to move ``task``'s deadline to ``new_deadline``; return it.
-
-    Refused (ValidationError, in Chinese; nothing written) when the deadline has
-    passed, the new date is not later than the current deadline, the reason is
-    empty, or a request is already waiting for a decision.
-    """
+def extension_request_check(*, task, requested_by, new_deadline, reason, today=None):
+    """Raise PermissionDenied or ValidationError (in Chinese) unless the request may be filed; return the clean reason."""
     today = today or timezone.localdate()
-    task = _locked(task)
     if not permissions.can_request_extension(requested_by, task):
         raise PermissionDenied("只有牵头单位的填报员可以对未办结的任务申请延期。")
     reason = (reason or "").strip()
@@ -51,6 +44,21 @@ def extension_request_create(*, task, requested_by, new_deadline, reason, today=
         raise ValidationError(f"申请的新时限须晚于当前时限（{task.deadline:%Y-%m-%d}）。")
     if task.extension_requests.filter(status=ExtensionRequest.Status.PENDING).exists():
         raise ValidationError("该任务已有一份待审批的延期申请，请等待督查室审批。")
+    return reason
+
+
+@transaction.atomic
+def extension_request_create(*, task, requested_by, new_deadline, reason, today=None):
+    """File a request to move ``task``'s deadline to ``new_deadline``; return it.
+
+    Refused (ValidationError, in Chinese; nothing written) when the deadline has
+    passed, the new date is not later than the current deadline, the reason is
+    empty, or a request is already waiting for a decision.
+    """
+    today = today or timezone.localdate()
+    task = _locked(task)
+    reason = extension_request_check(task=task, requested_by=requested_by, new_deadline=new_deadline,
+                                     reason=reason, today=today)
     request = ExtensionRequest(task=task, old_deadline=task.deadline, new_deadline=new_deadline,
                                reason=reason, requested_by=requested_by)
     request.full_clean()

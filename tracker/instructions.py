@@ -8,9 +8,8 @@ from tracker.models import Instruction
 CONTENT_MAX = 2000
 
 
-@transaction.atomic
-def instruction_add(*, task, author, kind, content):
-    """Add an instruction (批示) or a comment to ``task``; return it."""
+def instruction_check(*, task, author, kind, content):
+    """Raise PermissionDenied or ValidationError (in Chinese) unless ``author`` may post this; return the clean text."""
     if kind == Instruction.Kind.INSTRUCTION:
         if not permissions.can_add_instruction(author, task):
             raise PermissionDenied("只有领导或督查员可以作出批示。")
@@ -24,6 +23,13 @@ def instruction_add(*, task, author, kind, content):
         raise ValidationError("请填写批示或留言内容。")
     if len(content) > CONTENT_MAX:
         raise ValidationError(f"内容不能超过 {CONTENT_MAX} 字。")
+    return content
+
+
+@transaction.atomic
+def instruction_add(*, task, author, kind, content):
+    """Add an instruction (批示) or a comment to ``task``; return it."""
+    content = instruction_check(task=task, author=author, kind=kind, content=content)
     instruction = Instruction(task=task, author=author, kind=kind, content=content)
     instruction.full_clean()
     instruction.save()

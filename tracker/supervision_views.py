@@ -3,7 +3,7 @@
 Each action reads the form, calls one service and sends the user back to the task
 page with a message; rules live in the services and tracker.permissions.
 """
-from django.contrib import messages
+from django.contrib import admin, messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
@@ -47,6 +47,7 @@ def dashboard_view(request):
         raise PermissionDenied("您没有查看督办看板的权限。")
     board = dashboard.dashboard_build(user=request.user, params=request.GET)
     return render(request, "tracker/dashboard.html", {
+        **admin.site.each_context(request),
         "board": board,
         "filter_fields": [board.filterset.form[name] for name in dashboard.FILTER_FIELDS],
         "formula": scoring.FORMULA,

@@ -11,10 +11,11 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from django.db.models import Count, F, Q
-from django.db.models.functions import TruncMonth
+from django.db.models.lookups import LessThanOrEqual
 from django.utils import timezone
 
 from tracker import lights, permissions, scoring, selectors
+from tracker.dbfuncs import LocalDate, LocalMonth
 from tracker.models import Department, Task
 
 FILTER_FIELDS = ["speech", "meeting", "category", "deadline", "created"]
@@ -52,7 +53,8 @@ class Dashboard:
 
 def on_time_q():
     """Closed on or before the deadline (local date of closing); closed without a deadline counts as on time."""
-    return Q(status=S.CLOSED) & (Q(deadline__isnull=True) | Q(completed_at__date__lte=F("deadline")))
+    closed_by_deadline = LessThanOrEqual(LocalDate("completed_at"), F("deadline"))
+    return Q(status=S.CLOSED) & (Q(deadline__isnull=True) | Q(closed_by_deadline))
 
 
 def count_columns(today):
@@ -74,9 +76,9 @@ def closed_per_month(tasks, today, months=MONTHS):
     first = month_start(today, back=months - 1)
     since = timezone.make_aware(timezone.datetime(first.year, first.month, 1))
     counts = {
-        row["month"].date() if hasattr(row["month"], "date") else row["month"]: row["n"]
+        row["month"]: row["n"]
         for row in tasks.order_by().filter(status=S.CLOSED, completed_at__gte=since)
-        .annotate(month=TruncMonth("completed_at")).values("month").annotate(n=Count("pk"))
+        .annotate(month=LocalMonth("completed_at")).values("month").annotate(n=Count("pk"))
     }
     return [(month, counts.get(month, 0)) for month in month_range(first, months)]
 

@@ -149,3 +149,21 @@ def test_query_count_does_not_grow_with_tasks(client, request, persona, make_tas
     many = page_queries(client, 45, make_task, departments, today)  # 50 tasks in all
     assert few == many
     assert many <= 15
+
+
+@pytest.mark.parametrize("hour,minute,days_after,on_time", [
+    (23, 59, 0, True),    # late evening of the deadline day, local time (15:59 UTC)
+    (0, 1, 0, True),      # just after local midnight: still the deadline day (the day before in UTC)
+    (0, 1, 1, False),     # just after midnight of the next day
+    (7, 59, 1, False),    # the next morning local, still the deadline day in UTC: late
+])
+def test_on_time_uses_the_local_date_of_closing(make_task, supervisor, departments, hour, minute, days_after,
+                                                 on_time):
+    deadline = timezone.localdate() - timedelta(days=10)
+    day = deadline + timedelta(days=days_after)
+    closed_at = timezone.make_aware(datetime(day.year, day.month, day.day, hour, minute))
+    make_task(lead_department=departments["a"], deadline=deadline, status="closed", completed_at=closed_at)
+    board = dashboard.dashboard_build(user=supervisor, params={})
+    assert board.departments[0].on_time == (1 if on_time else 0)
+    assert sum(n for _, n in board.months) == (1 if closed_at >= timezone.make_aware(
+        datetime(*dashboard.month_start(timezone.localdate(), back=11).timetuple()[:3])) else 0)

@@ -8,6 +8,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.db.models import Case, CharField, IntegerField, Q, Value, When
 from django.utils import timezone
+from django.utils.html import format_html
 
 RED, YELLOW, GREEN, CLOSED, SUSPENDED = "red", "yellow", "green", "closed", "suspended"
 LABELS = {RED: "红灯", YELLOW: "黄灯", GREEN: "绿灯", CLOSED: "已办结", SUSPENDED: "已中止"}
@@ -75,3 +76,10 @@ def signal_q(signal, today=None, yellow_days=None):
             return q & ~earlier if earlier else q
         earlier |= q
     raise ValueError(signal)
+
+
+def badge_html(signal):
+    """Return the coloured badge of ``signal``: the one drawing used by every list, page and admin column."""
+    if signal not in LABELS:
+        return ""
+    return format_html('<span class="badge badge-{}">{}</span>', signal, LABELS[signal])

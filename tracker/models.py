@@ -184,7 +184,7 @@ class Task(models.Model):
         return f"{self.serial} {self.title}"
 
     def get_absolute_url(self):
-        return reverse("admin:tracker_task_change", args=[self.pk])
+        return reverse("tracker:task_detail", args=[self.pk])
 
     @property
     def needs_assignment(self):
@@ -216,6 +216,14 @@ class TaskTransition(models.Model):
 
     def __str__(self):
         return f"{self.task.serial} {self.get_from_status_display()}→{self.get_to_status_display()}"
+
+    @property
+    def action_label(self):
+        """The action's Chinese name from the workflow table (签收, 销号, ...)."""
+        from tracker import workflow
+
+        transition = workflow.get(self.action)
+        return transition.label if transition else self.action
 
 
 class ProgressUpdate(models.Model):

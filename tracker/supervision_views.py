@@ -8,7 +8,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from tracker import chasing, dashboard, extensions, instructions, permissions, scoring, selectors
@@ -22,12 +22,9 @@ from tracker.supervision_forms import (
 )
 
 
-def task_page_url(task_pk):
-    """Return the task page, or the admin's page for the task where the task page does not exist."""
-    try:
-        return reverse("tracker:task_detail", args=[task_pk])
-    except NoReverseMatch:
-        return reverse("admin:tracker_task_change", args=[task_pk])
+def back_to_task(task, anchor):
+    """Send the user back to the task page, at the part of it they acted on."""
+    return redirect(reverse("tracker:task_detail", args=[task.pk]) + f"#{anchor}")
 
 
 def visible_task(request, pk):
@@ -75,14 +72,14 @@ def task_chase(request, pk):
     form = ChaseForm(request.POST)
     if not form.is_valid():
         messages.error(request, first_error(form))
-        return redirect(task_page_url(task.pk))
+        return back_to_task(task, "timeline")
     try:
         chase = chasing.chase_send(sent_by=request.user, tasks=[task], message=form.cleaned_data["message"])
     except ValidationError as exc:
         messages.error(request, error_text(exc))
     else:
         messages.success(request, chase_notice(chase))
-    return redirect(task_page_url(task.pk))
+    return back_to_task(task, "timeline")
 
 
 def chase_notice(chase):
@@ -101,14 +98,14 @@ def extension_request(request, pk):
     form = ExtensionRequestForm(request.POST)
     if not form.is_valid():
         messages.error(request, first_error(form))
-        return redirect(task_page_url(task.pk))
+        return back_to_task(task, "deadline")
     try:
         extensions.extension_request_create(task=task, requested_by=request.user, **form.cleaned_data)
     except ValidationError as exc:
         messages.error(request, error_text(exc))
     else:
         messages.success(request, "延期申请已提交，等待督查室审批。")
-    return redirect(task_page_url(task.pk))
+    return back_to_task(task, "deadline")
 
 
 @login_required
@@ -119,7 +116,7 @@ def extension_decide(request, pk):
     form = ExtensionDecisionForm(request.POST)
     if not form.is_valid():
         messages.error(request, first_error(form))
-        return redirect(task_page_url(task.pk))
+        return back_to_task(task, "deadline")
     approve = form.cleaned_data["decision"] == "approve"
     try:
         extensions.extension_decide(extension=extension, decided_by=request.user, approve=approve,
@@ -128,7 +125,7 @@ def extension_decide(request, pk):
         messages.error(request, error_text(exc))
     else:
         messages.success(request, f"已同意延期至 {extension.new_deadline:%Y-%m-%d}。" if approve else "已驳回延期申请。")
-    return redirect(task_page_url(task.pk))
+    return back_to_task(task, "deadline")
 
 
 @login_required
@@ -138,11 +135,11 @@ def instruction_add(request, pk):
     form = InstructionForm(request.POST)
     if not form.is_valid():
         messages.error(request, first_error(form))
-        return redirect(task_page_url(task.pk))
+        return back_to_task(task, "timeline")
     try:
         item = instructions.instruction_add(task=task, author=request.user, **form.cleaned_data)
     except ValidationError as exc:
         messages.error(request, error_text(exc))
     else:
         messages.success(request, f"{item.get_kind_display()}已发布。")
-    return redirect(task_page_url(task.pk))
+    return back_to_task(task, "timeline")

@@ -1,7 +1,10 @@
 """One task's story in time order: progress, instructions and comments, chases, extension
 requests and status transitions, merged into one list for the task page.
 
-A fixed number of queries (one per kind of record), whatever the task's length.
+A fixed number of queries (one per kind of record), whatever the task's length; the
+task page's prefetched progress entries and transitions (with their files) are reused.
+Progress entries and transitions carry their evidence files, so the page needs no
+separate list of them.
 """
 from dataclasses import dataclass
 from datetime import datetime, time
@@ -19,6 +22,7 @@ class Entry:
     actor: str
     text: str
     detail: str = ""
+    attachments: tuple = ()
 
 
 def person(user):
@@ -27,15 +31,25 @@ def person(user):
     return user.get_full_name() or user.username
 
 
+def _records(task, name, queryset):
+    """Return the task's ``name`` records: prefetched ones if the caller has them, else ``queryset``."""
+    if name in getattr(task, "_prefetched_objects_cache", {}):
+        return getattr(task, name).all()
+    return queryset.prefetch_related("attachments")
+
+
 def progress_entries(task):
-    for update in ProgressUpdate.objects.filter(task=task).select_related("reported_by"):
+    updates = _records(task, "progress_updates",
+                       ProgressUpdate.objects.filter(task=task).select_related("reported_by"))
+    for update in updates:
         # A progress entry is dated by the officer; order it at that day, after what
         # happened earlier that day, by using its recording time when it is the same day.
         at = update.created_at
         if timezone.localtime(at).date() != update.date:
             at = timezone.make_aware(datetime.combine(update.date, time(23, 59)))
         yield Entry(at=at, kind="progress", label="工作进展", actor=person(update.reported_by),
-                    text=update.content, detail=f"{update.date:%Y-%m-%d}，完成率 {update.percent}%")
+                    text=update.content, detail=f"{update.date:%Y-%m-%d}，完成率 {update.percent}%",
+                    attachments=tuple(update.attachments.all()))
 
 
 def instruction_entries(task):
@@ -63,10 +77,12 @@ def extension_entries(task):
 
 
 def transition_entries(task):
-    for step in TaskTransition.objects.filter(task=task).select_related("by"):
-        yield Entry(at=step.at, kind="transition",
-                    label=f"状态：{step.get_from_status_display()} → {step.get_to_status_display()}",
-                    actor=person(step.by), text=step.reason)
+    steps = _records(task, "transitions", TaskTransition.objects.filter(task=task).select_related("by"))
+    for step in steps:
+        yield Entry(at=step.at, kind="transition", label=step.action_label, actor=person(step.by),
+                    text=step.reason,
+                    detail=f"{step.get_from_status_display()} → {step.get_to_status_display()}",
+                    attachments=tuple(step.attachments.all()))
 
 
 def task_timeline(*, task):

@@ -2,6 +2,7 @@
 from django.urls import path
 
 from tracker import supervision_views
+from tracker import views
 
 app_name = "tracker"
 
@@ -11,4 +12,10 @@ urlpatterns = [
     path("tasks/<int:pk>/extension/", supervision_views.extension_request, name="extension_request"),
     path("tasks/<int:pk>/instructions/", supervision_views.instruction_add, name="instruction_add"),
     path("extensions/<int:pk>/decide/", supervision_views.extension_decide, name="extension_decide"),
+    path("tasks/", views.task_list, name="task_list"),
+    path("tasks/<int:pk>/", views.task_detail, name="task_detail"),
+    path("tasks/<int:pk>/history/", views.task_history, name="task_history"),
+    path("tasks/<int:pk>/progress/", views.progress_add, name="progress_add"),
+    path("tasks/<int:pk>/transition/<slug:action>/", views.task_transition, name="task_transition"),
+    path("attachments/<int:pk>/", views.attachment_download, name="attachment_download"),
 ]

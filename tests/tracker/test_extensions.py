@@ -156,14 +156,14 @@ def test_pages_request_and_decide(client, task, officer_a, supervisor, today):
     assert client.post(reverse("tracker:extension_decide", args=[pending.pk]),
                        {"decision": "approve"}).status_code == 403
     client.force_login(supervisor)
-    page = client.get(reverse("admin:tracker_task_change", args=[task.pk])).content.decode()
+    page = client.get(reverse("tracker:task_detail", args=[task.pk])).content.decode()
     assert "审批延期申请" in page and "等待财政拨款。" in page
     response = client.post(reverse("tracker:extension_decide", args=[pending.pk]),
                            {"decision": "approve", "comment": ""}, follow=True)
     assert f"已同意延期至 {new:%Y-%m-%d}" in response.content.decode()
     task.refresh_from_db()
     assert task.deadline == new
-    page = client.get(reverse("admin:tracker_task_change", args=[task.pk])).content.decode()
+    page = client.get(reverse("tracker:task_detail", args=[task.pk])).content.decode()
     assert "时限调整记录" in page and f"原定时限 {task.original_deadline:%Y-%m-%d}" in page
 
 
@@ -190,7 +190,8 @@ def test_admin_edit_gives_a_task_without_deadline_its_first_one(client, supervis
     response = client.post(reverse("admin:tracker_task_change", args=[task.pk]), {
         "title": task.title, "content": "", "category": "deploy", "lead_department": departments["a"].pk,
         "deadline": "2030-01-31", "status": "pending", "note": "", "owner_text": "", "responsible_person": "",
-        "deadline_text": "", "progress_updates-TOTAL_FORMS": "0", "progress_updates-INITIAL_FORMS": "0",
+        "deadline_text": "", "expected_version": task.version,
+        "progress_updates-TOTAL_FORMS": "0", "progress_updates-INITIAL_FORMS": "0",
     })
     assert response.status_code == 302, response.content.decode()[:3000]
     task.refresh_from_db()

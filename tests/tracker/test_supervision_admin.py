@@ -29,7 +29,7 @@ def test_changelist_shows_badges_filters_and_sorts_by_signal(client, supervisor,
     assert '<span class="badge badge-red">红灯</span>' in page and "duban/duban.css" in page
     filtered = client.get(url, {"signal": "red"}).content.decode()
     assert "红灯任务" in filtered and "绿灯任务" not in filtered and "黄灯任务" not in filtered
-    ordered = client.get(url, {"o": "3"}).content.decode()  # third column: 红黄绿灯
+    ordered = client.get(url, {"o": "5"}).content.decode()  # fifth column: 红黄绿灯
     assert ordered.index("红灯任务") < ordered.index("黄灯任务") < ordered.index("绿灯任务")
 
 

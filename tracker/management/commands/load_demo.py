@@ -86,11 +86,14 @@ class Command(BaseCommand):
             if Task.objects.filter(speech=speech, title=row["title"]).exists():
                 continue
             lead = departments[row["lead"]]
+            # Progress is reported while a task is open; the final status comes after it.
+            opening = row["status"] if row["status"] in (Task.Status.PENDING, Task.Status.IN_PROGRESS) \
+                else Task.Status.IN_PROGRESS
             task = services.task_create(
                 created_by=supervisor, title=row["title"], speech=speech, category=row["category"],
                 lead_department=lead, co_departments=[departments[name] for name in row["co"]],
                 deadline=date.fromisoformat(row["deadline"]), deadline_text=row["deadline_text"],
-                status=row["status"],
+                status=opening,
             )
             reporter = User.objects.filter(department=lead).first() or supervisor
             for entry in row["progress"]:
@@ -98,5 +101,9 @@ class Command(BaseCommand):
                     task=task, reported_by=reporter, date=date.fromisoformat(entry["date"]),
                     content=entry["content"], percent=entry["percent"],
                 )
+            if row["status"] != opening:
+                task.status = row["status"]
+                services.task_update(task=task, expected_version=task.version, changed_by=supervisor,
+                                     reason="演示数据：载入时的状态")
             created += 1
         return created

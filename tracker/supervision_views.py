@@ -3,16 +3,17 @@
 Each action reads the form, calls one service and sends the user back to the task
 page with a message; rules live in the services and tracker.permissions.
 """
-from django.contrib import admin, messages
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from tracker import chasing, dashboard, extensions, instructions, permissions, scoring, selectors
 from tracker.models import ExtensionRequest, Task
+from tracker.views import render_page
 from tracker.supervision_forms import (
     ChaseForm,
     ExtensionDecisionForm,
@@ -43,9 +44,10 @@ def dashboard_view(request):
     if not permissions.can_view_dashboard(request.user):
         raise PermissionDenied("您没有查看督办看板的权限。")
     board = dashboard.dashboard_build(user=request.user, params=request.GET)
-    return render(request, "tracker/dashboard.html", {
-        **admin.site.each_context(request),
+    return render_page(request, "tracker/dashboard.html", {
         "board": board,
+        # The departments' chart grows with their number, so 50 names stay readable.
+        "chart_height": max(320, 26 * len(board.departments) + 70),
         "filter_fields": [board.filterset.form[name] for name in dashboard.FILTER_FIELDS],
         "formula": scoring.FORMULA,
         "definitions": scoring.DEFINITIONS,

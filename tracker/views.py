@@ -20,7 +20,7 @@ from tracker.models import Attachment, Task
 PAGE_SIZE = 50
 
 
-def _render(request, template, context, status=200):
+def render_page(request, template, context, status=200):
     """Render a product page with the admin's context (site header, user links), so it looks like the admin."""
     # The admin's navigation sidebar stays on admin screens: task tables need the width.
     context = {**admin.site.each_context(request), "is_nav_sidebar_enabled": False, **context}
@@ -43,7 +43,7 @@ def task_list(request):
     page = Paginator(tasks, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
-    return _render(request, "tracker/task_list.html", {
+    return render_page(request, "tracker/task_list.html", {
         "title": "任务清单",
         "filterset": filterset,
         "page": page,
@@ -91,7 +91,7 @@ def _render_task(request, task, *, bound=None, status=200):
     progress_form = None
     if permissions.can_report_progress(user, task):
         progress_form = bound if isinstance(bound, ProgressForm) else ProgressForm()
-    return _render(request, "tracker/task_detail.html", {
+    return render_page(request, "tracker/task_detail.html", {
         "title": f"{task.serial} {task.title}",
         "task": task,
         "action_forms": action_forms,
@@ -156,7 +156,7 @@ def progress_add(request, pk):
 @require_GET
 def task_history(request, pk):
     task = _task_or_404(request.user, pk)
-    return _render(request, "tracker/task_history.html", {
+    return render_page(request, "tracker/task_history.html", {
         "title": f"{task.serial} 修改记录",
         "task": task,
         "entries": history.task_history(task),

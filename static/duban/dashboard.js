@@ -18,7 +18,7 @@
       ]
     },
     options: {
-      indexAxis: "y", maintainAspectRatio: false,
+      indexAxis: "y", maintainAspectRatio: false, maxBarThickness: 28,
       scales: { x: { stacked: true, ticks: { precision: 0 } }, y: { stacked: true } },
       plugins: { legend: { position: "bottom" } }
     }
@@ -29,7 +29,7 @@
     type: "bar",
     data: { labels: months.labels, datasets: [{ label: "办结任务数", data: months.closed, backgroundColor: "#1565c0" }] },
     options: {
-      maintainAspectRatio: false,
+      maintainAspectRatio: false, maxBarThickness: 48,
       scales: { y: { beginAtZero: true, ticks: { precision: 0 } } },
       plugins: { legend: { display: false } }
     }

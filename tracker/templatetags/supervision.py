@@ -4,11 +4,11 @@
 ``{% supervision_panel task %}`` draws the panel included by the task page, reading
 what it shows through the selectors and asking tracker.permissions which forms to offer.
 """
-from django import template
+from django import forms, template
 from django.utils import timezone
 
 from tracker import extensions, lights, permissions, timeline
-from tracker.models import ExtensionRequest
+from tracker.models import ExtensionRequest, Instruction
 from tracker.supervision_forms import ChaseForm, ExtensionDecisionForm, ExtensionRequestForm, InstructionForm
 
 register = template.Library()
@@ -36,8 +36,10 @@ def supervision_panel(context, task):
     if can_instruct or permissions.can_comment(user, task):
         instruction_form = InstructionForm()
         if not can_instruct:
-            # An officer may only comment: offer no choice of kind.
-            instruction_form.fields["kind"].choices = [("comment", "意见留言")]
+            # An officer may only comment: no choice of kind to offer.
+            kind = instruction_form.fields["kind"]
+            kind.choices = [(Instruction.Kind.COMMENT, Instruction.Kind.COMMENT.label)]
+            kind.widget = forms.HiddenInput()
     today = timezone.localdate()
     may_extend = permissions.can_request_extension(user, task)
     can_extend = may_extend and pending is None

@@ -75,3 +75,8 @@ def can_report_progress(user, task):
     if is_supervisor(user):
         return True
     return is_officer(user) and can_view_task(user, task)
+
+
+def can_import_speech(user):
+    """Upload speeches, review their items and confirm them into tasks: supervisors only."""
+    return is_supervisor(user)

@@ -92,6 +92,8 @@ def propose(items: Sequence[ItemFacts], index: DepartmentIndex, speech_date: dat
 def task_title(title: str, text: str) -> str:
     """A task name from the item's title (or its text), at most 300 characters, cut at a clause."""
     title = " ".join((title or text).split())
+    if title.startswith("要") and len(title) > 3:  # "要压实整改责任": the modal is not part of the task
+        title = title[1:]
     if len(title) <= TITLE_MAX:
         return title
     head = title[:TITLE_MAX]

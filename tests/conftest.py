@@ -68,3 +68,10 @@ def make_task(supervisor):
         return services.task_create(created_by=supervisor, co_departments=co, **fields)
 
     return make
+
+
+@pytest.fixture(autouse=True)
+def media_root(settings, tmp_path):
+    """Uploaded files (speech originals, attachments) go to a fresh folder per test, never the checkout."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    return settings.MEDIA_ROOT

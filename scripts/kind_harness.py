@@ -53,6 +53,13 @@ def locate(text: str, gold: dict) -> list[Speech]:
         heading_only = nl - it.start <= len(it.marker) + len(it.title) + 3
         it.own_end = nxt if heading_only else min(nl, nxt)
         it.end = it.own_end
+    # the last item of a speech stops where the next speech's title stands
+    for sp, nxt_sp in zip(speeches, speeches[1:]):
+        if sp.items:
+            last = sp.items[-1]
+            title_at = text.find(nxt_sp.title, last.start)
+            if title_at > 0:
+                last.own_end = last.end = min(last.own_end, title_at)
     return speeches
 
 

@@ -27,6 +27,7 @@ _REVIEW = re.compile(cues.alternation(cues.REVIEW_HEADING_CUES))
 _QUOTE_LINE = re.compile(cues.alternation(cues.QUOTE_CUES) + r"[^\n。，]{0,16}$")
 _PAST = re.compile(r"[\u4e00-\u9fff]了|已经|已")
 _OTHER = re.compile(cues.alternation(cues.OTHER_CUES))
+_OTHER_END = re.compile(cues.alternation(cues.OTHER_HEADING_ENDS) + r"[：:]?$")
 _QUOTE_END = re.compile(cues.alternation(cues.QUOTE_CUES) + r"[：:]?$")
 _LEAD_OTHER_SENTENCE = re.compile(cues.LEAD_OTHER_SENTENCE)
 _LEADS = (  # checked in this order on the sentence that introduces a list
@@ -43,7 +44,7 @@ _PAST_IN_BODY = re.compile(r"了|已|先后|累计|共计|目前|成立|出台|�
 _MARKER_PUNCT = "，,、：:. ．"
 LEAD_CHARS = 80
 HEAD_CHARS = 30  # a scraped heading may run into its body: judge its opening only
-REPORT_ORDERS_PER_1000 = 7  # speeches giving orders say 要/必须 11–19 times per 1000 chars
+REPORT_ORDERS_PER_1000 = 2.5  # speeches giving orders say 要/必须 3–22 times per 1000 chars
 
 
 def classify(speech: Speech) -> None:
@@ -58,6 +59,8 @@ def classify(speech: Speech) -> None:
         parent = by_id.get(it.parent) if it.parent else None
         head = _headline(speech.text, it, next_start[it.id])
         body = speech.text[it.start:next_start[it.id]]
+        if len(body) - len(it.marker) - len(head) < 8:  # a bare heading: read its whole part
+            body = speech.text[it.start:max(it.end, next_start[it.id])]
         if _FIRST_MARKER.match(it.marker) or it.parent not in list_context:
             list_context[it.parent] = _lead_kind(speech.text, it, parent)
         ctx, speaker = list_context[it.parent] or (None, False)
@@ -122,7 +125,7 @@ def _wording(it: Item, head: str) -> str:
         return "strong"
     if _QUOTE_END.search(head) and not _VERB_START.match(head):
         return QUOTE
-    if _OTHER.search(head):
+    if _OTHER.search(head) or (_OTHER_END.search(head) and not _VERB_START.match(head)):
         return OTHER
     if _PROBLEM.search(head) and not _VERB_START.match(head):
         return PROBLEM
@@ -151,12 +154,19 @@ def _decide(it: Item, head: str, body: str, ctx: str | None, report: bool) -> tu
     if w == "imperative":
         if ctx in (ACHIEVEMENT, PROBLEM, OTHER):
             return ctx, ctx
-        if report:
+        if report and ctx is None:
             return ACHIEVEMENT, ACHIEVEMENT
         return DIRECTIVE, DIRECTIVE
+    # a neutral headline ("办学条件极大改善"): a body telling what was done decides
+    past, orders = len(_PAST_IN_BODY.findall(body)), len(_MODAL_IN_BODY.findall(body))
+    told = (past >= 2 and orders == 0) or past > max(3, 2 * orders)
+    if told and ctx in (None, DIRECTIVE):
+        return ACHIEVEMENT, ACHIEVEMENT
     if ctx is not None:
         return ctx, ctx
-    if len(_MODAL_IN_BODY.findall(body)) >= len(_PAST_IN_BODY.findall(body)) or not body:
+    if report:
+        return ACHIEVEMENT, ACHIEVEMENT
+    if orders >= past or not body:
         return DIRECTIVE, DIRECTIVE
     return ACHIEVEMENT, ACHIEVEMENT
 
@@ -165,9 +175,11 @@ def _reads_as_report(speech: Speech) -> bool:
     """Tell a third-person report of measures taken (经验材料) from a speech giving orders.
 
     A report's items read like orders ("健全工作机构") but their bodies tell what
-    was done and almost never say 要/必须.
+    was done and almost never say 要/必须, and no heading is an explicit order (一要…, 要…).
     """
     if not speech.items:
+        return False
+    if any(_MARKER_YAO.match(it.marker) or _MODAL_START.match(it.title or "") for it in speech.items):
         return False
     last = max(it.end for it in speech.items)
     body = speech.text[speech.items[0].start:last]

@@ -43,6 +43,14 @@ _CHROME_ANY = re.compile("|".join(CHROME_ANY_LENGTH))
 _TEASER_LIST_HEAD = re.compile(r"^(?:猜你喜欢|相关推荐|相关文章|热门推荐)\s*$")
 _TEASER_LINK = re.compile(r"^[^。！？!?]{0,80}$")
 
+# A heading broken over two lines: a short section/subsection line with no final
+# punctuation, then a short tail that ends the heading. The tail joins the heading.
+_HEADING_OPEN = re.compile(r"^(?:[一二三四五六七八九十]{1,3}、|[（(][一二三四五六七八九十]{1,3}[）)])")
+_LINE_OPENS_ITEM = re.compile(r"^(?:[一二三四五六七八九十]{1,3}[、是要]|[（(]|\d|第|其|首先|一方面|另一方面|同志们|各位)")
+HEADING_MAX = 30
+HEADING_TAIL_MAX = 16
+_OPEN_ENDINGS = "。！？!?；;：:，,、”」）)"
+
 _SPACES = re.compile(r"[ \t\u00a0\u3000\ufeff\u200b]+")
 _CRLF = re.compile(r"\r\n?|[\u2028\u2029\x0b\x0c]")
 
@@ -70,7 +78,30 @@ def clean(text: str) -> str:
         if is_chrome(line):
             continue
         kept.append(line)
-    return "\n".join(kept)
+    return "\n".join(_join_broken_headings(kept))
+
+
+def _join_broken_headings(lines: list[str]) -> list[str]:
+    """Glue the tail of a heading that a line break cut in two back onto it."""
+    joined: list[str] = []
+    just_joined = False
+    for line in lines:
+        previous = joined[-1] if joined else ""
+        if (
+            not just_joined
+            and _HEADING_OPEN.match(previous)
+            and len(previous) <= HEADING_MAX
+            and previous[-1] not in _OPEN_ENDINGS
+            and len(line) <= HEADING_TAIL_MAX
+            and not _LINE_OPENS_ITEM.match(line)
+            and not re.search(r"[。！？!?；;：:，,]", line)
+        ):
+            joined[-1] = previous + line
+            just_joined = True
+            continue
+        joined.append(line)
+        just_joined = False
+    return joined
 
 
 def is_chrome(line: str) -> bool:

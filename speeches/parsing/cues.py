@@ -64,6 +64,10 @@ OTHER_CUES = (
     "我们是", "事关", "涉及", "关乎", "主要目的", "总结一下", "是从", "的基石",
 )
 
+# A heading that ends like this without opening on a verb analyses, it does not order
+# ("2024年教育改革发展形势").
+OTHER_HEADING_ENDS = ("形势", "意义", "机遇和挑战", "机遇与挑战", "现状")
+
 # A heading that names someone else's speech or document: its points are quoted.
 QUOTE_CUES = (
     "要点", "主要精神", "会议精神", "主要内容", "总结时要求", "讲话精神", "讲话内容",
@@ -105,8 +109,21 @@ ACTOR_HEADS = (
     "中小学", "中学", "小学", "幼儿园", "校长", "园长", "书记", "成员", "班子", "干部",
     "教师", "老师", "同志", "组", "支部", "机关", "责任人", "主任", "人员", "职工",
     "员工", "工作者", "乡镇", "街道", "各地", "地区", "机构", "科室", "处室", "领导",
-    "教职工", "教研室", "中心组", "家委会", "县区", "区县", "县市区", "团队",
+    "教职工", "教研室", "中心组", "家委会", "县区", "区县", "县市区", "团队", "系统", "党组织",
 )
+
+# Members that may close a list of actors without being actors on their own
+# (党委、政府、学校、社会和家庭要同向发力).
+ACTOR_TAILS = ("社会", "家庭", "社区", "家长")
+
+# Verbs that hand the task to the actor after them, no modal needed
+# (要求广大教职员工从自身做起; 需要我们教育系统广大干部和教职员工…地去工作).
+# 希望 is left out: it voices a hope (希望全县更多校长都能迈入名校长行列).
+OWNER_PIVOTS = ("要求", "需要", "督促", "责成", "号召", "请")
+
+# Characters that end the subject of a sentence before its predicate: prepositions,
+# adverbs, the possessive (党员领导干部|通读…, 其他班子成员|到分管领域讲, x党委|梳理出来的台帐).
+SUBJECT_STOPS = "的在从对向为把将由到于按是要都也就已了被给让使应须必会能可等这"
 
 # Words after the actor that show it is being charged with acting.
 OWNER_MODALS = (
@@ -119,7 +136,8 @@ NOT_OWNER_STARTS = DIRECTIVE_VERBS + (
     "让", "使", "按照", "依照", "对", "动员", "统筹", "集中", "当", "在", "从", "为", "和",
     "与", "通过", "围绕", "结合", "根据", "鼓励", "支持", "组织", "指导", "帮助", "去年",
     "引进", "跟进", "高考", "中考", "充实", "保证", "确保", "要", "把", "将", "向", "给",
-)
+    "按", "投入", "年内", "今年", "目前",
+) + MODAL_OPENERS
 
 # Words before an actor that still leave it the one charged (由局里负责…).
 OWNER_OPENERS = (
@@ -135,7 +153,7 @@ NOT_OWNERS = (
 
 # --- fields: deadlines ---------------------------------------------------------------
 
-NUM = r"(?:\d{1,4}|[一二三四五六七八九十两]{1,3}|[xX×]{1,4})"
+NUM = r"(?:[\dxX×]{1,4}|[一二三四五六七八九十两]{1,3})"  # 2024, 20xx, x, 十二
 
 # Bounded periods that close a piece of work (年底前, 本学期, x月上旬).
 DEADLINE_WORDS = (
@@ -148,7 +166,10 @@ DEADLINE_WORDS = (
 HOLIDAYS = ("教师节", "国庆节", "国庆", "春节", "元旦", "中秋节", "五一")
 
 # Words before a bare date or year that make it a target (确保2024年通过).
-TARGET_BEFORE = ("确保", "力争", "争取", "计划", "到", "于", "在", "截至", "预计")
+TARGET_BEFORE = ("确保", "力争", "争取", "计划", "到", "预计")
+# Words that make it a target only in a sentence that looks ahead (于2025年建成 + 要/将);
+# "我县于2024年基本实现普及…" tells what was done.
+TARGET_BEFORE_WEAK = ("于", "在", "截至")
 
 # Words after a date that close work by it.
 TARGET_AFTER = ("前", "以前", "之前", "内", "底", "完成", "竣工", "要", "都要", "将", "基本完成")
@@ -156,3 +177,10 @@ TARGET_AFTER = ("前", "以前", "之前", "内", "底", "完成", "竣工", "�
 # Words that turn a time phrase into a start or a cadence, not a limit.
 NOT_DEADLINE_BEFORE = ("从", "自", "每", "去年", "过去", "曾")
 NOT_DEADLINE_AFTER = ("开始", "以来", "起", "后", "是", "的", "期间")
+
+# Marks of a past event near a date or in a sentence: past events are never deadlines,
+# and an actor in one is not charged (已经, 曾, 去年, …召开的会议上).
+PAST_MARKERS = ("已", "曾", "过去", "去年", "以来", "召开的", "举行的", "印发的", "出台的")
+
+# A time limit of work that is not to be done binds nobody (年内全市教育干部暂不调整).
+NEGATED_WORK = ("暂不", "不再", "暂缓", "暂停")

@@ -27,7 +27,7 @@ MAX_TOTAL_BYTES = 100 * 1024 * 1024
 MAX_ENTRIES = 2000
 _CHUNK = 64 * 1024
 _LOCAL_HEADER = struct.Struct("<4s22xHH")  # signature … file name length, extra length
-_ZIP_MAGIC = b"PK\x03\x04"
+ZIP_MAGIC = b"PK\x03\x04"
 
 BAD_DOCX_MESSAGE = "无法读取该 Word 文档：文件已损坏或不是有效的 .docx 文件。"
 TOO_LARGE_MESSAGE = "该 Word 文档解压后过大或包含的文件过多（可能是恶意构造的压缩包），已拒绝读取。"
@@ -49,7 +49,7 @@ _UNREADABLE = (
 
 def is_docx(data: bytes) -> bool:
     """Tell whether ``data`` is a Word document by its content, whatever its name."""
-    if not data.startswith(_ZIP_MAGIC):
+    if not data.startswith(ZIP_MAGIC):
         return False
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
@@ -108,7 +108,7 @@ def _inflated_size(data: memoryview, entry: zipfile.ZipInfo, budget: int) -> int
         signature, name_length, extra_length = _LOCAL_HEADER.unpack_from(data, offset)
     except struct.error:
         raise BadDocx(BAD_DOCX_MESSAGE) from None
-    if signature != _ZIP_MAGIC:
+    if signature != ZIP_MAGIC:
         raise BadDocx(BAD_DOCX_MESSAGE)
     start = offset + _LOCAL_HEADER.size + name_length + extra_length
     raw = data[start:start + entry.compress_size]

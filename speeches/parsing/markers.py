@@ -117,7 +117,7 @@ CLOSING_PARAGRAPH = re.compile(r"\s*同志们[，,！!]")
 
 def cn_number(text: str) -> int:
     """Return the value of a Chinese (一…九十九), arabic or circled ordinal."""
-    if text.isdigit():
+    if text.isdecimal():
         return int(text)
     if text in CIRCLED:
         return CIRCLED.index(text) + 1

@@ -46,6 +46,23 @@ class _Open:
     one_liner: bool = False  # a member of a run of bare heading lines
 
 
+class LineIndex:
+    """Where each line of a text starts and ends, found by bisection (no rescans)."""
+
+    __slots__ = ("_breaks", "_length")
+
+    def __init__(self, text: str) -> None:
+        self._breaks = [match.start() for match in re.finditer("\n", text)]
+        self._length = len(text)
+
+    def span(self, position: int) -> tuple[int, int]:
+        """Return (start, end) of the line holding ``position``, end at its line break."""
+        index = bisect.bisect_left(self._breaks, position)
+        start = self._breaks[index - 1] + 1 if index else 0
+        end = self._breaks[index] if index < len(self._breaks) else self._length
+        return start, end
+
+
 def find_markers(text: str) -> list[Marker]:
     """Return the markers of ``text`` that open points, in order."""
     breaks = [m.end() for m in PARAGRAPH_BREAK.finditer(text)]
@@ -69,6 +86,7 @@ def find_markers(text: str) -> list[Marker]:
 def build_items(text: str, found: list[Marker]) -> list[Item]:
     """Place markers in the tree and return the items with ids, parents, levels, spans."""
     paragraph_starts = [0] + [m.end() for m in PARAGRAPH_BREAK.finditer(text)]
+    lines = LineIndex(text)
     items: list[Item] = []
     stack: list[_Open] = []
     last_paragraph = -1
@@ -89,11 +107,11 @@ def build_items(text: str, found: list[Marker]) -> list[Item]:
             parent=parent.id if parent else None,
             level=len(stack),
         )
-        one_liner = bool(items) and _continues_one_liners(text, items[-1], previous_marker, marker, item)
+        one_liner = bool(items) and _continues_one_liners(text, lines, items[-1], previous_marker, marker, item)
         previous_marker = marker
         items.append(item)
         stack.append(_Open(item, marker, one_liner))
-    _set_spans(text, items)
+    _set_spans(text, lines, items)
     return items
 
 
@@ -117,7 +135,10 @@ def _place(marker: Marker, stack: list[_Open]) -> None:
     if same:
         level = same[0]
         restarts_here = marker.line_start or stack[level].marker.paragraph != marker.paragraph
-        if marker.number <= stack[level].marker.number and restarts_here:
+        # A list nests inside a member of its own family once at most (一是 in 四是),
+        # never deeper: that also keeps the stack, and the work per marker, bounded.
+        nested_already = len(same) > 1
+        if marker.number <= stack[level].marker.number and (restarts_here or nested_already):
             del stack[level:]
 
 
@@ -144,7 +165,9 @@ def _is_one_liner_run(top: _Open, paragraph: int) -> bool:
     return top.one_liner and paragraph == top.marker.paragraph + 1
 
 
-def _continues_one_liners(text: str, previous: Item, before: Marker | None, marker: Marker, item: Item) -> bool:
+def _continues_one_liners(
+    text: str, lines: LineIndex, previous: Item, before: Marker | None, marker: Marker, item: Item
+) -> bool:
     """True when ``item`` directly follows a bare-line sibling and is bare itself."""
     return before is not None and (
         previous.parent == item.parent
@@ -152,17 +175,12 @@ def _continues_one_liners(text: str, previous: Item, before: Marker | None, mark
         and before.line_start
         and marker.line_start
         and before.paragraph == marker.paragraph - 1
-        and _is_bare_heading(_line_at(text, previous.start))
-        and _is_bare_heading(_line_at(text, item.start))
+        and _is_bare_heading(text[previous.start:lines.span(previous.start)[1]])
+        and _is_bare_heading(text[item.start:lines.span(item.start)[1]])
     )
 
 
-def _line_at(text: str, start: int) -> str:
-    end = text.find("\n", start)
-    return text[start:end if end >= 0 else len(text)]
-
-
-def _set_spans(text: str, items: list[Item]) -> None:
+def _set_spans(text: str, lines: LineIndex, items: list[Item]) -> None:
     """Fill ``end`` (children included) and ``own_end`` (up to the next item)."""
     open_items: list[Item] = []
     for item in items:
@@ -173,18 +191,16 @@ def _set_spans(text: str, items: list[Item]) -> None:
         item.end = len(text)
     for index, item in enumerate(items):
         next_start = items[index + 1].start if index + 1 < len(items) else len(text)
-        item.own_end = min(next_start, _own_text_end(text, item.start, next_start))
+        item.own_end = min(next_start, _own_text_end(text, lines.span(item.start)[1], item.start, next_start))
 
 
-def _own_text_end(text: str, start: int, limit: int) -> int:
+def _own_text_end(text: str, line_end: int, start: int, limit: int) -> int:
     """End of an item's own text: its line, or for a bare heading the body below it.
 
     A heading alone on its line owns the unnumbered paragraphs after it up to the
     next item, except a closing 同志们，… paragraph.
     """
-    line_end = text.find("\n", start)
-    line_end = len(text) if line_end < 0 else line_end
-    if not _is_bare_heading(text[start:line_end]):
+    if line_end - start > 80 or not _is_bare_heading(text[start:line_end]):
         return line_end
     closing = mk.CLOSING_PARAGRAPH.search(text, line_end, limit)
     if closing:

@@ -6,11 +6,10 @@ when a file claims to be a .docx and is not.
 """
 from __future__ import annotations
 
-from .decode import decode_bytes
+from .decode import EMPTY_MESSAGE, decode_bytes
 from .document import BadDocx, EmptyInput, NotText
-from .docx_reader import BAD_DOCX_MESSAGE, is_docx, read_docx
+from .docx_reader import BAD_DOCX_MESSAGE, ZIP_MAGIC, is_docx, read_docx
 
-_ZIP_MAGIC = b"PK\x03\x04"
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # .doc, .wps, .xls of Office 97-2003
 _PDF_MAGIC = b"%PDF-"
 
@@ -22,10 +21,10 @@ def read_input(data: bytes, filename: str = "") -> str:
     whose message tells the user what to do.
     """
     if not data:
-        raise EmptyInput("文件内容为空，没有可读取的文字。")
+        raise EmptyInput(EMPTY_MESSAGE)
     if is_docx(data):
         return read_docx(data)
-    if data.startswith(_ZIP_MAGIC) or filename.lower().endswith(".docx"):
+    if data.startswith(ZIP_MAGIC) or filename.lower().endswith(".docx"):
         raise BadDocx(BAD_DOCX_MESSAGE)
     if data.startswith(_OLE_MAGIC):
         raise NotText("不支持旧版 Word（.doc）或 WPS 格式，请在 Word/WPS 中另存为 .docx 后再上传。")

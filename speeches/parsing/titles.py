@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 
 from .document import Item, Speech
+from .outline import LineIndex
 
 TITLE_END = re.compile(r"[。；;！？!?：:\n]|  ")
 LEADING = " ，,：:、.．"
@@ -27,26 +28,22 @@ MIN_HEADING = 4
 def cut_titles(speech: Speech) -> None:
     """Set ``title`` on every item of the speech."""
     items = speech.items
+    lines = LineIndex(speech.text)
     for index, item in enumerate(items):
         next_start = items[index + 1].start if index + 1 < len(items) else len(speech.text)
-        item.title = title_of(speech.text, item, next_start)
+        item.title = title_of(speech.text, item, next_start, lines)
 
 
-def title_of(text: str, item: Item, limit: int) -> str:
+def title_of(text: str, item: Item, limit: int, lines: LineIndex | None = None) -> str:
     """Return the headline of ``item``: from behind its marker to the first title end."""
     start = item.start + len(item.marker)
     while start < limit and text[start] in LEADING:
         start += 1
     end = TITLE_END.search(text, start, limit)
     stop = end.start() if end else limit
-    if _in_flattened_line(text, item.start):
+    line_start, line_end = (lines or LineIndex(text)).span(item.start)
+    if line_end - line_start > FLAT_LINE:
         opener = BODY_OPENER.search(text, start + MIN_HEADING, stop)
         stop = opener.start() if opener else stop
     return text[start:stop].strip(" ，,、")
 
-
-def _in_flattened_line(text: str, position: int) -> bool:
-    line_start = text.rfind("\n", 0, position) + 1
-    line_end = text.find("\n", position)
-    line_end = len(text) if line_end < 0 else line_end
-    return line_end - line_start > FLAT_LINE

@@ -71,6 +71,10 @@ def kinds(speech: Speech) -> list[str]:
             [("第一", None), ("第二", None)], ["other", "other"],
             id="analysis-after-a-lead-of-views"),
         pytest.param(
+            "二、2024年教育改革发展形势\n一要认清形势。\n",
+            [("二、", None)], ["other"],
+            id="heading-of-situation-analysis"),
+        pytest.param(
             "#省教育厅工作要点：\n1、加快发展职业教育。\n2、推进招生制度改革。\n",
             [("1、", None), ("2、", None)], ["other", "other"],
             id="points-of-someone-elses-document"),

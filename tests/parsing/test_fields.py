@@ -31,6 +31,51 @@ def test_find_owners(text, owners):
 
 
 @pytest.mark.parametrize(
+    ("text", "owners"),
+    [
+        # the subject of a sentence whose own clause, or a clause going on with it, orders
+        ("党员领导干部通读中央规定篇目，要在x月上旬基本完成。", ["党员领导干部"]),
+        ("尤其是学校班子成员在廉政建设方面一定要率先垂范。", ["学校班子成员"]),
+        ("教育系统要与全县同步开展。", ["教育系统"]),
+        # …but not when the order belongs to someone else or the sentence tells the past
+        ("xx小学、xx幼儿园破土动工，四中教学楼我们今年都要启用。", []),
+        ("教育系统在社会上的形象很重要，今年教育工作的重点要加上廉政教育。", []),
+        ("年内全市教育干部暂不调整，大家要安心工作。", []),
+        ("班子所有问题的整改，都要落实到班子成员。", []),
+        ("市财政采取以奖代补的方式，已拿出xxxx万元进行奖励，要用好。", []),
+        ("市委十二届八次全会明确要求，要加快发展。", []),
+        ("学校是教书育人的殿堂，要守住底线。", []),
+        # a second actor of the same kind takes the first one's order
+        ("新建学校要加大绿化力度，改造学校搞好补植。", ["新建学校", "改造学校"]),
+        ("编制、人社部门要做好师资补充，及时落实教师待遇。", ["编制、人社部门"]),
+        # verbs that hand the task on; 由 anywhere, but not 由A改为B or 由A…的
+        ("要求广大教职员工从自身做起。", ["广大教职员工"]),
+        ("坚持教师调配交流由县教育行政部门负责实施。", ["县教育行政部门"]),
+        ("课后也还得由学校来解决。", ["学校"]),
+        ("将教师由学校管理改为县级统筹管理。", []),
+        ("原本由教育培训机构承担的教育需求，要转由学校完成。", []),
+        ("希望全县更多校长都能迈入名校长行列。", []),
+        # 对…的要求, also after 是
+        ("这是对每个干部职工一项最基本的要求。", ["每个干部职工"]),
+        # an actor modified by a clause, a list closed by 社会/家庭, a possessive before 每
+        ("有植树任务的学校要及时做好绿化工作。", ["有植树任务的学校"]),
+        ("党委、政府、学校、社会和家庭要同向发力。", ["党委、政府、学校、社会和家庭"]),
+        ("教育系统的每个干部和教职员工，都要以积极心态去落实。", ["教育系统的每个干部和教职员工"]),
+        # not owners: a possessive before the modal, 是…作为, verbs, counted things, 办学, 总书记
+        ("学校的发展必须要有一个好班子。", []),
+        ("学校是主动作为还是被动应付，会带来不同结果。", []),
+        ("培养一批骨干教师和学科带头人，推选第十批省特级教师。", []),
+        ("既坚持原则，按制度办事，又要妥善解决问题。", []),
+        ("切实规范学校办学行为，要严查违规。", []),
+        ("习近平总书记强调要紧盯不放。", []),
+        ("教育系统各级党组织要发挥作用。", ["教育系统各级党组织"]),
+    ],
+)
+def test_find_owners_beyond_the_modal(text, owners):
+    assert find_owners(text) == owners
+
+
+@pytest.mark.parametrize(
     ("text", "deadlines"),
     [
         ("党员领导干部通读中央规定篇目，要在x月上旬基本完成。", ["x月上旬"]),
@@ -56,6 +101,37 @@ def test_find_owners(text, owners):
 )
 def test_find_deadlines(text, deadlines):
     assert find_deadlines(text) == deadlines
+
+
+@pytest.mark.parametrize(
+    ("text", "deadlines"),
+    [
+        # 今年 bounds the work right before the modal, or before a charged actor
+        ("今年要在全县各学校展开细致化管理年活动。", ["今年"]),
+        ("今年，市教育局将建立办学满意度调查制度。", ["今年"]),
+        ("今年，我县将拿出xxx万元用于奖励。", []),
+        ("今年，我市教育工作将坚持以会议精神为指导。", []),
+        ("今年教育工作的重点要加上廉政教育。", []),
+        # a date in a document's name, a past event, a freeze
+        ("认真学习《近期重点工作安排(x下旬至x月底)》等重要精神。", []),
+        ("在20XX年X月XX日召开的全国教育大会上，总书记阐述了教育的地位。", []),
+        ("我县于2024年基本实现普及九年义务教育，九年来始终坚持。", []),
+        ("年内全市教育干部暂不调整，大家要安心工作。", []),
+        # 于/在 a date is a target in a sentence that looks ahead; 20xx年9月 is one phrase
+        ("新校区要于2026年9月投入使用。", ["2026年9月"]),
+        ("到20xx年9月，所有工程全部完工。", ["20xx年9月"]),
+    ],
+)
+def test_find_deadlines_only_bound_work_to_be_done(text, deadlines):
+    assert find_deadlines(text) == deadlines
+
+
+def test_owners_read_after_the_marker():
+    """The marker ends like a clause: 一是教师为学生服务 names 教师."""
+    text = "一是教师为学生服务。要多渠道听取意见。"
+    speech = _speech("directive", text)
+    fill_fields(speech)
+    assert speech.items[0].owners == ["教师"]
 
 
 def _speech(kind: str, text: str) -> Speech:

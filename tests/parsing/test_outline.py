@@ -1,0 +1,97 @@
+"""build_items(): levels, parents and spans of the outline."""
+import pytest
+
+from speeches.parsing.outline import build_items, find_markers
+
+
+def _tree(text):
+    """Return (marker, parent marker) pairs."""
+    items = build_items(text, find_markers(text))
+    by_id = {item.id: item for item in items}
+    return [(item.marker, by_id[item.parent].marker if item.parent else None) for item in items]
+
+
+def test_sections_subsections_and_lists_nest():
+    text = "一、总结\n（一）学习\n一是学原文。\n二是学党章。\n（二）调研\n一是列清单。\n二、安排\n一是落实。"
+    assert _tree(text) == [
+        ("一、", None), ("（一）", "一、"), ("一是", "（一）"), ("二是", "（一）"),
+        ("（二）", "一、"), ("一是", "（二）"), ("二、", None), ("一是", "二、"),
+    ]
+
+
+def test_inline_list_nests_under_the_item_of_its_paragraph():
+    text = "一、总结\n存在问题：一是节奏不易把握。二是认识不到位。三是政策把握不准。"
+    assert _tree(text) == [("一、", None), ("一是", "一、"), ("二是", "一、"), ("三是", "一、")]
+
+
+def test_shi_and_yao_continue_one_list():
+    text = "三、改进作风\n一要强化大局意识。\n二要强化纪律意识。\n三是强化安全意识。\n四是强化团队意识。"
+    assert [parent for _, parent in _tree(text)] == [None, "三、", "三、", "三、", "三、"]
+
+
+def test_a_list_restarting_in_a_new_paragraph_is_a_sibling_list():
+    text = "（二）抓管理\n一是提高能力。\n二是提升师德。\n做好三个服务：\n一是为学生服务。\n二是为教师服务。"
+    assert [parent for _, parent in _tree(text)] == [None, "（二）", "（二）", "（二）", "（二）"]
+
+
+def test_a_list_restarting_inside_the_paragraph_of_an_item_nests_under_it():
+    text = "二、改革\n四是推进主题实践活动。一是要建立全员参与制度。二是要建立保证机制。"
+    tree = _tree(text)
+    assert tree[1] == ("四是", "二、")
+    assert tree[2:] == [("一是", "四是"), ("二是", "四是")]
+
+
+def test_nested_inline_lists_under_one_paragraph():
+    text = "一是提高能力。一方面，要提升能力。一要提升引领能力。二要提升创新能力。另一方面，要规范管理。一要严谨。二要以人为本。三是精细高效。"
+    assert _tree(text) == [
+        ("一是", None), ("一方面", "一是"), ("一要", "一方面"), ("二要", "一方面"),
+        ("另一方面", "一是"), ("一要", "另一方面"), ("二要", "另一方面"), ("三是", "另一方面"),
+    ]
+
+
+def test_skipped_number_still_continues_the_list():
+    text = "一是义务教育;二是布局调整;四是减轻负担;五是教育服务;七是提高质量。"
+    assert [parent for _, parent in _tree(text)] == [None, None, None, None, None]
+
+
+@pytest.mark.parametrize(
+    ("text", "markers"),
+    [
+        ("今天，首先，我代表县委表示祝贺。\n同志们，加油。\n最后，祝大家新年愉快！", []),
+        ("首先，要学习。其次，要调研。最后，要整改。", ["首先", "其次", "最后"]),
+        ("一方面，要看到成绩。大家辛苦了。", []),
+        ("一方面，要看到成绩；另一方面，要正视问题。", ["一方面", "另一方面"]),
+    ],
+)
+def test_ordinal_adverbs_count_only_in_series(text, markers):
+    assert [m.text for m in find_markers(text)] == markers
+
+
+def test_a_slogan_broken_across_lines_is_not_a_list():
+    text = "按照“争\n一、保\n二、不要三”的工作标准推进。\n一、统一思想\n"
+    assert [m.text for m in find_markers(text)] == ["一、"]
+
+
+def test_sections_inline_only_after_a_sentence_end():
+    assert [m.text for m in find_markers("研究问题。一、上半年工作总结今年")] == ["一、"]
+    assert find_markers("分为一、二、三类") == []
+
+
+def test_a_closing_paragraph_closes_every_open_item():
+    text = "三、转变作风\n六是坚持团结。\n同志们，面对使命要振奋精神。\n下面强调几个问题：\n1、公权力的使用。\n2、收费问题。"
+    assert _tree(text)[-2:] == [("1、", None), ("2、", None)]
+
+
+def test_a_run_of_bare_heading_lines_does_not_own_the_next_paragraph():
+    text = "一、认清形势\n（一）学习实践\n（二）推进素质教育\n#省教育厅工作要点：\n1、办10件事：\n第一件，完成任务。"
+    assert _tree(text)[3:] == [("1、", "一、"), ("第一件", "1、")]
+
+
+def test_spans_own_text_stops_at_the_first_child_and_at_a_paragraph_end():
+    text = "一、安排\n总体要求。\n（一）学习\n一是学原文。正文\n同志们，再见。"
+    items = build_items(text, find_markers(text))
+    section, sub, first = items
+    assert text[section.start:section.own_end] == "一、安排\n总体要求。\n"
+    assert text[sub.start:sub.own_end] == "（一）学习\n"
+    assert text[first.start:first.own_end] == "一是学原文。正文"
+    assert section.end == len(text) and sub.level == 1 and first.level == 2

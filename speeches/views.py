@@ -161,4 +161,5 @@ def _render_review(request, speech, rows):
         "proposed_count": sum(1 for r in rows if r.included),
         "task_count": sum(1 for r in rows if r.task),
         "title": "审核讲话要点", "subtitle": speech.title,
+        "is_nav_sidebar_enabled": False,  # the outline and the source text need the whole width
     })

@@ -8,7 +8,8 @@ dedupe step can shortcut the work), once with its line breaks and once with none
 all, which is how some scraped pages arrive and what exposes a regex that backtracks
 across a whole paragraph. Each input goes through read_input + pipeline.extract as
 one file, as an upload would. The last lines give the 20 MB / 2 MB time ratio: about
-10 means linear; far above means something quadratic.
+10 means linear; far above means something quadratic. "cpu s" is the process's CPU
+time: on a busy machine wall seconds grow with the load, CPU seconds much less.
 """
 from __future__ import annotations
 
@@ -40,23 +41,25 @@ def main() -> None:
         sys.exit(f"没有找到种子目录 {SEEDS}")
     seeds = [path.read_text(encoding="utf-8") for path in sorted(SEEDS.glob("*.txt"))]
 
-    print(f"{'corpus':<16}{'MB':>8}{'seconds':>10}{'read s':>8}{'MB/s':>8}{'speeches':>10}{'items':>9}")
+    print(f"{'corpus':<16}{'MB':>8}{'seconds':>10}{'cpu s':>8}{'read s':>8}{'MB/s':>8}{'speeches':>10}{'items':>9}")
     show(fastest(args.repeat, "seeds", [text.encode("utf-8") for text in seeds]))
-    timings: dict[tuple[str, int], float] = {}
+    timings: dict[tuple[str, int], tuple[float, float]] = {}
     for layout in ("lines", "no-breaks"):
         for size in sizes:
             text = generate(seeds, size * MB)
             if layout == "no-breaks":
                 text = text.replace("\n", "")
             row = fastest(args.repeat, f"{layout} {size}MB", [text.encode("utf-8")])
-            timings[(layout, size)] = row[2]
+            timings[(layout, size)] = (row[2], row[3])
             show(row)
     if len(sizes) >= 2:
         small, large = min(sizes), max(sizes)
         for layout in ("lines", "no-breaks"):
-            ratio = timings[(layout, large)] / timings[(layout, small)]
+            ratio = timings[(layout, large)][0] / timings[(layout, small)][0]
+            cpu_ratio = timings[(layout, large)][1] / timings[(layout, small)][1]
             verdict = "linear" if ratio <= 1.2 * large / small else "SUPERLINEAR"
-            print(f"{layout}: {large}MB/{small}MB time ratio {ratio:.1f} (size ratio {large / small:.0f}) {verdict}")
+            print(f"{layout}: {large}MB/{small}MB time ratio {ratio:.1f}, cpu {cpu_ratio:.1f} "
+                  f"(size ratio {large / small:.0f}) {verdict}")
 
 
 def fastest(repeat: int, name: str, files: list[bytes]) -> tuple:
@@ -65,7 +68,7 @@ def fastest(repeat: int, name: str, files: list[bytes]) -> tuple:
 
 
 def run(name: str, files: list[bytes]) -> tuple:
-    """Read and extract each file; return name, MB, seconds, read seconds, speeches, items.
+    """Read and extract each file; return name, MB, seconds, CPU seconds, read seconds, speeches, items.
 
     Reading (decode) is timed apart so a slow row shows which side to look at. A file
     the extractor refuses still counts its time; its speeches show as "refused".
@@ -73,7 +76,7 @@ def run(name: str, files: list[bytes]) -> tuple:
     speeches: int | str = 0
     items = 0
     reading = 0.0
-    started = time.perf_counter()
+    started, cpu_started = time.perf_counter(), time.process_time()
     for index, data in enumerate(files):
         source = f"{name}-{index}.txt"
         read_started = time.perf_counter()
@@ -87,14 +90,15 @@ def run(name: str, files: list[bytes]) -> tuple:
         if isinstance(speeches, int):
             speeches += len(document.speeches)
         items += sum(len(speech.items) for speech in document.speeches)
-    seconds = time.perf_counter() - started
-    return name, sum(len(data) for data in files) / MB, seconds, reading, speeches, items
+    seconds, cpu = time.perf_counter() - started, time.process_time() - cpu_started
+    return name, sum(len(data) for data in files) / MB, seconds, cpu, reading, speeches, items
 
 
 def show(row: tuple) -> None:
-    name, megabytes, seconds, reading, speeches, items = row
+    name, megabytes, seconds, cpu, reading, speeches, items = row
     print(
-        f"{name:<16}{megabytes:>8.2f}{seconds:>10.2f}{reading:>8.2f}{megabytes / seconds:>8.2f}{speeches:>10}{items:>9}",
+        f"{name:<16}{megabytes:>8.2f}{seconds:>10.2f}{cpu:>8.2f}{reading:>8.2f}{megabytes / seconds:>8.2f}"
+        f"{speeches:>10}{items:>9}",
         flush=True,
     )
 

@@ -36,6 +36,9 @@ CHROME_ANY_LENGTH: tuple[str, ...] = (
     r"\bArray\s*$",
 )
 SHORT_LINE = 40
+# A page that lost its line breaks holds chrome and speeches on one long line; such a
+# line is never dropped as a whole (the speeches in it would go with the chrome).
+CHROME_LINE_MAX = 300
 
 _CHROME_SHORT = re.compile("|".join(CHROME_LINE_PATTERNS))
 _CHROME_ANY = re.compile("|".join(CHROME_ANY_LENGTH))
@@ -106,6 +109,8 @@ def _join_broken_headings(lines: list[str]) -> list[str]:
 
 def is_chrome(line: str) -> bool:
     """Tell whether a whole line is site chrome rather than speech text."""
+    if len(line) > CHROME_LINE_MAX:
+        return False
     if _CHROME_ANY.search(line):
         return True
     return len(line) <= SHORT_LINE and "。" not in line and bool(_CHROME_SHORT.search(line))

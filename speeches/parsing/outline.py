@@ -5,7 +5,10 @@ Two steps, each its own function:
 1. ``find_markers`` scans the text once with ``markers.MARKER_SCAN`` and keeps the
    candidates whose context opens a point: at a line start, or inline after a
    boundary character its family admits; not inside a trap phrase or a short
-   quotation; ordinal adverbs only where they form a series.
+   quotation; ordinal adverbs only where they form a series. On a flattened line
+   (a page that lost its line breaks) a heading's marker sticks to the end of the
+   heading before it (``…科学发展观(二)切实推进…``); there a marker with no boundary
+   before it counts when its list goes on around it (``(一)`` … ``(二)``).
 2. ``build_items`` places each marker in the tree. A section closes everything, a
    subsection all but the section; any other marker continues an open list of its
    family when its number follows on (二是 after 一是, 三要 after 二是), restarts a
@@ -23,6 +26,25 @@ from .document import Item
 
 PARAGRAPH_BREAK = re.compile(r"\n|  ")
 SERIES_WINDOW = 3000  # chars within which a 首先 must meet its 其次, 一方面 its 另一方面
+# A line this long is a page that lost its line breaks (GUIDE §2: "a scraped page"),
+# and so is a speech of more than a few sentences that is one line from end to end.
+FLAT_LINE = 3000
+FLAT_SPEECH = 500
+# On a flattened line, a marker with no boundary before it needs a neighbour of its
+# list (number ± 1) within the series window, and not closer than a slogan's members
+# (“争一、保二、不要三”).
+LOOSE_MIN_GAP = 6
+LOOSE_FAMILIES = frozenset({
+    mk.SECTION, mk.SUBSECTION, mk.SHI_YAO, mk.QI, mk.DI, mk.ARABIC, mk.ARABIC_PAREN, mk.CIRCLED_FAMILY,
+})
+LOOSE_NEEDS_BOUNDARY = frozenset({mk.SECTION, mk.DI})  # their loose lists need a member with one
+# An item's own text ends at its paragraph; a bare heading's runs on to the next item.
+# Where neither comes soon (a flattened page, a long unnumbered tail) it stops at the
+# last full stop before this many chars, so the per-item work of later stages stays
+# bounded whatever the input.
+OWN_TEXT_MAX = 4000
+BARE_HEADING_MAX = 40
+_FULL_STOP = "。！？!?；;"
 NUMBER_GAP = 2
 STRUCTURAL = (mk.SECTION, mk.SUBSECTION)  # 六是 … 八是: a skipped number still continues the list
 
@@ -37,6 +59,7 @@ class Marker:
     start: int
     paragraph: int  # index of the paragraph (line) it stands in
     line_start: bool  # it opens its paragraph
+    loose: bool = False  # no boundary before it, on a flattened line: kept only in a list
 
 
 @dataclass(slots=True)
@@ -55,6 +78,11 @@ class LineIndex:
         self._breaks = [match.start() for match in re.finditer("\n", text)]
         self._length = len(text)
 
+    def is_flat(self, position: int) -> bool:
+        """Tell whether the line holding ``position`` is a page that lost its line breaks."""
+        start, end = self.span(position)
+        return end - start > FLAT_LINE or (not self._breaks and self._length > FLAT_SPEECH)
+
     def span(self, position: int) -> tuple[int, int]:
         """Return (start, end) of the line holding ``position``, end at its line break."""
         index = bisect.bisect_left(self._breaks, position)
@@ -67,6 +95,7 @@ def find_markers(text: str) -> list[Marker]:
     """Return the markers of ``text`` that open points, in order."""
     breaks = [m.end() for m in PARAGRAPH_BREAK.finditer(text)]
     blocked = _blocked_spans(text)
+    lines = LineIndex(text)
     found: list[Marker] = []
     paragraph = 0
     for match in mk.MARKER_SCAN.finditer(text):
@@ -75,12 +104,15 @@ def find_markers(text: str) -> list[Marker]:
             paragraph += 1
         family = _family_of(match)
         line_start = _at_line_start(text, start)
+        loose = False
         if not line_start and not _inline_allowed(text, start, family):
-            continue
+            if family not in LOOSE_FAMILIES or _numeral_follows(text, match.end()) or not lines.is_flat(start):
+                continue
+            loose = True
         if _inside(blocked, start, match.end()):
             continue
-        found.append(Marker(family, _number_of(match, family), match.group(0), start, paragraph, line_start))
-    return _keep_series(found)
+        found.append(Marker(family, _number_of(match, family), match.group(0), start, paragraph, line_start, loose))
+    return _keep_series(_keep_loose_in_lists(found))
 
 
 def build_items(text: str, found: list[Marker]) -> list[Item]:
@@ -175,8 +207,8 @@ def _continues_one_liners(
         and before.line_start
         and marker.line_start
         and before.paragraph == marker.paragraph - 1
-        and _is_bare_heading(text[previous.start:lines.span(previous.start)[1]])
-        and _is_bare_heading(text[item.start:lines.span(item.start)[1]])
+        and _is_bare_heading_at(text, previous.start, lines.span(previous.start)[1])
+        and _is_bare_heading_at(text, item.start, lines.span(item.start)[1])
     )
 
 
@@ -191,7 +223,8 @@ def _set_spans(text: str, lines: LineIndex, items: list[Item]) -> None:
         item.end = len(text)
     for index, item in enumerate(items):
         next_start = items[index + 1].start if index + 1 < len(items) else len(text)
-        item.own_end = min(next_start, _own_text_end(text, lines.span(item.start)[1], item.start, next_start))
+        own_end = min(next_start, _own_text_end(text, lines.span(item.start)[1], item.start, next_start))
+        item.own_end = _bounded_own_end(text, item.start, own_end)
 
 
 def _own_text_end(text: str, line_end: int, start: int, limit: int) -> int:
@@ -200,23 +233,80 @@ def _own_text_end(text: str, line_end: int, start: int, limit: int) -> int:
     A heading alone on its line owns the unnumbered paragraphs after it up to the
     next item, except a closing 同志们，… paragraph.
     """
-    if line_end - start > 80 or not _is_bare_heading(text[start:line_end]):
+    if not _is_bare_heading_at(text, start, line_end):
         return line_end
-    closing = mk.CLOSING_PARAGRAPH.search(text, line_end, limit)
+    closing = mk.CLOSING_PARAGRAPH.search(text, line_end, min(limit, start + OWN_TEXT_MAX))
     if closing:
         return closing.start()
     return limit
 
 
+def _bounded_own_end(text: str, start: int, end: int) -> int:
+    """Cut an own text longer than OWN_TEXT_MAX at its last full stop within the bound."""
+    if end - start <= OWN_TEXT_MAX:
+        return end
+    bound = start + OWN_TEXT_MAX
+    stop = max(text.rfind(mark, start, bound) for mark in _FULL_STOP)
+    return stop + 1 if stop > start else bound
+
+
+def _is_bare_heading_at(text: str, start: int, line_end: int) -> bool:
+    """The line from ``start`` holds only a headline (≤ 40 chars, at most one final stop)."""
+    return line_end - start <= 2 * BARE_HEADING_MAX and _is_bare_heading(text[start:line_end])
+
+
 def _is_bare_heading(line: str) -> bool:
     """A marker line holding only a headline (≤ 40 chars, at most one final stop)."""
     body = line.rstrip("。；;：:！!")
-    return len(body) <= 40 and not re.search(r"[。；;！？!?]", body)
+    return len(body) <= BARE_HEADING_MAX and not re.search(r"[。；;！？!?]", body)
+
+
+def _numeral_follows(text: str, end: int) -> bool:
+    """``一、二类学科``: a numeral right behind the marker makes it part of a number."""
+    return end < len(text) and (text[end] in mk.CN_DIGITS or text[end].isdecimal())
+
+
+def _keep_loose_in_lists(found: list[Marker]) -> list[Marker]:
+    """Keep a loose marker only beside a member of its list.
+
+    Beside means the nearest marker of its family before or after it, numbered next
+    in line (一 then 二), within the series window. Next but one (一是 … 三是, where
+    二是 lost its boundary or a typo changed it) counts only when that neighbour has a
+    boundary before it. A loose 第N or N、 needs a neighbour numbered next in line with
+    a boundary: 排名第一，…第三， and 协调统一、…三、 occur in running text. One pass:
+    per family the last marker seen.
+    """
+    if not any(marker.loose for marker in found):
+        return found
+    last: dict[str, int] = {}
+    in_list = [False] * len(found)
+    for index, marker in enumerate(found):
+        before = last.get(marker.family)
+        last[marker.family] = index
+        if before is None:
+            continue
+        previous = found[before]
+        if not LOOSE_MIN_GAP <= marker.start - previous.start <= SERIES_WINDOW:
+            continue
+        step = marker.number - previous.number
+        in_list[index] = in_list[index] or _links(step, previous, marker)
+        in_list[before] = in_list[before] or _links(step, marker, previous)
+    return [marker for marker, listed in zip(found, in_list) if listed or not marker.loose]
+
+
+def _links(step: int, neighbour: Marker, marker: Marker) -> bool:
+    """Tell whether ``neighbour``, ``step`` numbers from ``marker``, vouches for it."""
+    if marker.family in LOOSE_NEEDS_BOUNDARY:
+        return step == 1 and not neighbour.loose
+    return step == 1 or (step == NUMBER_GAP and not neighbour.loose)
 
 
 def _keep_series(found: list[Marker]) -> list[Marker]:
     """Drop ordinal adverbs that do not enumerate: a 首先 with no 其次, a lone 一方面."""
     keep = [True] * len(found)
+    structural = [0]  # structural[k]: sections and subsections among found[:k]
+    for marker in found:
+        structural.append(structural[-1] + (marker.family in STRUCTURAL))
     for family, order in ((mk.ADVERB, mk.ADVERB_ORDER), (mk.FANGMIAN, mk.FANGMIAN_ORDER)):
         members = [i for i, marker in enumerate(found) if marker.family == family]
         series: list[int] = []
@@ -227,7 +317,7 @@ def _keep_series(found: list[Marker]) -> list[Marker]:
                 and order[found[i].text] > order[found[series[-1]].text]
                 and (order[found[i].text] != mk.ADVERB_ORDER["最后"] or len(series) >= 2)
                 and found[i].start - found[series[-1]].start <= SERIES_WINDOW
-                and not _structural_between(found, series[-1], i)
+                and structural[i] == structural[series[-1] + 1]
             )
             if follows:
                 series.append(i)
@@ -239,10 +329,6 @@ def _keep_series(found: list[Marker]) -> list[Marker]:
             if i is not None and not series:
                 keep[i] = False
     return [marker for marker, kept in zip(found, keep) if kept]
-
-
-def _structural_between(found: list[Marker], first: int, last: int) -> bool:
-    return any(found[k].family in (mk.SECTION, mk.SUBSECTION) for k in range(first + 1, last))
 
 
 def _is_final_adverb(marker: Marker) -> bool:

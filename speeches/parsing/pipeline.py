@@ -15,17 +15,20 @@ from .titles import cut_titles
 
 ANCHOR_MIN = 16
 ANCHOR_LEN = 40
+NO_TEXT = "未在文件中找到讲话内容：文本为空或只有网页导航等无关内容。"
+NO_ITEMS = "未在文件中找到讲话内容：没有找到任何编号列出的要点（如“一、”“（一）”“一是”“1.”），请确认上传的是讲话稿。"
 
 
 def extract(text: str, source: str = "") -> Document:
     """Return the speeches of ``text`` with their items, kinds and fields.
 
-    Raise ``NoSpeechFound`` when the text holds no speech at all.
+    Raise ``NoSpeechFound`` when the text holds no speech: nothing but chrome, or
+    not one enumerated item in it (a speech gives its directives as a list).
     """
     cleaned = clean(text)
     spans = split(cleaned)
     if not spans:
-        raise NoSpeechFound("未在文件中找到讲话内容：文本为空或只有网页导航等无关内容。")
+        raise NoSpeechFound(NO_TEXT)
     document = Document(source=source)
     for span in spans:
         speech = Speech(title=span.title, text=cleaned[span.start:span.end])
@@ -34,6 +37,8 @@ def extract(text: str, source: str = "") -> Document:
         classify(speech)
         fill_fields(speech)
         document.speeches.append(speech)
+    if not any(speech.items for speech in document.speeches):
+        raise NoSpeechFound(NO_ITEMS)
     return document
 
 

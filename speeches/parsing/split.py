@@ -1,13 +1,22 @@
 """Split a cleaned document into its speeches, each with its title (GUIDE §1).
 
-Three shapes occur in the wild:
+A speech opens where the document says one does. Four signs, each found by its
+own linear scan, anywhere in the text (a scraped page may have lost every line
+break, so none of them needs a line start except the bare title line):
 
-- a file of lines where each speech opens with a title line (``在…会上的讲话``) or a
-  separator (``第二篇：…``), possibly followed by more header lines;
-- a collection flattened into one huge line with a table of contents at the front
-  (``目录标题一 1标题二 24…``): the contents name the titles, the body repeats them;
-- a teaser: a short block repeating a speech's title and opening, right before the
-  real speech. It is dropped.
+- a separator ``第二篇：…`` (its title follows it);
+- a table of contents (``目录标题一 1标题二 24…``): the titles it lists open the
+  speeches that follow it, in order, up to the next table of contents;
+- a line that is a speech title and nothing else (``在…会上的讲话``);
+- a speech title running into its salutation, with at most an author and date
+  between them (``…——在…会议上的讲话市教育局局长 XX201X年1月20日同志们:``).
+
+Every real speech body is a speech, so a title repeated further on opens another
+speech (a file of several copies holds several speeches). Signs that fall in the
+header of a speech already opened (its lines up to the first full stop: a repeated
+title, a subtitle, the salutation) belong to it. A teaser, a short block repeating
+the next speech's title and opening, is dropped, and so is the text before the first
+speech (site chrome, the collection's name).
 """
 from __future__ import annotations
 
@@ -16,19 +25,45 @@ from dataclasses import dataclass
 
 SPEECH_WORDS = r"(?:讲话稿|讲话范文|讲话|发言|致辞)"
 # "第二篇：" and friends separate the speeches of a collection.
-SEPARATOR = re.compile(r"^\s*第[一二三四五六七八九十百\d]+篇\s*[：:]\s*")
+SEPARATOR = re.compile(r"第[一二三四五六七八九十百\d]{1,3}篇\s*[：:]\s*")
 # A line that is a speech title and nothing else.
 TITLE_LINE = re.compile(rf"^(?:——)?[^。！？；，：:]{{0,60}}?在[^。！？；，：:]{{2,60}}{SPEECH_WORDS}$")
-# A title that runs straight into the salutation on a page that lost the break.
-TITLE_RUN_ON = re.compile(rf"^(在[^。！？；，：:]{{2,60}}?{SPEECH_WORDS})(?=同志们|各位|尊敬的)")
-# Inside a separator line: the title ends at the first speech word if more follows.
-TITLE_IN_LINE = re.compile(rf"^[^。！？；]{{2,80}}?{SPEECH_WORDS}(?=.)")
+# After a separator, the title ends at the first speech word when more text follows
+# on its line (a teaser or a flattened page); an experience report ends at 材料.
+TITLE_IN_LINE = re.compile(rf"[^。！？；\n]{{2,80}}?(?:{SPEECH_WORDS}|材料)")
+TITLE_CUT = re.compile(r"[。！？；;，,：:\n]|  ")
 # Table of contents: "目录" then entries "title page" in a row.
 TOC_HEAD = re.compile(r"目\s*录")
 TOC_ENTRY = re.compile(rf"\s*([^。！？；]{{4,90}}?{SPEECH_WORDS})\s*\d{{1,4}}")
-SALUTATION = re.compile(r"^(?:各位[^。，]{0,12}|尊敬的[^。]{0,20})?同志们[:：，,]?$")
+TOC_MAX_ENTRIES = 200
+# A salutation opens the body of a speech: 同志们 / 各位领导、同志们 / 尊敬的…，同志们 /
+# 各位校长、园长：. Run-on titles are found by looking back from one of these.
+SALUTATION = re.compile(r"尊敬的|各位|同志们")
+SALUTATION_AT = re.compile(
+    r"(?:尊敬的[^。！？；\n]{0,30}?|各位[^。！？；，,\n]{0,16}?)?同志们"
+    r"|各位[^。！？；，,：:\n]{1,16}[：:]"
+)
+# What may stand between a run-on title and its salutation: author, office, date.
+TITLE_HEADER = re.compile(r"[^。！？!?；;，,：:\n]{0,50}")
+RUN_ON_TITLE = re.compile(rf"[^。！？；：:\n]{{0,60}}?(?:在[^。！？；，,：:\n]{{2,60}}|——[^。！？；：:\n]{{2,60}}){SPEECH_WORDS}")
+SPEECH_WORD_SCAN = re.compile(SPEECH_WORDS)
+# Chrome a flattened page glues to the front of a title ("还剩4页未读,继续阅读在…的讲话").
+CHROME_BEFORE_TITLE = re.compile(r".*(?:还剩\s*\d+\s*页未读|继续阅读|文本内容|点击查看更多)[:：]?")
+LOOK_BACK = 200  # chars before a salutation searched for its title
+TITLE_BOUNDARY = "。！？!?；;：:\n"
+SENTENCE_END = re.compile(r"[。！？!?；;]")
+HEADER_ZONE_MAX = 400  # a speech's header ends at its first full stop, or this far on
 TEASER_MAX_CHARS = 600
 HEADER_LINE_MAX = 60
+TITLE_MAX = 90
+
+# Kinds of speech starts, by how sure they are: a separator always opens a speech;
+# the others are absorbed by a speech whose header they stand in.
+SEPARATOR_START = "separator"
+CONTENTS_START = "contents"
+LINE_START = "line"
+RUN_ON_START = "run_on"
+CONTENTS_STOP = "contents_stop"  # a table of contents ends the speech before it
 
 
 @dataclass(slots=True)
@@ -40,88 +75,170 @@ class SpeechSpan:
     end: int
 
 
+@dataclass(slots=True)
+class _Start:
+    position: int
+    title: str
+    kind: str
+    header_end: int = -1  # for a table of contents: where its entries end
+
+
 def split(text: str) -> list[SpeechSpan]:
     """Return the speeches of a cleaned document in order; [] when none is found."""
-    spans = _split_by_contents(text)
-    if not spans:
-        spans = _split_by_lines(text)
-    spans = _drop_teasers(text, spans)
+    starts = _separator_starts(text) + _contents_starts(text) + _line_starts(text) + _run_on_starts(text)
+    spans = _spans(text, _absorb(text, starts))
+    if not spans and text.strip():
+        spans = [SpeechSpan(_leading_title(text), 0, len(text))]
+    spans = _drop_teasers(spans)
     return [span for span in spans if text[span.start:span.end].strip()]
 
 
-def _split_by_contents(text: str) -> list[SpeechSpan]:
-    """Split a flattened collection by the titles its table of contents lists."""
-    head = TOC_HEAD.search(text)
-    if not head:
-        return []
-    titles: list[str] = []
-    pos = head.end()
-    while (entry := TOC_ENTRY.match(text, pos)) is not None:
-        titles.append(entry.group(1).strip())
-        pos = entry.end()
-    if len(titles) < 2:
-        return []
-    starts: list[tuple[int, str]] = []
-    for title in titles:
-        found = text.find(title, pos)
-        if found < 0:
+def _separator_starts(text: str) -> list[_Start]:
+    """``第二篇：title``: at a line start any title; inline only one ending in a speech word."""
+    starts = []
+    for match in SEPARATOR.finditer(text):
+        line_start = match.start() == 0 or text[match.start() - 1] == "\n" or text[match.start() - 1].isspace()
+        cut = TITLE_IN_LINE.match(text, match.end(), match.end() + TITLE_MAX)
+        line_end = text.find("\n", match.end(), match.end() + TITLE_MAX + 1)
+        rest = text[match.end():line_end].strip() if line_end >= 0 else None
+        if rest is not None and len(rest) <= HEADER_LINE_MAX and line_start:
+            title = rest  # the separator line holds the title and nothing else
+        elif cut:
+            title = cut.group(0).strip()
+        elif line_start:
+            title = _cut_title(text, match.end())
+        else:
             continue
-        starts.append((found, title))
-        pos = found + len(title)
-    return [
-        SpeechSpan(title, start, starts[i + 1][0] if i + 1 < len(starts) else len(text))
-        for i, (start, title) in enumerate(starts)
-    ]
+        starts.append(_Start(match.start(), title, SEPARATOR_START))
+    return starts
 
 
-def _split_by_lines(text: str) -> list[SpeechSpan]:
-    """Split at separator and title lines; header lines right after a start belong to it."""
-    spans: list[SpeechSpan] = []
-    in_header = False
+def _contents_starts(text: str) -> list[_Start]:
+    """Each table of contents: its titles open the speeches after it, in their order.
+
+    A title is looked for only up to the next table of contents, so a file holding
+    several collections splits each by its own contents.
+    """
+    tables = []
+    for head in TOC_HEAD.finditer(text):
+        if tables and head.start() < tables[-1][1]:
+            continue
+        titles, pos = [], head.end()
+        while len(titles) < TOC_MAX_ENTRIES and (entry := TOC_ENTRY.match(text, pos)) is not None:
+            titles.append(entry.group(1).strip())
+            pos = entry.end()
+        if len(titles) >= 2:
+            tables.append((head.start(), pos, titles))
+    starts = []
+    for index, (head_start, body_start, titles) in enumerate(tables):
+        limit = tables[index + 1][0] if index + 1 < len(tables) else len(text)
+        starts.append(_Start(head_start, "", CONTENTS_STOP, body_start))
+        pos = body_start
+        for title in titles:
+            found = text.find(title, pos, limit)
+            if found >= 0:
+                starts.append(_Start(found, title, CONTENTS_START))
+                pos = found + len(title)
+    return starts
+
+
+def _line_starts(text: str) -> list[_Start]:
+    """Lines that are a speech title and nothing else."""
+    starts = []
     offset = 0
     for line in text.split("\n"):
-        title = _speech_title(line, in_header)
-        if title is not None:
-            if spans:
-                spans[-1].end = offset
-            spans.append(SpeechSpan(title, offset, len(text)))
-            in_header = True
-        elif in_header and not _is_header_line(line):
-            in_header = False
+        stripped = line.strip()
+        if len(stripped) <= TITLE_MAX and TITLE_LINE.match(stripped):
+            starts.append(_Start(offset, stripped.lstrip("—"), LINE_START))
         offset += len(line) + 1
-    if not spans and text.strip():
-        first = text.split("\n", 1)[0].strip()
-        title = first if len(first) <= HEADER_LINE_MAX and "。" not in first else ""
-        spans.append(SpeechSpan(title, 0, len(text)))
+    return starts
+
+
+def _run_on_starts(text: str) -> list[_Start]:
+    """A title that runs into its salutation, maybe over an author and a date."""
+    starts = []
+    last = -1
+    for match in SALUTATION.finditer(text):
+        if match.start() < last or not SALUTATION_AT.match(text, match.start()):
+            continue
+        last = match.end()
+        start = _title_before(text, match.start())
+        if start is not None:
+            starts.append(start)
+    return starts
+
+
+def _title_before(text: str, salutation: int) -> _Start | None:
+    """Return the start of the title standing right before a salutation, if one does."""
+    low = max(0, salutation - LOOK_BACK)
+    word = None
+    for word in SPEECH_WORD_SCAN.finditer(text, low, salutation):
+        pass
+    if word is None:
+        return None
+    header = TITLE_HEADER.match(text, word.end(), salutation)
+    if header is None or header.end() != salutation:
+        return None
+    title_start = max(text.rfind(mark, low, word.start()) for mark in TITLE_BOUNDARY) + 1
+    if title_start == 0 and low > 0:
+        return None  # no boundary within reach: not a title
+    chrome = CHROME_BEFORE_TITLE.match(text, title_start, word.start())
+    if chrome:
+        title_start = chrome.end()
+    while title_start < word.start() and text[title_start] in " —":
+        title_start += 1
+    title = RUN_ON_TITLE.fullmatch(text, title_start, word.end())
+    if title is None:
+        return None
+    return _Start(title_start, title.group(0), RUN_ON_START)
+
+
+def _absorb(text: str, starts: list[_Start]) -> list[_Start]:
+    """Keep one start per speech: a sign standing in an opened speech's header joins it."""
+    kept: list[_Start] = []
+    zone_end = -1
+    for start in sorted(starts, key=lambda s: s.position):
+        if kept and start.position < zone_end and start.kind not in (SEPARATOR_START, CONTENTS_STOP):
+            continue
+        if kept and kept[-1].position == start.position:
+            continue
+        kept.append(start)
+        zone_end = start.header_end if start.kind == CONTENTS_STOP else _header_end(text, start.position)
+    return kept
+
+
+def _header_end(text: str, position: int) -> int:
+    stop = SENTENCE_END.search(text, position, position + HEADER_ZONE_MAX)
+    return stop.start() if stop else position + HEADER_ZONE_MAX
+
+
+def _spans(text: str, starts: list[_Start]) -> list[SpeechSpan]:
+    spans = []
+    for index, start in enumerate(starts):
+        end = starts[index + 1].position if index + 1 < len(starts) else len(text)
+        if start.kind != CONTENTS_STOP:
+            spans.append(SpeechSpan(start.title, start.position, end))
     return spans
 
 
-def _speech_title(line: str, in_header: bool) -> str | None:
-    """Return the title a line opens a speech with, or None if it opens none."""
-    separator = SEPARATOR.match(line)
-    if separator:
-        rest = line[separator.end():].strip()
-        cut = TITLE_IN_LINE.match(rest)
-        return cut.group(0) if cut and len(rest) > HEADER_LINE_MAX else rest
-    if in_header:
-        return None
-    stripped = line.strip()
-    if TITLE_LINE.match(stripped):
-        return stripped.lstrip("—")
-    run_on = TITLE_RUN_ON.match(stripped)
-    return run_on.group(1) if run_on else None
+def _cut_title(text: str, start: int) -> str:
+    """A title with no speech word: up to the first clause end or line break, ≤ 60 chars."""
+    stop = TITLE_CUT.search(text, start, start + HEADER_LINE_MAX)
+    return text[start:stop.start() if stop else start + HEADER_LINE_MAX].strip()
 
 
-def _is_header_line(line: str) -> bool:
-    """Tell whether a line still belongs to a speech's header (titles, author, date)."""
-    stripped = line.strip()
-    if SALUTATION.match(stripped):
-        return True
-    return len(stripped) <= HEADER_LINE_MAX and not re.search(r"[。！？；]", stripped)
+def _leading_title(text: str) -> str:
+    """The title of a file with no speech sign: its first line when that reads as one."""
+    first = text[:HEADER_LINE_MAX + 1].split("\n", 1)[0].strip()
+    return first if len(first) <= HEADER_LINE_MAX and "。" not in first else ""
 
 
-def _drop_teasers(text: str, spans: list[SpeechSpan]) -> list[SpeechSpan]:
-    """Drop a short block that only previews the speech right after it."""
+def _drop_teasers(spans: list[SpeechSpan]) -> list[SpeechSpan]:
+    """Drop a short block that only previews the speech right after it.
+
+    A preview is short and at most half as long as the speech it previews; a whole
+    short speech followed by another copy of itself is a speech.
+    """
     kept: list[SpeechSpan] = []
     for i, span in enumerate(spans):
         following = spans[i + 1] if i + 1 < len(spans) else None
@@ -129,6 +246,7 @@ def _drop_teasers(text: str, spans: list[SpeechSpan]) -> list[SpeechSpan]:
             following is not None
             and _same_title(span.title, following.title)
             and span.end - span.start <= TEASER_MAX_CHARS
+            and 2 * (span.end - span.start) <= following.end - following.start
         )
         if not is_teaser:
             kept.append(span)

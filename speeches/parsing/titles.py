@@ -17,7 +17,6 @@ LEADING = " ，,：:、.．"
 # A speech flattened into one huge line lost the break after each heading, so its
 # headings run into their bodies (GUIDE §2: ``上半年工作简要总结今年上半年…``). There
 # a body opening with a time phrase shows where the heading evidently ended.
-FLAT_LINE = 3000
 BODY_OPENER = re.compile(
     r"(?:今年|去年|近年来|近年|近几年|当前|目前|今后一段时期|一年来|多年来|(?:19|20)[\dXx]{2}年)"
     r"(?=[^，,。]{0,6}[，,]|是)"
@@ -41,8 +40,7 @@ def title_of(text: str, item: Item, limit: int, lines: LineIndex | None = None) 
         start += 1
     end = TITLE_END.search(text, start, limit)
     stop = end.start() if end else limit
-    line_start, line_end = (lines or LineIndex(text)).span(item.start)
-    if line_end - line_start > FLAT_LINE:
+    if (lines or LineIndex(text)).is_flat(item.start):
         opener = BODY_OPENER.search(text, start + MIN_HEADING, stop)
         stop = opener.start() if opener else stop
     return text[start:stop].strip(" ，,、")

@@ -57,3 +57,9 @@ def test_long_blank_runs_shrink_to_two_spaces():
 )
 def test_only_a_heading_cut_by_a_line_break_is_joined(raw, cleaned):
     assert clean(raw) == cleaned
+
+
+def test_a_flattened_page_is_kept_though_its_line_holds_chrome():
+    """A page without line breaks holds chrome and speeches on one line: keep the line."""
+    line = "首页 > 公文范文 在甲会上的讲话同志们：一是学习。" + "二是落实各项工作。" * 40 + "本网站所有作品均是用户自行上传分享,仅供网友学习交流。"
+    assert clean(line) == line

@@ -1,7 +1,7 @@
 """build_items(): levels, parents and spans of the outline."""
 import pytest
 
-from speeches.parsing.outline import build_items, find_markers
+from speeches.parsing.outline import OWN_TEXT_MAX, build_items, find_markers
 
 
 def _tree(text):
@@ -95,3 +95,43 @@ def test_spans_own_text_stops_at_the_first_child_and_at_a_paragraph_end():
     assert text[sub.start:sub.own_end] == "（一）学习\n"
     assert text[first.start:first.own_end] == "一是学原文。正文"
     assert section.end == len(text) and sub.level == 1 and first.level == 2
+
+
+FLAT_FILLER = "坚持把学习贯穿工作全过程，推动各项工作落地见效。" * 30  # a flattened page: one line, > 500 chars
+
+
+def _markers(text):
+    return [marker.text for marker in find_markers(text)]
+
+
+def test_on_a_flattened_page_markers_stuck_to_a_heading_count_in_their_list():
+    text = FLAT_FILLER + "二、加强领导(一)深入学习实践科学发展观(二)切实推进素质教育(三)大力办好农村教育。" + FLAT_FILLER
+    assert _markers(text) == ["二、", "(一)", "(二)", "(三)"]
+    assert _markers(text.replace(FLAT_FILLER, "。")) == ["二、"]  # a page with its breaks: no boundary, no marker
+
+
+@pytest.mark.parametrize("running", [
+    "其中文科成绩在全市排名第一，理科成绩全市排名第三，高分全市排名第二，综合评价进入先进行列。",
+    "坚持协调统一、各具特色、一校一品的原则。",
+    "普通高考本科一、二、三批共上线1239人。",
+])
+def test_on_a_flattened_page_ordinals_in_running_text_stay_text(running):
+    text = "一、总结成绩。" + FLAT_FILLER + running + FLAT_FILLER + "三、安排工作。"
+    assert _markers(text) == ["一、", "三、"]
+
+
+def test_own_text_is_bounded_however_long_the_unnumbered_tail():
+    """Per-item work in later stages (titles, kinds, owners) stays bounded by OWN_TEXT_MAX."""
+    text = "一、加强领导\n" + "各学校要在年底前完成任务，教师要认真备课。\n" * 2000
+    (item,) = build_items(text, find_markers(text))
+    assert item.own_end - item.start <= OWN_TEXT_MAX
+    assert text[item.own_end - 1] == "。"
+    assert item.end == len(text)
+
+
+def test_doubling_a_flattened_speech_doubles_its_items_and_keeps_each_bounded():
+    body = "一、统一思想。" + FLAT_FILLER + "（一）抓好学习。一是学原文。二是学党章。（二）抓好调研。1、走访。2、座谈。"
+    once, twice = (build_items(text, find_markers(text)) for text in (body, body * 2))
+    assert len(twice) == 2 * len(once)
+    assert max(item.level for item in twice) == max(item.level for item in once)
+    assert max(item.own_end - item.start for item in twice) == max(item.own_end - item.start for item in once)

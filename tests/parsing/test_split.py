@@ -1,4 +1,6 @@
 """split(): one span per real speech, titled as the document states it."""
+import pytest
+
 from speeches.parsing.split import split
 
 
@@ -30,7 +32,10 @@ def test_a_title_running_into_the_salutation_is_cut():
 
 
 def test_a_teaser_repeating_the_next_speech_is_dropped():
-    text = "第一篇：在甲会上的讲话在甲会上的讲话各位：刚才局长讲了。\n第一篇：在甲会上的讲话\n各位：\n刚才局长讲了。一是学习。"
+    text = (
+        "第一篇：在甲会上的讲话在甲会上的讲话各位：刚才局长讲了。...\n"
+        "第一篇：在甲会上的讲话\n各位：\n刚才局长讲了。一是学习领会会议精神。二是抓好贯彻落实。三是加强督促检查，确保各项任务按期完成。谢谢大家！"
+    )
     spans = split(text)
     assert [s.title for s in spans] == ["在甲会上的讲话"]
     assert text[spans[0].start:].startswith("第一篇：在甲会上的讲话\n")
@@ -50,3 +55,47 @@ def test_a_flattened_collection_is_split_by_its_table_of_contents():
 def test_a_text_without_a_title_is_one_untitled_speech_and_empty_text_none():
     assert len(split("今天开会。一是学习。")) == 1
     assert split("") == []
+
+
+SPEECH_COPY = "在全县教育工作会议上的讲话\n同志们：\n今天开会。\n一、统一思想\n一是学习。二是落实。\n谢谢大家！\n"
+
+
+def test_every_copy_of_a_speech_is_a_speech_of_its_own():
+    """GUIDE §1: one speech per real speech body, so a repeated title opens another one."""
+    once, twice = split(SPEECH_COPY), split(SPEECH_COPY * 2)
+    assert len(once) == 1 and len(twice) == 2
+    assert [s.end - s.start for s in twice] == [len(SPEECH_COPY)] * 2
+
+
+def test_each_collection_is_split_by_its_own_table_of_contents():
+    collection = (
+        "合集\n目录奋进——在甲会上的讲话 1在乙会上的讲话 24"
+        "奋进——在甲会上的讲话局长 同志们:一、总结。谢谢!在乙会上的讲话同志们:二、安排。\n"
+    )
+    text = collection + SPEECH_COPY + collection
+    spans = split(text)
+    assert [s.title for s in spans] == [
+        "奋进——在甲会上的讲话", "在乙会上的讲话", "在全县教育工作会议上的讲话", "奋进——在甲会上的讲话", "在乙会上的讲话",
+    ]
+    assert "目录" not in text[spans[2].start:spans[2].end]  # the next contents end the speech before them
+
+
+def test_a_collection_flattened_into_one_line_splits_at_inline_separators_and_run_on_titles():
+    text = (
+        "在甲会上的讲话同志们：一是学习。谢谢大家！"
+        "第二篇：在乙会上的讲话在乙会上的讲话同志们：二是落实。谢谢！"
+        "乘势而上,推动工作上新台阶——在全市推进会上的讲话市教育局局长 XX201X年1月29日同志们:一要学习。"
+        "第四篇：教育局“双减”工作经验材料七项硬核举措，直击减负难点。一是健全机构。"
+    )
+    assert _titles(text) == [
+        "在甲会上的讲话", "在乙会上的讲话", "乘势而上,推动工作上新台阶——在全市推进会上的讲话", "教育局“双减”工作经验材料",
+    ]
+
+
+@pytest.mark.parametrize("text", [
+    "在甲会上的讲话\n同志们：\n刚才，局长作了重要讲话，同志们要认真落实。一是学习。",
+    "在甲会上的讲话\n同志们：\n我们要学习领会这次讲话精神。同志们，一是学习。",
+    "在甲会上的讲话\n同志们：\n一是学习。各位校长要带头。二是落实。",
+])
+def test_a_salutation_in_the_body_opens_no_speech(text):
+    assert _titles(text) == ["在甲会上的讲话"]

@@ -19,7 +19,7 @@ from django.db import transaction
 from speeches import selectors
 from speeches.models import Speech, SpeechItem, SpeechUpload
 from speeches.parsing import pipeline
-from speeches.parsing.document import Document, EmptyInput, ExtractionError, NoSpeechFound
+from speeches.parsing.document import EmptyInput, ExtractionError
 from speeches.parsing.reader import read_input
 from tracker import services as tracker_services
 from tracker.models import Department, Task
@@ -39,10 +39,6 @@ class UploadTooLarge(ExtractionError):
 
 
 class UnsupportedFileType(ExtractionError):
-    pass
-
-
-class NoItemsFound(NoSpeechFound):
     pass
 
 
@@ -85,16 +81,6 @@ def speech_text_read(*, data: bytes | None = None, text: str | None = None, file
     return read_input(data, filename)
 
 
-def speech_extract(*, raw: str, source: str = "") -> Document:
-    """Run the extractor; refuse a text in which no speech has a numbered item."""
-    document = pipeline.extract(raw, source)
-    if not any(speech.items for speech in document.speeches):
-        raise NoItemsFound(
-            "未在文本中找到带序号的讲话要点（如“一、”“（一）”“一是”），请确认上传的是讲话稿全文。"
-        )
-    return document
-
-
 def speech_import(*, data: bytes | None = None, text: str | None = None, filename: str = "",
                   meeting: str = "", speaker: str = "", date: datetime.date | None = None,
                   uploaded_by=None) -> SpeechUpload:
@@ -104,7 +90,7 @@ def speech_import(*, data: bytes | None = None, text: str | None = None, filenam
     """
     raw = speech_text_read(data=data, text=text, filename=filename)
     name = PurePath(filename).name if filename else ""
-    document = speech_extract(raw=raw, source=name)
+    document = pipeline.extract(raw, name)  # raises NoSpeechFound when no speech has a numbered item
     with transaction.atomic():
         upload = SpeechUpload(filename=name[:255], uploaded_by=uploaded_by)
         if data is not None:

@@ -55,7 +55,7 @@ def test_seed_file_with_several_speeches(county, shared_dir):
     (lambda p: None, [], "找不到该文件"),
     (lambda p: p.write_bytes(bytes(range(256)) * 20), [], "不是可读取的文本"),
     (lambda p: p.write_bytes(b""), [], "文件内容为空"),
-    (lambda p: p.write_text("今天天气很好。", encoding="utf-8"), [], "未在文本中找到带序号的讲话要点"),
+    (lambda p: p.write_text("今天天气很好。", encoding="utf-8"), [], "没有找到任何编号列出的要点"),
     (lambda p: p.write_text("一、抓好安全。县教育局要抓好安全。", encoding="utf-8"), ["--date", "2024/8/16"], "日期"),
 ], ids=["missing", "binary", "empty", "no speech", "bad date"])
 def test_bad_input_exits_2_with_one_chinese_line_and_saves_nothing(tmp_path, make_file, extra, message, row_counts):

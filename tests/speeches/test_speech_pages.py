@@ -227,7 +227,7 @@ BAD_INPUTS = [
     ("binary file", lambda mk: {"data": bytes(range(256)) * 40, "name": "图片.txt"}, "不是可读取的文本"),
     ("corrupt docx", lambda mk: {"data": b"PK\x03\x04" + b"\x00garbage" * 50, "name": "坏.docx"}, "无法读取该 Word 文档"),
     ("zip bomb", lambda mk: {"data": zip_bomb(mk), "name": "炸弹.docx"}, "过大"),
-    ("no speech", lambda mk: {"data": "今天天气很好，我们去公园散步。".encode(), "name": "随笔.txt"}, "未在文本中找到带序号的讲话要点"),
+    ("no speech", lambda mk: {"data": "今天天气很好，我们去公园散步。".encode(), "name": "随笔.txt"}, "没有找到任何编号列出的要点"),
     ("only blank lines", lambda mk: {"data": b"\n \n\t\n", "name": "blank.txt"}, "文件内容为空"),
     ("pdf", lambda mk: {"data": b"%PDF-1.4 something", "name": "讲话.pdf"}, "不支持 PDF"),
     ("old word", lambda mk: {"data": b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(500), "name": "讲话.doc"}, "另存为 .docx"),

@@ -72,6 +72,12 @@ def make_task(supervisor):
 
 
 @pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    """Personas are created in most tests; the production hasher would dominate the run time."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
 def media_root(settings, tmp_path):
     """Uploaded files (speech originals, attachments) go to a fresh folder per test, never the checkout."""
     settings.MEDIA_ROOT = tmp_path / "media"
@@ -113,3 +119,4 @@ def county(db):
 @pytest.fixture
 def speech_text():
     return SPEECH
+

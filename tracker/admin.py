@@ -1,9 +1,17 @@
 """Admin screens for departments, people and tasks, scoped by tracker.permissions."""
-from django.contrib import admin
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.admin import helpers
+from django.contrib.admin.utils import unquote
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpResponseRedirect
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils.html import format_html
 from simple_history.admin import SimpleHistoryAdmin
 
-from tracker import permissions, selectors, services
+from tracker import lights, permissions, selectors, services
 from tracker.models import (
     Attachment,
     Chase,
@@ -51,20 +59,137 @@ class UserAdmin(BaseUserAdmin):
 
 
 class ProgressUpdateInline(admin.TabularInline):
+    """Progress entries on the task's admin page; evidence files go through the task page."""
+
     model = ProgressUpdate
     extra = 0
-    fields = ["date", "percent", "content", "attachment", "reported_by", "created_at"]
+    fields = ["date", "percent", "content", "reported_by", "created_at"]
     readonly_fields = ["reported_by", "created_at"]
 
     def has_change_permission(self, request, obj=None):
         return False
 
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class ScopedHistoryMixin:
+    """simple_history's history pages, limited to objects the user may see, and never a revert.
+
+    Its history view falls back to the newest historical record when the live object
+    is outside ``get_queryset``, which would show officers other departments' tasks;
+    a revert would skip the workflow and the version check.
+    """
+
+    def history_view(self, request, object_id, extra_context=None):
+        self._check_visible(request, object_id)
+        return super().history_view(request, object_id, extra_context)
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        self._check_visible(request, object_id)
+        if request.method == "POST":
+            raise PermissionDenied("历史版本只供查看，不能恢复。")
+        return super().history_form_view(request, object_id, version_id, extra_context)
+
+    def revert_disabled(self, request, obj=None):
+        return True
+
+    def _check_visible(self, request, object_id):
+        visible = self.get_queryset(request).filter(pk=unquote(object_id)).exists()
+        if not visible and not permissions.is_supervisor(request.user):
+            raise Http404("记录不存在，或您无权查看。")
+
+
+class TaskAdminForm(forms.ModelForm):
+    """The task form carries the version it was opened at (optimistic locking)."""
+
+    expected_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    class Meta:
+        model = Task
+        fields = "__all__"
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.fields["expected_version"].initial = self.instance.version
+            self.fields["expected_version"].required = True
+
+    def clean(self):
+        cleaned = super().clean()
+        expected = cleaned.get("expected_version")
+        if self.instance.pk and expected is not None:
+            current = Task.objects.filter(pk=self.instance.pk).values_list("version", flat=True).first()
+            if current != expected:
+                raise forms.ValidationError(services.CONFLICT_MESSAGE, code="conflict")
+        return cleaned
+
+
+class BulkForm(forms.Form):
+    """The intermediate page of a bulk action: a reason, or a department."""
+
+    reason = forms.CharField(label="理由", widget=forms.Textarea(attrs={"rows": 3, "cols": 60}), required=False)
+    department = forms.ModelChoiceField(label="牵头单位", queryset=Department.objects.filter(is_active=True),
+                                        required=False)
+
+
+def _bulk_page(modeladmin, request, queryset, *, action, title, field, run):
+    """Ask for the reason or department, then run ``run(task, value)`` on each task, one save each."""
+    form = BulkForm(request.POST if "apply" in request.POST else None)
+    if "apply" in request.POST and form.is_valid():
+        value = form.cleaned_data[field]
+        if value in (None, "") or (isinstance(value, str) and not value.strip()):
+            form.add_error(field, "请填写理由。" if field == "reason" else "请选择牵头单位。")
+        else:
+            done, refused = 0, []
+            for task in queryset.order_by("pk"):
+                try:
+                    run(task, value)
+                    done += 1
+                except (ValidationError, PermissionDenied) as error:
+                    text = "；".join(getattr(error, "messages", None) or [str(error)])
+                    refused.append(f"{task.serial}：{text}")
+            modeladmin.message_user(request, f"{title}：完成 {done} 项。", messages.SUCCESS if done else messages.WARNING)
+            for line in refused[:20]:
+                modeladmin.message_user(request, f"未处理 {line}", messages.WARNING)
+            if len(refused) > 20:
+                modeladmin.message_user(request, f"另有 {len(refused) - 20} 项未处理。", messages.WARNING)
+            return None
+    return TemplateResponse(request, "admin/tracker/task/bulk_action.html", {
+        **modeladmin.admin_site.each_context(request),
+        "title": title,
+        "opts": modeladmin.model._meta,
+        "tasks": queryset.order_by("pk"),
+        "form": form,
+        "field": form[field],
+        "action": action,
+        "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+    })
+
+
+@admin.action(description="批量中止所选任务", permissions=["change"])
+def suspend_selected(modeladmin, request, queryset):
+    def run(task, reason):
+        services.task_transition(task=task, action="suspend", by=request.user, reason=reason)
+
+    return _bulk_page(modeladmin, request, queryset, action="suspend_selected", title="批量中止",
+                      field="reason", run=run)
+
+
+@admin.action(description="批量指派牵头单位", permissions=["change"])
+def assign_selected(modeladmin, request, queryset):
+    def run(task, department):
+        services.task_assign(task=task, changed_by=request.user, lead_department=department,
+                             reason=f"批量指派：{department.name}")
+
+    return _bulk_page(modeladmin, request, queryset, action="assign_selected", title="批量指派牵头单位",
+                      field="department", run=run)
+
 
 @admin.register(Task)
-class TaskAdmin(SimpleHistoryAdmin):
-    list_display = [
-        "serial", "title", "category", "lead_department", "deadline", "status", "progress", "updated_at",
-    ]
+class TaskAdmin(ScopedHistoryMixin, SimpleHistoryAdmin):
+    form = TaskAdminForm
+    list_display = ["serial", "title", "lead_department", "deadline", "signal_badge", "status", "progress"]
     list_display_links = ["serial", "title"]
     list_filter = ["status", "category", "lead_department", "deadline"]
     search_fields = ["serial", "title", "content", "owner_text", "responsible_person"]
@@ -74,7 +199,10 @@ class TaskAdmin(SimpleHistoryAdmin):
     list_per_page = 50
     show_full_result_count = False
     inlines = [ProgressUpdateInline]
-    readonly_fields = ["serial", "original_deadline", "progress", "latest_progress", "completed_at",
+    actions = [suspend_selected, assign_selected]
+    view_on_site = False
+    # Status moves only through the workflow (task page, bulk actions), never by editing the field.
+    readonly_fields = ["serial", "status", "original_deadline", "progress", "latest_progress", "completed_at",
                        "created_by", "created_at", "updated_at"]
     fieldsets = [
         (None, {"fields": ["serial", "title", "content", "category", "speech", "source_item"]}),
@@ -84,15 +212,49 @@ class TaskAdmin(SimpleHistoryAdmin):
         ("其他", {"fields": ["note", "created_by", "created_at", "updated_at"]}),
     ]
 
+    def get_fieldsets(self, request, obj=None):
+        """Editors' forms carry the version they were opened at, as a hidden field."""
+        fieldsets = super().get_fieldsets(request, obj)
+        if obj is None or not self.has_change_permission(request, obj):
+            return fieldsets
+        *head, (name, options) = fieldsets
+        return [*head, (name, {**options, "fields": [*options["fields"], "expected_version"]})]
+
     def get_queryset(self, request):
-        return selectors.task_list(user=request.user, queryset=super().get_queryset(request))
+        return lights.annotate_signal(selectors.task_list(user=request.user, queryset=super().get_queryset(request)))
 
     def has_change_permission(self, request, obj=None):
         return permissions.can_edit_task(request.user, obj) and super().has_change_permission(request, obj)
 
+    def has_delete_permission(self, request, obj=None):
+        return permissions.can_delete_task(request.user, obj) and super().has_delete_permission(request, obj)
+
+    @admin.display(description="红黄绿灯", ordering="signal_rank")
+    def signal_badge(self, obj):
+        signal = getattr(obj, "signal", None)
+        if not signal:
+            return "—"
+        return format_html('<span class="badge badge-{}">{}</span>', signal, lights.LABELS[signal])
+
+    @property
+    def media(self):
+        return super().media + forms.Media(css={"all": ["duban/duban.css"]})
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        """A save that lost the race after its form was checked is refused, with the reason shown."""
+        extra_context = extra_context or {}
+        if object_id:
+            extra_context["task_page_url"] = reverse("tracker:task_detail", args=[unquote(object_id)])
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except services.TaskConflict as conflict:
+            self.message_user(request, conflict.messages[0], messages.ERROR)
+            return HttpResponseRedirect(request.path)
+
     def save_model(self, request, obj, form, change):
         if change:
-            super().save_model(request, obj, form, change)
+            services.task_update(task=obj, expected_version=form.cleaned_data["expected_version"],
+                                 changed_by=request.user)
         else:
             services.task_save_new(task=obj, created_by=request.user)
 
@@ -101,22 +263,33 @@ class TaskAdmin(SimpleHistoryAdmin):
             if isinstance(instance, ProgressUpdate):
                 services.progress_report(
                     task=form.instance, reported_by=request.user, date=instance.date,
-                    content=instance.content, percent=instance.percent, attachment=instance.attachment,
+                    content=instance.content, percent=instance.percent,
                 )
         formset.save_m2m()
 
 
 @admin.register(ProgressUpdate)
-class ProgressUpdateAdmin(SimpleHistoryAdmin):
+class ProgressUpdateAdmin(ScopedHistoryMixin, SimpleHistoryAdmin):
     list_display = ["task", "date", "percent", "reported_by", "created_at"]
     list_filter = ["date"]
     search_fields = ["task__serial", "task__title", "content"]
     autocomplete_fields = ["task"]
     list_select_related = ["task", "reported_by"]
+    # Evidence files go through the task page, where their content is checked.
+    fields = ["task", "date", "percent", "content"]
 
     def get_queryset(self, request):
         visible = selectors.task_list(user=request.user).values("pk")
         return super().get_queryset(request).filter(task__in=visible)
+
+    def has_change_permission(self, request, obj=None):
+        # Entries are facts reported at a date: they are added, never edited afterwards.
+        return False
+
+    def save_model(self, request, obj, form, change):
+        created = services.progress_report(task=obj.task, reported_by=request.user, date=obj.date,
+                                           content=obj.content, percent=obj.percent)
+        obj.pk, obj.created_at, obj.reported_by = created.pk, created.created_at, created.reported_by
 
 
 class TaskScopedAdmin(admin.ModelAdmin):
@@ -137,10 +310,49 @@ class TaskTransitionAdmin(TaskScopedAdmin):
     search_fields = ["task__serial", "task__title", "reason"]
 
 
+class AttachmentAdminForm(forms.ModelForm):
+    class Meta:
+        model = Attachment
+        fields = ["task", "file"]
+
+    def clean_file(self):
+        file = self.cleaned_data["file"]
+        services.attachment_check(file)
+        return file
+
+
 @admin.register(Attachment)
 class AttachmentAdmin(TaskScopedAdmin):
-    list_display = ["name", "task", "size", "uploaded_by", "uploaded_at"]
+    """Files are listed and downloaded here; a new one goes through the same content check as the task page."""
+
+    list_display = ["name", "task", "size", "content_type", "uploaded_by", "uploaded_at", "download"]
     search_fields = ["name", "task__serial"]
+    shown = ["task", "name", "size", "content_type", "uploaded_by", "uploaded_at", "download"]
+
+    def get_form(self, request, obj=None, **kwargs):
+        if obj is None:
+            kwargs["form"] = AttachmentAdminForm
+        return super().get_form(request, obj, **kwargs)
+
+    def get_fields(self, request, obj=None):
+        return ["task", "file"] if obj is None else self.shown
+
+    def get_readonly_fields(self, request, obj=None):
+        return [] if obj is None else self.shown
+
+    def has_add_permission(self, request):
+        return permissions.is_supervisor(request.user) and super().has_add_permission(request)
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def save_model(self, request, obj, form, change):
+        created = services.attachment_add(task=obj.task, file=form.cleaned_data["file"], uploaded_by=request.user)
+        obj.pk, obj.name, obj.file = created.pk, created.name, created.file
+
+    @admin.display(description="下载")
+    def download(self, obj):
+        return format_html('<a href="{}">下载</a>', reverse("tracker:attachment_download", args=[obj.pk]))
 
 
 @admin.register(ExtensionRequest)
@@ -163,3 +375,11 @@ class ChaseAdmin(admin.ModelAdmin):
     list_filter = ["kind", "channel"]
     search_fields = ["message"]
     filter_horizontal = ["tasks", "recipients"]
+
+    def get_queryset(self, request):
+        """A chase is seen by those who see one of its tasks (its message names them)."""
+        qs = super().get_queryset(request)
+        if permissions.sees_everything(request.user):
+            return qs
+        visible = selectors.task_list(user=request.user).values("pk")
+        return qs.filter(pk__in=Chase.tasks.through.objects.filter(task__in=visible).values("chase_id"))

@@ -217,6 +217,14 @@ class TaskTransition(models.Model):
     def __str__(self):
         return f"{self.task.serial} {self.get_from_status_display()}→{self.get_to_status_display()}"
 
+    @property
+    def action_label(self):
+        """The action's Chinese name from the workflow table (签收, 销号, ...)."""
+        from tracker import workflow
+
+        transition = workflow.get(self.action)
+        return transition.label if transition else self.action
+
 
 class ProgressUpdate(models.Model):
     task = models.ForeignKey(Task, verbose_name="任务", on_delete=models.CASCADE, related_name="progress_updates")

@@ -6,7 +6,7 @@ as a supervisor.
 """
 from django.db.models import Q
 
-from tracker import roles
+from tracker import roles, workflow
 
 
 def role_names(user):
@@ -49,8 +49,13 @@ def task_visibility_q(user, prefix=""):
     if sees_everything(user):
         return Q()
     if is_officer(user):
+        # No join: a join through co_departments would repeat rows and defeat the indexes;
+        # "lead is mine, or the task is among my department's co-tasks" uses one index each.
+        from tracker.models import Task
+
         dept = user.department_id
-        return Q(**{f"{prefix}lead_department_id": dept}) | Q(**{f"{prefix}co_departments__id": dept})
+        co_tasks = Task.co_departments.through.objects.filter(department_id=dept).values("task_id")
+        return Q(**{f"{prefix}lead_department_id": dept}) | Q(**{f"{prefix}pk__in": co_tasks})
     return Q(pk__in=[])
 
 
@@ -59,7 +64,12 @@ def can_view_task(user, task):
         return True
     if is_officer(user):
         dept = user.department_id
-        return task.lead_department_id == dept or task.co_departments.filter(pk=dept).exists()
+        if task.lead_department_id == dept:
+            return True
+        prefetched = getattr(task, "_prefetched_objects_cache", {}).get("co_departments")
+        if prefetched is not None:
+            return any(d.pk == dept for d in prefetched)
+        return task.co_departments.filter(pk=dept).exists()
     return False
 
 
@@ -68,13 +78,59 @@ def can_edit_task(user, task=None):
     return is_supervisor(user)
 
 
-def can_report_progress(user, task):
-    """Officers of the lead or a co-department report progress on open tasks; supervisors too."""
-    if not task.is_open:
-        return False
+def may_report_progress(user, task):
+    """Officers of the lead or a co-department report progress; supervisors too (status aside)."""
     if is_supervisor(user):
         return True
     return is_officer(user) and can_view_task(user, task)
+
+
+def can_report_progress(user, task):
+    """Progress is reported on open tasks by those ``may_report_progress`` names."""
+    return task.is_open and may_report_progress(user, task)
+
+
+def can_delete_task(user, task=None):
+    """Deleting a task erases its trail: supervisors only."""
+    return is_supervisor(user)
+
+
+def workflow_actor(user):
+    """Describe ``user`` to the workflow table."""
+    return workflow.Actor(
+        is_supervisor=bool(is_supervisor(user)),
+        is_officer=bool(is_officer(user)),
+        department_id=getattr(user, "department_id", None),
+    )
+
+
+def workflow_task(task):
+    return workflow.TaskFacts(status=task.status, lead_department_id=task.lead_department_id)
+
+
+def transition_refusal(user, task, action, reason=""):
+    """Return the workflow's Refusal for ``user`` doing ``action`` to ``task``, or None."""
+    if not can_view_task(user, task):
+        return workflow.Refusal("role", "您无权处理此任务。")
+    return workflow.check(action, actor=workflow_actor(user), task=workflow_task(task), reason=reason)
+
+
+def can_transition(user, task, action):
+    """True if ``user`` may start ``action`` on ``task`` now (a required reason aside)."""
+    refusal = transition_refusal(user, task, action, reason="-")
+    return refusal is None
+
+
+def available_transitions(user, task):
+    """Return the workflow transitions ``user`` may start on ``task`` now."""
+    if not can_view_task(user, task):
+        return []
+    return workflow.available(actor=workflow_actor(user), task=workflow_task(task))
+
+
+def can_view_attachment(user, attachment):
+    """An attachment is seen by exactly those who see its task."""
+    return can_view_task(user, attachment.task)
 
 
 def can_import_speech(user):

@@ -3,10 +3,29 @@
 The admin's ``save_model``, the pages and the commands call these functions, so
 no path can skip a rule.
 """
+import os
+import uuid
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 
-from tracker.models import ProgressUpdate, SerialCounter, Task
+from tracker import filetypes, permissions, workflow
+from tracker.models import Attachment, ProgressUpdate, SerialCounter, Task, TaskTransition
+
+CONFLICT_MESSAGE = (
+    "任务已被他人修改：在您打开之后，有人保存了这项任务（或填报了进展、办理了流转）。"
+    "您这次的修改没有保存，以免覆盖对方的内容。请重新打开任务，在最新内容上再作修改。"
+)
+
+
+class TaskConflict(ValidationError):
+    """The task was saved by someone else since the editor read it (optimistic locking)."""
+
+    def __init__(self, message=CONFLICT_MESSAGE):
+        super().__init__(message, code="conflict")
 
 
 def serial_next(*, year):
@@ -25,6 +44,7 @@ def task_create(*, created_by, title, co_departments=(), **fields):
     task = Task(title=title, **fields)
     task_save_new(task=task, created_by=created_by)
     if co_departments:
+        task._history_user = created_by
         task.co_departments.set(co_departments)
     return task
 
@@ -39,26 +59,189 @@ def task_save_new(*, task, created_by):
     if task.status == Task.Status.CLOSED and task.completed_at is None:
         task.completed_at = timezone.now()
     task.full_clean(exclude=["co_departments"])
+    task._history_user = created_by
     task.save()
     return task
 
 
+def _claim(*, task, expected_version):
+    """Bump the task's version if it is still ``expected_version``, else raise TaskConflict.
+
+    The conditional UPDATE is the compare-and-set of optimistic locking: of two
+    editors who read the same version, exactly one matches a row; on PostgreSQL the
+    UPDATE also holds the row lock until commit, so the save that follows is safe.
+    """
+    claimed = Task.objects.filter(pk=task.pk, version=expected_version).update(version=F("version") + 1)
+    if not claimed:
+        raise TaskConflict()
+    task.version = expected_version + 1
+
+
+def _lock(task):
+    """Return a fresh copy of ``task`` with its row locked until the transaction ends."""
+    return Task.objects.select_for_update().get(pk=task.pk)
+
+
+def _mark_history(task, *, user, reason=""):
+    task._history_user = user
+    if reason:
+        task._change_reason = reason[:100]
+
+
 @transaction.atomic
-def progress_report(*, task, reported_by, date, content, percent, attachment=None):
-    """Record a progress entry and let the task follow its newest entry."""
-    update = ProgressUpdate(
-        task=task, reported_by=reported_by, date=date, content=content, percent=percent,
-        attachment=attachment or "",
+def task_update(*, task, expected_version, changed_by, co_departments=None, reason=""):
+    """Save the edits made to ``task`` unless someone saved it since ``expected_version`` was read."""
+    if task.status == Task.Status.CLOSED and task.completed_at is None:
+        task.completed_at = timezone.now()
+    task.full_clean(exclude=["co_departments"])
+    _claim(task=task, expected_version=expected_version)
+    _mark_history(task, user=changed_by, reason=reason)
+    task.save()
+    if co_departments is not None:
+        task.co_departments.set(co_departments)
+    return task
+
+
+@transaction.atomic
+def task_assign(*, task, changed_by, lead_department, co_departments=None, expected_version=None, reason=""):
+    """Give ``task`` a lead department (and optionally co-departments), recorded in its history."""
+    if not permissions.can_edit_task(changed_by, task):
+        raise PermissionDenied("只有督查员可以指派任务。")
+    task.lead_department = lead_department
+    version = task.version if expected_version is None else expected_version
+    return task_update(task=task, expected_version=version, changed_by=changed_by,
+                       co_departments=co_departments, reason=reason or "指派牵头单位")
+
+
+def attachment_check(file):
+    """Return the FileKind of an uploaded ``file``; raise ValidationError if it may not be stored."""
+    name = os.path.basename(getattr(file, "name", "") or "附件")
+    limit = settings.ATTACHMENT_MAX_BYTES
+    size = getattr(file, "size", None)
+    if size is not None and size > limit:
+        raise ValidationError(f"文件“{name}”超过大小上限 {_megabytes(limit)}，未保存。")
+    file.seek(0)
+    data = file.read(limit + 1)
+    file.seek(0)
+    if len(data) > limit:
+        raise ValidationError(f"文件“{name}”超过大小上限 {_megabytes(limit)}，未保存。")
+    if not data:
+        raise ValidationError(f"文件“{name}”是空文件，未保存。")
+    kind = filetypes.sniff(data)
+    if kind is None:
+        raise ValidationError(
+            f"文件“{name}”的内容不是允许的类型，未保存。只接受{filetypes.ACCEPTED_LABEL}（按文件内容判断，与扩展名无关）。"
+        )
+    return kind
+
+
+def _megabytes(limit):
+    return f"{limit / 1024 / 1024:g} MB"
+
+
+def attachments_check(files):
+    """Check every file first, so a bad one refuses the whole submission before anything is written."""
+    kinds = []
+    errors = []
+    for file in files:
+        try:
+            kinds.append(attachment_check(file))
+        except ValidationError as error:
+            errors.extend(error.messages)
+    if errors:
+        raise ValidationError(errors)
+    return kinds
+
+
+@transaction.atomic
+def attachment_add(*, task, file, uploaded_by, progress_update=None, transition=None, kind=None):
+    """Store ``file`` for ``task`` under a generated name; the original name is kept for download."""
+    kind = kind or attachment_check(file)
+    original = os.path.basename(getattr(file, "name", "") or "附件")[:255] or "附件"
+    attachment = Attachment(
+        task=task, progress_update=progress_update, transition=transition, name=original,
+        size=file.size, content_type=kind.content_type, uploaded_by=uploaded_by,
     )
+    attachment.file.save(f"{uuid.uuid4().hex}.{kind.extension}", file, save=False)
+    attachment.save()
+    return attachment
+
+
+@transaction.atomic
+def task_transition(*, task, action, by, reason="", files=()):
+    """Move ``task`` one step along the closed loop, as the workflow table allows.
+
+    The task row is locked and re-read first, so of two supervisors accepting the
+    same report at once, one transition happens and the other is told the status
+    changed. Raise PermissionDenied for the wrong role, ValidationError otherwise.
+    """
+    transition = workflow.get(action)
+    reason = (reason or "").strip()
+    kinds = attachments_check(files)
+    locked = _lock(task)
+    refusal = permissions.transition_refusal(by, locked, action, reason)
+    if refusal is not None:
+        if refusal.kind == "role":
+            raise PermissionDenied(refusal.message)
+        raise ValidationError(refusal.message, code=refusal.kind)
+    if files and not transition.allows_files:
+        raise ValidationError(f"“{transition.label}”不能附加文件。")
+    from_status = locked.status
+    locked.status = transition.target
+    if transition.target == Task.Status.CLOSED:
+        locked.completed_at = timezone.now()
+    locked.version += 1
+    _mark_history(locked, user=by, reason=f"{transition.label}：{reason}" if reason else transition.label)
+    locked.save()
+    record = TaskTransition.objects.create(
+        task=locked, action=action, from_status=from_status, to_status=transition.target, reason=reason, by=by,
+    )
+    for file, kind in zip(files, kinds):
+        attachment_add(task=locked, file=file, uploaded_by=by, transition=record, kind=kind)
+    _copy_state(locked, task)
+    return record
+
+
+def _copy_state(source, target):
+    """Let the caller's task object show what was saved."""
+    if source is not target:
+        for field in ("status", "version", "completed_at", "progress", "latest_progress", "updated_at"):
+            setattr(target, field, getattr(source, field))
+
+
+@transaction.atomic
+def progress_report(*, task, reported_by, date, content, percent, files=(), attachment=None):
+    """Record a progress entry (with evidence files) and let the task follow its newest entry."""
+    files = list(files) + ([attachment] if attachment else [])
+    kinds = attachments_check(files)
+    locked = _lock(task)
+    if not locked.is_open:
+        raise ValidationError(f"任务状态为“{locked.get_status_display()}”，不能再填报进展。")
+    if not permissions.may_report_progress(reported_by, locked):
+        raise PermissionDenied("您无权填报此任务的进展。")
+    update = ProgressUpdate(task=locked, reported_by=reported_by, date=date, content=content, percent=percent)
     update.full_clean()
+    update._history_user = reported_by
     update.save()
-    task_sync_progress(task=task)
+    for file, kind in zip(files, kinds):
+        attachment_add(task=locked, file=file, uploaded_by=reported_by, progress_update=update, kind=kind)
+    _sync_locked(locked, user=reported_by, reason="填报进展")
+    _copy_state(locked, task)
     return update
 
 
-def task_sync_progress(*, task):
-    """Copy the newest progress entry's percent and text onto the task."""
+def _sync_locked(task, *, user=None, reason=""):
     newest = task.progress_updates.order_by("-date", "-created_at", "-id").first()
     task.progress = newest.percent if newest else 0
     task.latest_progress = newest.content if newest else ""
-    task.save(update_fields=["progress", "latest_progress", "updated_at"])
+    task.version += 1
+    _mark_history(task, user=user, reason=reason)
+    task.save()
+
+
+@transaction.atomic
+def task_sync_progress(*, task):
+    """Copy the newest progress entry's percent and text onto the task (and bump its version)."""
+    locked = _lock(task)
+    _sync_locked(locked)
+    _copy_state(locked, task)

@@ -14,12 +14,11 @@ from django.conf import settings
 from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand
 from django.db import transaction
-from django.utils import timezone
 
 from speeches import services as speech_services
 from speeches.models import Speech
-from tracker import services
-from tracker.models import Department, Task, TaskTransition, User
+from tracker import roles, services, workflow
+from tracker.models import Department, Task, User
 
 FIXTURES = Path(settings.BASE_DIR) / "fixtures"
 
@@ -110,46 +109,59 @@ class Command(BaseCommand):
                 if task is None:
                     continue
             used.add(task.pk)
-            reporter = User.objects.filter(department=task.lead_department_id).first() if task.lead_department_id else None
-            reporter = reporter or supervisor
-            for entry in row["progress"]:
-                services.progress_report(
-                    task=task, reported_by=reporter, date=date.fromisoformat(entry["date"]),
-                    content=entry["content"], percent=entry["percent"],
-                )
-            demo_move(task=task, status=row["status"], reporter=reporter, supervisor=supervisor)
+            demo_move(task=task, status=row["status"], progress=row["progress"],
+                      officer=lead_officer(task), supervisor=supervisor)
         return sum(len(tasks) for tasks in created.values())
 
 
-# How a task gets to each status: (action, new status, who acts, reason).
-# Interim: these steps stand in for the workflow service of tracker.workflow; once it
-# lands, demo_move should call it so the same rules apply to the demo.
+# The closed-loop steps (tracker.workflow actions) that bring a new task to each status,
+# with the reason each step records.
 DEMO_PATHS = {
     Task.Status.PENDING: [],
-    Task.Status.IN_PROGRESS: [("accept", Task.Status.IN_PROGRESS, "reporter", "已签收，按要求推进。")],
-    Task.Status.CLOSING: [
-        ("accept", Task.Status.IN_PROGRESS, "reporter", "已签收，按要求推进。"),
-        ("request_close", Task.Status.CLOSING, "reporter", "工作已完成，申请办结。"),
-    ],
+    Task.Status.IN_PROGRESS: [("accept", "已签收，按要求推进。")],
+    Task.Status.CLOSING: [("accept", "已签收，按要求推进。"), ("request_close", "工作已完成，申请办结。")],
     Task.Status.CLOSED: [
-        ("accept", Task.Status.IN_PROGRESS, "reporter", "已签收，按要求推进。"),
-        ("request_close", Task.Status.CLOSING, "reporter", "工作已完成，申请办结。"),
-        ("close", Task.Status.CLOSED, "supervisor", "经核查，同意办结。"),
+        ("accept", "已签收，按要求推进。"), ("request_close", "工作已完成，申请办结。"), ("close", "经核查，同意销号。"),
     ],
-    Task.Status.SUSPENDED: [("suspend", Task.Status.SUSPENDED, "supervisor", "因上级统一部署调整，本项暂停实施。")],
+    Task.Status.SUSPENDED: [("suspend", "因上级统一部署调整，本项暂停实施。")],
 }
 
 
-def demo_move(*, task, status, reporter, supervisor):
-    """Walk ``task`` to ``status`` step by step, recording each step as a TaskTransition."""
-    for action, to_status, actor, reason in DEMO_PATHS[status]:
-        TaskTransition.objects.create(
-            task=task, action=action, from_status=task.status, to_status=to_status, reason=reason,
-            by=reporter if actor == "reporter" else supervisor,
+def lead_officer(task):
+    """A department officer of the task's lead department, who may accept it and report it done."""
+    if task.lead_department_id is None:
+        return None
+    return User.objects.filter(department_id=task.lead_department_id, groups__name=roles.OFFICER).first()
+
+
+def demo_move(*, task, status, progress, officer, supervisor):
+    """Bring ``task`` to ``status`` through the workflow service, reporting ``progress`` on the way.
+
+    Accepting and asking to close are the lead department officer's steps; the demo has
+    officers for three departments only. A task led by another department gets its
+    status set through ``task_update`` instead (recorded in its history, without
+    TaskTransition rows), so the demo still shows tasks of every department moving.
+    """
+    steps = DEMO_PATHS[status]
+    needs_officer = any(workflow.get(action).role == workflow.LEAD_OFFICER for action, _ in steps)
+    if needs_officer and officer is None:
+        _report(task, progress, supervisor)
+        task.status = status
+        services.task_update(task=task, expected_version=task.version, changed_by=supervisor,
+                             reason="演示数据：载入时的状态")
+        return
+    if steps and steps[0][0] == "accept":
+        services.task_transition(task=task, action="accept", by=officer, reason=steps[0][1])
+        steps = steps[1:]
+    _report(task, progress, officer or supervisor)
+    for action, reason in steps:
+        actor = officer if workflow.get(action).role == workflow.LEAD_OFFICER else supervisor
+        services.task_transition(task=task, action=action, by=actor, reason=reason)
+
+
+def _report(task, progress, reporter):
+    for entry in progress:
+        services.progress_report(
+            task=task, reported_by=reporter, date=date.fromisoformat(entry["date"]),
+            content=entry["content"], percent=entry["percent"],
         )
-        task.status = to_status
-        if to_status == Task.Status.CLOSED:
-            task.completed_at = timezone.now()
-        task.version += 1
-        task.full_clean(exclude=["co_departments"])
-        task.save(update_fields=["status", "completed_at", "version", "updated_at"])

@@ -1,0 +1,134 @@
+"""Who gets what, as one table: each view × supervisor, leader, officer of the task's
+department, officer of another department. Enforced on the server, for every page.
+
+A cell is a status code; "200+" means 200 and the task is listed, "200-" means 200
+and the task is not listed (a list never answers 403, it just leaves the task out).
+"""
+from datetime import date
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from tracker import services
+from tracker.models import Attachment, ProgressUpdate, Task
+
+pytestmark = pytest.mark.django_db
+
+PERSONAS = ["supervisor", "leader", "officer_own", "officer_other"]
+
+
+def get(name, *args):
+    return lambda client, ctx: client.get(reverse(name, args=[ctx[a] for a in args]))
+
+
+def admin_change_post(client, ctx):
+    task = ctx["task"]
+    return client.post(reverse("admin:tracker_task_change", args=[task.pk]), {
+        "title": "改过的标题", "content": "", "category": "deploy", "lead_department": task.lead_department_id,
+        "deadline": "2024-12-31", "note": "", "expected_version": task.version,
+        "progress_updates-TOTAL_FORMS": "0", "progress_updates-INITIAL_FORMS": "0",
+    })
+
+
+def transition_post(action):
+    def post(client, ctx):
+        return client.post(reverse("tracker:task_transition", args=[ctx["task"].pk, action]),
+                           {f"{action}-reason": "按要求处理"})
+    return post
+
+
+def progress_post(client, ctx):
+    return client.post(reverse("tracker:progress_add", args=[ctx["task"].pk]), {
+        "progress-date": "2024-09-10", "progress-percent": "40", "progress-content": "已完成四成",
+    })
+
+
+MATRIX = [
+    # view                        request                                             sup     leader  own     other
+    ("admin changelist",          get("admin:tracker_task_changelist"),               ["200+", "200+", "200+", "200-"]),
+    ("admin change (GET)",        get("admin:tracker_task_change", "pk"),             [200, 200, 200, 302]),
+    ("admin change (POST)",       admin_change_post,                                  [302, 403, 403, 403]),
+    ("admin history",             get("admin:tracker_task_history", "pk"),            [200, 200, 200, 404]),
+    ("admin history version",     get("admin:tracker_task_simple_history", "pk", "history_id"), [200, 200, 200, 404]),
+    ("admin delete",              get("admin:tracker_task_delete", "pk"),             [200, 403, 403, 403]),
+    ("admin progress list",       get("admin:tracker_progressupdate_changelist"),     ["200+", "200+", "200+", "200-"]),
+    ("admin progress history",    get("admin:tracker_progressupdate_history", "progress_pk"), [200, 200, 200, 404]),
+    ("admin attachment",          get("admin:tracker_attachment_change", "attachment_pk"), [200, 200, 200, 302]),
+    ("task list page",            get("tracker:task_list"),                           ["200+", "200+", "200+", "200-"]),
+    ("task page",                 get("tracker:task_detail", "pk"),                   [200, 200, 200, 404]),
+    ("history page",              get("tracker:task_history", "pk"),                  [200, 200, 200, 404]),
+    ("attachment download",       get("tracker:attachment_download", "attachment_pk"), [200, 200, 200, 404]),
+    ("transition POST 签收",       transition_post("accept"),                          [403, 403, 302, 404]),
+    ("transition POST 中止",       transition_post("suspend"),                         [302, 403, 403, 404]),
+    ("progress POST",             progress_post,                                      [302, 403, 302, 404]),
+]
+
+
+@pytest.fixture
+def world(supervisor, leader, officer_a, officer_b, departments, make_task, media_root):
+    task = make_task(title="完成校舍安全排查", lead_department=departments["a"], co_departments=[departments["c"]])
+    update = services.progress_report(task=task, reported_by=officer_a, date=date(2024, 9, 1), content="已启动",
+                                      percent=10, files=[SimpleUploadedFile("说明.txt", "排查方案".encode())])
+    task.refresh_from_db()
+    attachment = Attachment.objects.get(progress_update=update)
+    return {
+        "task": task, "pk": task.pk, "history_id": task.history.first().history_id,
+        "progress_pk": update.pk, "attachment_pk": attachment.pk,
+        "users": {"supervisor": supervisor, "leader": leader, "officer_own": officer_a, "officer_other": officer_b},
+    }
+
+
+@pytest.mark.parametrize("view,request_,expected", MATRIX, ids=[row[0] for row in MATRIX])
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_permission_matrix(client, world, persona, view, request_, expected):
+    client.force_login(world["users"][persona])
+    before = Task.objects.values_list("title", "status", "version").get(pk=world["pk"])
+    progress_before = ProgressUpdate.objects.count()
+    response = request_(client, world)
+    want = expected[PERSONAS.index(persona)]
+    if isinstance(want, str):
+        assert response.status_code == 200
+        listed = world["task"].serial in response.content.decode()
+        assert listed == (want == "200+"), f"{view}: {persona} {'should' if want == '200+' else 'must not'} see the task"
+    else:
+        assert response.status_code == want, f"{view}: {persona}"
+    if response.status_code in (403, 404):
+        # A refusal changes nothing.
+        assert Task.objects.values_list("title", "status", "version").get(pk=world["pk"]) == before
+        assert ProgressUpdate.objects.count() == progress_before
+
+
+def test_matrix_covers_every_task_page_url():
+    """A new product URL must get a row here before it ships."""
+    from tracker import urls
+
+    covered = {"task_list", "task_detail", "task_history", "progress_add", "task_transition", "attachment_download"}
+    assert {pattern.name for pattern in urls.urlpatterns} <= covered
+
+
+def test_anonymous_visitor_is_sent_to_login(client, world):
+    for name, args in [("tracker:task_list", []), ("tracker:task_detail", [world["pk"]]),
+                       ("tracker:attachment_download", [world["attachment_pk"]])]:
+        response = client.get(reverse(name, args=args))
+        assert response.status_code == 302
+        assert reverse("admin:login") in response["Location"]
+
+
+def test_officer_redirected_from_another_departments_admin_page_learns_nothing(client, world):
+    client.force_login(world["users"]["officer_other"])
+    response = client.get(reverse("admin:tracker_task_change", args=[world["pk"]]), follow=True)
+    assert world["task"].title not in response.content.decode()
+
+
+def test_chases_are_scoped_like_their_tasks(client, world, departments, make_task):
+    from tracker.models import Chase
+
+    theirs = make_task(title="财政局的任务", lead_department=departments["b"])
+    chase = Chase.objects.create(message="请财政局尽快报送", sent_by=world["users"]["supervisor"])
+    chase.tasks.add(theirs)
+    client.force_login(world["users"]["officer_own"])
+    assert "请财政局尽快报送" not in client.get(reverse("admin:tracker_chase_changelist")).content.decode()
+    assert client.get(reverse("admin:tracker_chase_change", args=[chase.pk])).status_code == 302
+    client.force_login(world["users"]["officer_other"])
+    assert "请财政局尽快报送" in client.get(reverse("admin:tracker_chase_changelist")).content.decode()

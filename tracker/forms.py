@@ -1,0 +1,72 @@
+"""Forms of the task page: a progress entry and a workflow step, each with evidence files."""
+from django import forms
+from django.utils import timezone
+
+from tracker import filetypes
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Several files in one input; content checks happen in the service, before any write."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("widget", MultipleFileInput())
+        kwargs.setdefault("required", False)
+        super().__init__(**kwargs)
+
+    def clean(self, data, initial=None):
+        one = super().clean
+        if isinstance(data, (list, tuple)):
+            return [one(item, initial) for item in data if item]
+        return [one(data, initial)] if data else []
+
+
+FILES_HELP = f"可多选；只接受{filetypes.ACCEPTED_LABEL}。"
+
+
+class ProgressForm(forms.Form):
+    date = forms.DateField(label="日期", widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}))
+    percent = forms.IntegerField(label="完成率（%）", min_value=0, max_value=100)
+    content = forms.CharField(label="进展情况", widget=forms.Textarea(attrs={"rows": 4, "cols": 80}), max_length=5000,
+                              error_messages={"required": "请填写进展情况。"})
+    files = MultipleFileField(label="附件", help_text=FILES_HELP)
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("prefix", "progress")
+        super().__init__(*args, **kwargs)
+        if not self.is_bound:
+            self.initial.setdefault("date", timezone.localdate())
+
+    def clean_date(self):
+        value = self.cleaned_data["date"]
+        if value > timezone.localdate():
+            raise forms.ValidationError("进展日期不能晚于今天。")
+        return value
+
+    def clean_content(self):
+        value = self.cleaned_data["content"].strip()
+        if not value:
+            raise forms.ValidationError("请填写进展情况。")
+        return value
+
+
+class TransitionForm(forms.Form):
+    """One workflow step; whether the reason is required is the workflow table's call."""
+
+    reason = forms.CharField(label="说明", required=False, max_length=5000,
+                             widget=forms.Textarea(attrs={"rows": 3, "cols": 80}))
+    files = MultipleFileField(label="佐证材料", help_text=FILES_HELP)
+
+    def __init__(self, *args, transition, **kwargs):
+        kwargs.setdefault("prefix", transition.action)
+        super().__init__(*args, **kwargs)
+        self.transition = transition
+        self.fields["reason"].label = transition.reason_label
+        self.fields["reason"].required = transition.reason_required
+        if transition.reason_required:
+            self.fields["reason"].error_messages["required"] = f"请填写{transition.reason_label}。"
+        if not transition.allows_files:
+            del self.fields["files"]

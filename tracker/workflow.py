@@ -1,0 +1,122 @@
+"""The closed loop (状态流转) as one table, and pure helpers that read it.
+
+No Django here: an action is allowed or refused from plain facts about the actor
+and the task, so the rules are tested with plain data and every caller (the task
+page, the admin's bulk actions, the services) reads the same table.
+"""
+from dataclasses import dataclass
+
+# The status values of tracker.models.Task.Status (a test keeps them in step).
+PENDING, IN_PROGRESS, CLOSING, CLOSED, SUSPENDED = "pending", "in_progress", "closing", "closed", "suspended"
+STATUS_LABELS = {
+    PENDING: "待签收",
+    IN_PROGRESS: "办理中",
+    CLOSING: "申请办结",
+    CLOSED: "已办结",
+    SUSPENDED: "已中止",
+}
+
+# Who may perform an action (the role predicates below decide).
+SUPERVISOR = "supervisor"
+LEAD_OFFICER = "lead_officer"
+ROLE_LABELS = {SUPERVISOR: "督查员", LEAD_OFFICER: "牵头单位的填报员"}
+
+
+@dataclass(frozen=True, slots=True)
+class Actor:
+    """What the workflow needs to know about the person acting."""
+
+    is_supervisor: bool = False
+    is_officer: bool = False
+    department_id: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class TaskFacts:
+    """What the workflow needs to know about the task."""
+
+    status: str
+    lead_department_id: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Transition:
+    action: str
+    label: str
+    sources: frozenset
+    target: str
+    role: str
+    reason_required: bool = False
+    reason_label: str = "说明"
+    allows_files: bool = False
+    button_class: str = ""
+
+
+TRANSITIONS = (
+    Transition("accept", "签收", frozenset({PENDING}), IN_PROGRESS, LEAD_OFFICER,
+               reason_label="签收说明（可选）"),
+    Transition("request_close", "申请办结", frozenset({IN_PROGRESS}), CLOSING, LEAD_OFFICER,
+               reason_required=True, reason_label="办结报告", allows_files=True),
+    Transition("close", "销号", frozenset({CLOSING}), CLOSED, SUPERVISOR,
+               reason_label="销号意见（可选）"),
+    Transition("send_back", "退回", frozenset({CLOSING}), IN_PROGRESS, SUPERVISOR,
+               reason_required=True, reason_label="退回理由", button_class="danger"),
+    Transition("suspend", "中止", frozenset({PENDING, IN_PROGRESS, CLOSING}), SUSPENDED, SUPERVISOR,
+               reason_required=True, reason_label="中止理由", button_class="danger"),
+)
+BY_ACTION = {t.action: t for t in TRANSITIONS}
+
+
+def _is_supervisor(actor, task):
+    return actor.is_supervisor
+
+
+def _is_lead_officer(actor, task):
+    return actor.is_officer and actor.department_id is not None and actor.department_id == task.lead_department_id
+
+
+ROLE_CHECKS = {SUPERVISOR: _is_supervisor, LEAD_OFFICER: _is_lead_officer}
+
+
+@dataclass(frozen=True, slots=True)
+class Refusal:
+    """Why an action is refused: ``kind`` is role, status, reason or unknown."""
+
+    kind: str
+    message: str
+
+
+def get(action):
+    """Return the transition named ``action``, or None."""
+    return BY_ACTION.get(action)
+
+
+def role_allows(transition, actor, task):
+    return ROLE_CHECKS[transition.role](actor, task)
+
+
+def check(action, *, actor, task, reason=""):
+    """Return a Refusal saying why ``actor`` may not do ``action`` to ``task`` now, or None."""
+    transition = get(action)
+    if transition is None:
+        return Refusal("unknown", "未知的操作，请从任务页面上的按钮发起。")
+    if not role_allows(transition, actor, task):
+        return Refusal("role", f"只有{ROLE_LABELS[transition.role]}可以执行“{transition.label}”。")
+    if task.status not in transition.sources:
+        allowed = "、".join(f"“{STATUS_LABELS[s]}”" for s in sorted(transition.sources, key=list(STATUS_LABELS).index))
+        return Refusal(
+            "status",
+            f"任务当前状态为“{STATUS_LABELS.get(task.status, task.status)}”，不能“{transition.label}”"
+            f"（仅{allowed}状态可以）。页面可能已过时，请刷新后再试。",
+        )
+    if transition.reason_required and not (reason or "").strip():
+        return Refusal("reason", f"请填写{transition.reason_label}。")
+    return None
+
+
+def available(*, actor, task):
+    """Return the transitions ``actor`` may start on ``task`` now (reason not yet given)."""
+    return [
+        t for t in TRANSITIONS
+        if task.status in t.sources and role_allows(t, actor, task)
+    ]

@@ -5,6 +5,10 @@ The sample speeches come in through the same path as an upload (``speech_import`
 are confirmed with the review page's defaults (``speech_confirm_defaults``), so a new
 user sees tasks the extractor really found; ``tasks.json`` then moves some of them
 through the statuses, keyed by a word of their title.
+
+The fixtures are dated as if today were ``FIXTURE_TODAY``; every date is moved by the
+same number of days so the demo always looks current (some tasks due soon, some late,
+some on track) instead of showing everything overdue years later.
 """
 import json
 from datetime import date
@@ -14,6 +18,7 @@ from django.conf import settings
 from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand
 from django.db import transaction
+from django.utils import timezone
 
 from speeches import services as speech_services
 from speeches.models import Speech
@@ -21,6 +26,12 @@ from tracker import roles, services, workflow
 from tracker.models import Department, Task, User
 
 FIXTURES = Path(settings.BASE_DIR) / "fixtures"
+FIXTURE_TODAY = date(2025, 3, 10)
+
+
+def demo_date(text):
+    """Return the fixture date ``text`` moved so that FIXTURE_TODAY falls on today."""
+    return date.fromisoformat(text) + (timezone.localdate() - FIXTURE_TODAY)
 
 
 def read_json(name):
@@ -82,7 +93,7 @@ class Command(BaseCommand):
                 continue
             upload = speech_services.speech_import(
                 data=(FIXTURES / "speeches" / row["file"]).read_bytes(), filename=row["file"],
-                meeting=row["meeting"], speaker=row["speaker"], date=date.fromisoformat(row["date"]),
+                meeting=row["meeting"], speaker=row["speaker"], date=demo_date(row["date"]),
                 uploaded_by=uploader,
             )
             created[row["file"]] = [
@@ -162,6 +173,6 @@ def demo_move(*, task, status, progress, officer, supervisor):
 def _report(task, progress, reporter):
     for entry in progress:
         services.progress_report(
-            task=task, reported_by=reporter, date=date.fromisoformat(entry["date"]),
+            task=task, reported_by=reporter, date=demo_date(entry["date"]),
             content=entry["content"], percent=entry["percent"],
         )

@@ -5,6 +5,7 @@ Local defaults just work (SQLite file in the project, DEBUG on, a development ke
 ``ALLOWED_HOSTS`` must be given, and ``manage.py check --deploy`` passes.
 """
 import os
+import tempfile
 from datetime import timedelta
 from pathlib import Path
 
@@ -62,7 +63,6 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -197,3 +197,9 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
 }
+
+# Ledger (督办台账) import: size caps, and where previewed imports wait for confirmation.
+LEDGER_IMPORT_MAX_BYTES = int(os.environ.get("LEDGER_IMPORT_MAX_BYTES", str(10 * 1024 * 1024)))
+LEDGER_IMPORT_MAX_UNCOMPRESSED = int(os.environ.get("LEDGER_IMPORT_MAX_UNCOMPRESSED", str(200 * 1024 * 1024)))
+LEDGER_IMPORT_MAX_ROWS = int(os.environ.get("LEDGER_IMPORT_MAX_ROWS", "100000"))
+LEDGER_IMPORT_DIR = os.environ.get("LEDGER_IMPORT_DIR", str(Path(tempfile.gettempdir()) / "duban-ledger-imports"))

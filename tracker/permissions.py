@@ -133,6 +133,16 @@ def can_view_attachment(user, attachment):
     return can_view_task(user, attachment.task)
 
 
+def can_import_ledger(user):
+    """Who may upload a filled-in ledger: supervisors and department officers (not leaders)."""
+    return is_supervisor(user) or is_officer(user)
+
+
+def can_import_speech(user):
+    """Upload speeches, review their items and confirm them into tasks: supervisors only."""
+    return is_supervisor(user)
+
+
 # Supervision: chasing, extension requests, instructions, the dashboard.
 
 def can_chase(user, task=None):

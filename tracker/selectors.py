@@ -1,6 +1,7 @@
 """Every read a user makes of tasks: querysets scoped to what the user may see."""
 from tracker import lights, permissions
 from tracker.filters import TaskFilter
+from tracker.ledger_validate import TaskFacts
 from tracker.models import Task
 
 
@@ -55,3 +56,39 @@ def attachment_get(*, user, pk):
 
     visible = task_list(user=user).values("pk")
     return Attachment.objects.select_related("task").filter(task__in=visible).get(pk=pk)
+
+
+def task_report_facts(*, user, ids, lock=False):
+    """Return {task id: TaskFacts} for the tasks ``ids`` names: what a ledger import may do to each.
+
+    Tasks the user may not see are reported as invisible (and carry no details), so the
+    import can refuse them without telling one department about another's tasks.
+    ``lock`` takes row locks (inside a transaction) so the facts hold until it commits.
+    """
+    ids = sorted(set(ids))
+    facts = {}
+    for start in range(0, len(ids), FACTS_CHUNK):
+        facts.update(_report_facts_chunk(user, ids[start:start + FACTS_CHUNK], lock))
+    return facts
+
+
+FACTS_CHUNK = 2000
+
+
+def _report_facts_chunk(user, ids, lock):
+    existing = Task.objects.filter(pk__in=ids)
+    visible = task_list(user=user, queryset=existing)
+    if lock:
+        visible = visible.select_for_update(of=("self",))
+    facts = {
+        pk: TaskFacts(id=pk, serial="", title="", visible=False, may_report=False, is_open=False,
+                      deadline=None, progress=0, latest_progress="")
+        for pk in existing.values_list("pk", flat=True)
+    }
+    for task in visible:
+        facts[task.pk] = TaskFacts(
+            id=task.pk, serial=task.serial, title=task.title, visible=True,
+            may_report=permissions.can_report_progress(user, task), is_open=task.is_open,
+            deadline=task.deadline, progress=task.progress, latest_progress=task.latest_progress,
+        )
+    return facts

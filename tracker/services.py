@@ -5,6 +5,7 @@ no path can skip a rule.
 """
 import os
 import uuid
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -12,7 +13,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
-from tracker import filetypes, permissions, workflow
+from tracker import filetypes, ledger_validate, permissions, selectors, workflow
 from tracker.models import Attachment, ProgressUpdate, SerialCounter, Task, TaskTransition
 
 CONFLICT_MESSAGE = (
@@ -249,3 +250,46 @@ def task_sync_progress(*, task):
     locked = _lock(task)
     _sync_locked(locked)
     _copy_state(locked, task)
+
+
+@dataclass(frozen=True)
+class ImportOutcome:
+    """What a ledger import did: the entries written, or the errors that stopped it."""
+
+    written: int
+    errors: list
+
+
+@transaction.atomic
+def progress_import(*, user, changes, partial=False, date=None):
+    """Write previewed ledger changes as progress entries, all or nothing.
+
+    The tasks are locked and every change is checked again against them first
+    (permission, still open, nobody reported since the preview). With any error
+    nothing is written, unless ``partial``: then the valid changes are written and
+    the rest reported.
+    """
+    facts = selectors.task_report_facts(user=user, ids=[c.task_id for c in changes], lock=True)
+    valid, errors = ledger_validate.recheck(changes, facts)
+    if errors and not partial:
+        return ImportOutcome(written=0, errors=errors)
+    day = date or timezone.localdate()
+    tasks = Task.objects.in_bulk([c.task_id for c in valid])
+    written = 0
+    for change in valid:
+        try:
+            with transaction.atomic():
+                progress_report(
+                    task=tasks[change.task_id], reported_by=user, date=day,
+                    content=change.new_text, percent=change.new_percent,
+                )
+        except (ValidationError, PermissionDenied) as exc:
+            # progress_report checks again under its own lock; a refusal there is one more row error.
+            message = "；".join(getattr(exc, "messages", None) or [str(exc)])
+            errors.append(ledger_validate.RowError(change.row, "", message))
+            if not partial:
+                transaction.set_rollback(True)
+                return ImportOutcome(written=0, errors=errors)
+        else:
+            written += 1
+    return ImportOutcome(written=written, errors=errors)

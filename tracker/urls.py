@@ -18,4 +18,6 @@ urlpatterns = [
     path("tasks/<int:pk>/progress/", views.progress_add, name="progress_add"),
     path("tasks/<int:pk>/transition/<slug:action>/", views.task_transition, name="task_transition"),
     path("attachments/<int:pk>/", views.attachment_download, name="attachment_download"),
+    path("export/tasks.xlsx", views.export_tasks, name="export_tasks"),
+    path("ledger/import/", views.ledger_import, name="ledger_import"),
 ]

@@ -14,6 +14,7 @@ Every value is an exact span of ``speech.text[item.start:item.own_end]``.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 
 from . import cues
 from .document import DIRECTIVE, Speech
@@ -48,8 +49,8 @@ _OWNER = re.compile(
 # f. 由 X anywhere (坚持…交流由县教育行政部门负责实施), not 由A改为B, not 由A承担的, not
 #    转由X (a shift of duties described, not ordered)
 _OWNER_INSIDE = re.compile(
-    rf"(?:{_CLAUSE_START}|(?<=是))对(?P<e>{_NP})[^，,。；;]{{0,10}}要求"
-    rf"|(?<![将把转])由(?P<f>{_SNP})(?![^，,。；;]{{0,12}}?(?:改为|转为|变为|的))")
+    rf"(?=[对由])(?:(?:{_CLAUSE_START}|(?<=是))对(?P<e>{_NP})[^，,。；;]{{0,10}}要求"
+    rf"|(?<![将把转])由(?P<f>{_SNP})(?![^，,。；;]{{0,12}}?(?:改为|转为|变为|的)))")  # (?=[对由]) skips other positions
 _NOT_OWNER = re.compile(cues.alternation(cues.NOT_OWNERS) + "$")
 _NOT_OWNER_START = re.compile(cues.alternation(cues.NOT_OWNER_STARTS) + "|我(?![市县区])|总书记")
 _ORDER = re.compile(r"(?<![重主需只纲摘提简紧必首不])要(?![求素点害闻])|必须|务必|应当|一定要")
@@ -90,6 +91,27 @@ _THIS_YEAR_MODAL = re.compile(r"(?:都|也|还|就|一定|必须)?(?:要|将|必
 _THIS_YEAR_ACTOR = re.compile(rf"[，,]?(?P<a>{_NP})(?=[^，,。；;要将的]{{0,4}}?(?:{_MODAL}))")
 
 
+# One regex pass each over a text (see _Text): the positions every look-up bisects,
+# so no look-back ever scans or copies the text before a position.
+_BOUNDARY = re.compile(r"[，,。；;：:！？!?\n]")  # ends a clause as _goes_on_a_series reads it
+_CLAUSE_END = re.compile(r"[，,。；;！？!?\n]")
+_NOT_COMMA = re.compile(r"[^，,]")
+_TITLE_MARK = re.compile(r"[《》]")
+
+
+def _every(pattern: re.Pattern, firsts: str) -> re.Pattern:
+    """Return a pattern matching one character where ``pattern`` matches, overlaps too.
+
+    It consumes the first character only, so finditer reports every start; opening on
+    a character class lets the engine skip the other positions in its fast C loop.
+    """
+    return re.compile(f"[{firsts}](?<=(?=(?:{pattern.pattern})).)")
+
+
+_PAST_AT = _every(_PAST, "".join({w[0] for w in cues.PAST_MARKERS}) + "了")
+_NEGATED_AT = _every(_NEGATED, "".join({w[0] for w in cues.NEGATED_WORK}))
+
+
 def fill_fields(speech: Speech) -> None:
     """Set owners and deadlines of directive items; clear them on the other kinds."""
     for it in speech.items:
@@ -102,69 +124,230 @@ def fill_fields(speech: Speech) -> None:
         it.deadlines = find_deadlines(own)
 
 
+class _Marks:
+    """Where ``pattern`` matches in a text, found in one pass; ``within`` answers by bisection.
+
+    For the short cues it is used with (past and negation words): a match
+    never holds a clause end, so a match inside ``text[lo:hi]``, with ``hi`` at a clause
+    end or the end of the text, is one in the whole text; only at ``lo`` may the slice
+    read differently (a lookbehind sees nothing there), so ``lo`` is tried on the slice.
+    """
+
+    def __init__(self, pattern: re.Pattern, every: re.Pattern, text: str):
+        self._pattern, self._text = pattern, text
+        self._at = [m.start() for m in every.finditer(text)]
+
+    def within(self, lo: int, hi: int) -> bool:
+        """Return ``bool(pattern.search(text[lo:hi]))``."""
+        if lo >= hi:
+            return False
+        if self._pattern.match(self._text[lo:min(hi, lo + 16)]):  # the cues are short words
+            return True
+        i = bisect_right(self._at, lo)
+        return i < len(self._at) and self._at[i] < hi
+
+
+class _Ahead:
+    """The next match of a one-character pattern at or after a position, remembered.
+
+    The last answer covers every position from where it was asked up to the match, so
+    positions asked in increasing order read each character of the text once.
+    """
+
+    def __init__(self, pattern: re.Pattern, text: str):
+        self._pattern, self._text = pattern, text
+        self._lo = self._hi = -1
+
+    def next(self, pos: int) -> int:
+        """Return the first match at or after ``pos``, or the end of the text."""
+        if not self._lo <= pos <= self._hi:
+            m = self._pattern.search(self._text, pos)
+            self._lo, self._hi = pos, m.start() if m else len(self._text)
+        return self._hi
+
+
+class _Text:
+    """One text and what its readers ask of it: clause and sentence ends, cue positions.
+
+    Why: a look-back that searches the text before a position (``rfind``, a copy of the
+    prefix) costs the whole prefix on every call, which made a long item quadratic.
+    Here a look-back reads the reversed text only back to the boundary it looks for, a
+    forward read stops at the next clause or sentence end and remembers it, and cue
+    words are found in one pass and looked up by bisection. All made on first use.
+    """
+
+    def __init__(self, text: str):
+        self.text = text
+        self.verdicts: dict[tuple[int, bool], bool | None] = {}
+        self.decisive: dict[int, int | None] = {}
+        self.futures: dict[int, bool] = {}
+        self._made: dict[str, object] = {}
+
+    def _make(self, name: str, make):
+        if name not in self._made:
+            self._made[name] = make()
+        return self._made[name]
+
+    @property
+    def reversed(self) -> str:
+        return self._make("reversed", lambda: self.text[::-1])
+
+    @property
+    def past(self) -> _Marks:
+        return self._make("past", lambda: _Marks(_PAST, _PAST_AT, self.text))
+
+    @property
+    def negated(self) -> _Marks:
+        return self._make("negated", lambda: _Marks(_NEGATED, _NEGATED_AT, self.text))
+
+    @property
+    def title_marks(self) -> list[int]:
+        return self._make("titles", lambda: [m.start() for m in _TITLE_MARK.finditer(self.text)])
+
+    def sentence_end(self, pos: int) -> int:
+        """Return the first sentence end at or after ``pos``, or the end of the text."""
+        return self._make("sentence", lambda: _Ahead(_SENTENCE_END, self.text)).next(pos)
+
+    def clause_end(self, pos: int) -> int:
+        return self._make("clause", lambda: _Ahead(_CLAUSE_END, self.text)).next(pos)
+
+    def last_before(self, pattern: re.Pattern, pos: int) -> int:
+        """Return the last match of a one-character ``pattern`` before ``pos``, or -1.
+
+        Read on the reversed text, from ``pos`` back to that match only.
+        """
+        n = len(self.text)
+        m = pattern.search(self.reversed, n - pos)
+        return n - 1 - m.start() if m else -1
+
+    def after_commas(self, pos: int) -> int:
+        """Return the first position at or after ``pos`` that is not a comma."""
+        m = _NOT_COMMA.search(self.text, pos)
+        return m.start() if m else len(self.text)
+
+
 def find_owners(text: str) -> list[str]:
     """Return the actor phrases ``text`` charges with acting, in order, no repeats."""
+    t = _Text(text)
     found: list[tuple[int, str]] = []
     for pattern in (_OWNER, _OWNER_INSIDE):
         for m in pattern.finditer(text):
             group = m.lastgroup
             if group and _is_actor(m.group(group)):
                 found.append((m.start(group), m.group(group)))
+    found_at: dict[int, list[str]] = {}
+    for at, np in found:
+        found_at.setdefault(at, []).append(np)
     for m in _SUBJECT.finditer(text):
-        if _is_actor(m["s"]) and (_charged_later(text, m.end()) or _goes_on_a_series(text, m.start("s"), found)):
+        if _is_actor(m["s"]) and (_charged_later(t, m.end()) or _goes_on_a_series(t, m.start("s"), found_at)):
             found.append((m.start("s"), m["s"]))
+            found_at.setdefault(m.start("s"), []).append(m["s"])
     return _dedupe(found)
 
 
-def _goes_on_a_series(text: str, pos: int, found: list[tuple[int, str]]) -> bool:
+def _goes_on_a_series(t: _Text, pos: int, found_at: dict[int, list[str]]) -> bool:
     """Return whether the clause at ``pos`` goes on from a charged clause just before it.
 
     "新建学校要加大绿化力度，改造学校搞好补植": the second actor, of the same kind as the
-    first (same last two characters), takes the first one's order.
+    first (same last two characters), takes the first one's order. The clause before
+    starts after the last boundary that precedes the commas before ``pos``.
     """
-    before = text[:pos].rstrip("，,")
-    if len(before) == pos:
+    text = t.text
+    if pos == 0 or text[pos - 1] not in "，,":
         return False
-    start = max(before.rfind(c) for c in "，,。；;：:！？!?\n") + 1
+    commas = t.last_before(_NOT_COMMA, pos) + 1
+    start = t.last_before(_BOUNDARY, commas) + 1
     this = _SUBJECT.match(text, pos)
-    return bool(this) and any(at == start and np[-2:] == this["s"][-2:] for at, np in found)
+    return bool(this) and any(np[-2:] == this["s"][-2:] for np in found_at.get(start, ()))
 
 
 def _is_actor(np: str) -> bool:
     if len(np) < 2 or _NOT_OWNER.match(np) or _NOT_OWNER_START.match(np) or "总书记" in np:
         return False
     # a counted or numbered phrase is a thing to produce (培养一批骨干教师), not an actor
-    return not re.search(r"[0-9%]|(?<!每)一[批支名所个些项]|第.{1,3}批", np)
+    return not _COUNTED.search(np)
 
 
-def _charged_later(text: str, pos: int) -> bool:
+_COUNTED = re.compile(r"[0-9%]|(?<!每)一[批支名所个些项]|第.{1,3}批")
+
+
+def _charged_later(t: _Text, pos: int) -> bool:
     """Return whether the sentence goes on from ``pos`` to order its subject to act.
 
     The order must stand in the subject's own clause, or in a later clause that goes on
     with the same subject; a clause about a thing (…的工作台帐) or a past event is not one.
+    The clauses are the comma-separated runs of the sentence from ``pos`` on; the first
+    is read as it stands, a later one by its verdict, found once per text.
     """
-    end = _SENTENCE_END.search(text, pos)
-    rest = text[pos:end.start() if end else len(text)]
-    if _PAST.search(rest):
+    text = t.text
+    end = t.sentence_end(pos)
+    if t.past.within(pos, end):
         return False
-    for i, clause in enumerate(_CLAUSES.finditer(rest)):
-        words = clause.group()
-        if i == 0 and "的" in words:
-            return False
-        order = _ORDER.search(words)
-        if order and _SPEAKER_SIDE.search(words, 0, order.start()):
-            return False  # …四中教学楼我们今年都要启用: the order is the speaker's own
-        if order or find_deadlines(words):
-            return i == 0 or bool(_GOES_ON.match(words))
-    return False
+    start = pos
+    if start < end and text[start] in "，,":
+        start = min(t.after_commas(start), end)
+    if start >= end:
+        return False
+    first_end = t.clause_end(start)
+    verdict = _clause_verdict(text[start:first_end], first=True)
+    if verdict is not None:
+        return verdict
+    later = _decisive_clause(t, _next_clause(t, first_end, end), end)
+    return bool(later is not None and t.verdicts[(later, False)])
+
+
+def _clause_verdict(words: str, first: bool) -> bool | None:
+    """Return whether the clause ``words`` charges the subject, or None: read on."""
+    if first and "的" in words:
+        return False
+    order = _ORDER.search(words)
+    if order and _SPEAKER_SIDE.search(words, 0, order.start()):
+        return False  # …四中教学楼我们今年都要启用: the order is the speaker's own
+    if order or find_deadlines(words):
+        return first or bool(_GOES_ON.match(words))
+    return None
+
+
+def _next_clause(t: _Text, clause_end: int, sentence_end: int) -> int | None:
+    """Return where the clause after the one ending at ``clause_end`` starts, if in the sentence."""
+    if clause_end >= sentence_end:
+        return None
+    after = t.after_commas(clause_end)
+    return after if after < sentence_end else None
+
+
+def _decisive_clause(t: _Text, start: int | None, sentence_end: int) -> int | None:
+    """Return the start of the first clause from ``start`` on with a verdict (memoised).
+
+    Every clause of a sentence is judged once per text, however many subjects read it.
+    """
+    walked: list[int] = []
+    found = None
+    while start is not None:
+        if start in t.decisive:
+            found = t.decisive[start]
+            break
+        walked.append(start)
+        clause_end = t.clause_end(start)
+        key = (start, False)
+        if key not in t.verdicts:
+            t.verdicts[key] = _clause_verdict(t.text[start:clause_end], first=False)
+        if t.verdicts[key] is not None:
+            found = start
+            break
+        start = _next_clause(t, clause_end, sentence_end)
+    for at in walked:
+        t.decisive[at] = found
+    return found
 
 
 def find_deadlines(text: str) -> list[str]:
     """Return the time limits set in ``text``: bounded periods and targeted dates."""
+    t = _Text(text)
     found: list[tuple[int, str]] = []
     for m in _DEADLINE.finditer(text):
         before, after = text[max(0, m.start() - 4):m.start()], text[m.end():m.end() + 4]
-        if _NOT_BEFORE.search(before) or _NOT_AFTER.match(after) or _in_title(text, m.start()):
+        if _NOT_BEFORE.search(before) or _NOT_AFTER.match(after) or _in_title(t, m.start()):
             continue
         kind, span, start = m.lastgroup, m.group(), m.start()
         if kind == "end":
@@ -174,14 +357,14 @@ def find_deadlines(text: str) -> list[str]:
             span = text[start:m.end()]
         if kind == "this" and not _this_year_bounds(text, m.end()):
             continue
-        clause = _clause(text, m.end())
-        if _NEGATED.search(clause):
+        clause_end = t.clause_end(m.end())
+        if t.negated.within(m.end(), clause_end):
             continue  # 年内全市教育干部暂不调整: no work to finish
         if kind in ("month", "year") and not _BOUNDED.search(span):
-            if _PAST.search(clause) or _PAST.search(before):
+            if t.past.within(m.end(), clause_end) or _PAST.search(before):
                 continue
             strong = _STRONG_BEFORE.search(before) or _AFTER.match(after)
-            if not strong and not (_WEAK_BEFORE.search(before) and _FUTURE.search(_sentence(text, m.end()))):
+            if not strong and not (_WEAK_BEFORE.search(before) and _future_in_sentence(t, m.end())):
                 continue
         found.append((start, span))
     return _dedupe(found)
@@ -194,20 +377,19 @@ def _this_year_bounds(text: str, pos: int) -> bool:
     return bool(m and _is_actor(m["a"]))
 
 
-def _in_title(text: str, pos: int) -> bool:
+def _in_title(t: _Text, pos: int) -> bool:
     """Return whether ``pos`` is inside 《…》: the name of a document, not a time limit."""
-    return text.rfind("《", 0, pos) > text.rfind("》", 0, pos)
+    i = bisect_left(t.title_marks, pos) - 1
+    last = t.title_marks[i] if i >= 0 else -1
+    return last >= 0 and t.text[last] == "《"
 
 
-def _clause(text: str, pos: int) -> str:
-    end = re.compile(r"[，,。；;！？!?\n]").search(text, pos)
-    return text[pos:end.start() if end else len(text)]
-
-
-def _sentence(text: str, pos: int) -> str:
-    start = max(text.rfind(c, 0, pos) for c in "。；;！？!?\n") + 1
-    end = _SENTENCE_END.search(text, pos)
-    return text[start:end.start() if end else len(text)]
+def _future_in_sentence(t: _Text, pos: int) -> bool:
+    """Return whether the sentence around ``pos`` looks ahead (要, 将, 确保…)."""
+    end = t.sentence_end(pos)
+    if end not in t.futures:  # once per sentence; a lookbehind at its start sees a sentence end
+        t.futures[end] = bool(_FUTURE.search(t.text, t.last_before(_SENTENCE_END, pos) + 1, end))
+    return t.futures[end]
 
 
 def _subject_start(text: str, pos: int) -> int:
@@ -219,10 +401,21 @@ def _subject_start(text: str, pos: int) -> int:
 
 
 def _dedupe(found: list[tuple[int, str]]) -> list[str]:
-    """Drop repeats and spans contained in a longer one; keep document order."""
-    out: list[str] = []
-    for _, span in sorted(found):
-        if any(span in o for o in out):
-            continue
-        out = [o for o in out if o not in span] + [span]
-    return out
+    """Drop repeats and spans contained in a longer one; keep document order.
+
+    Each distinct span stays at its first place unless another distinct span holds it.
+    Linear in the spans found: a long item names the same actors again and again, and
+    whether a span is held by a longer one is a set look-up among the pieces, of the
+    lengths the spans have, of every longer span (no pairwise comparison).
+    """
+    distinct = list(dict.fromkeys(span for _, span in sorted(found)))
+    if len(distinct) < 2:
+        return distinct
+    lengths = sorted({len(span) for span in distinct})
+    held: set[str] = set()
+    for longer in distinct:
+        for n in lengths:
+            if n >= len(longer):
+                break
+            held.update(longer[i:i + n] for i in range(len(longer) - n + 1))
+    return [span for span in distinct if span not in held]

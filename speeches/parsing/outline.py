@@ -221,19 +221,37 @@ def _set_spans(text: str, lines: LineIndex, items: list[Item]) -> None:
         open_items.append(item)
     for item in open_items:
         item.end = len(text)
+    sections = _section_lists(items)
     for index, item in enumerate(items):
         next_start = items[index + 1].start if index + 1 < len(items) else len(text)
-        own_end = min(next_start, _own_text_end(text, lines.span(item.start)[1], item.start, next_start))
+        line_start, line_end = lines.span(item.start)
+        heading = (item.parent, item.family) in sections and item.start == line_start
+        own_end = min(next_start, _own_text_end(text, line_end, item.start, next_start, heading))
         item.own_end = _bounded_own_end(text, item.start, own_end)
 
 
-def _own_text_end(text: str, line_end: int, start: int, limit: int) -> int:
-    """End of an item's own text: its line, or for a bare heading the body below it.
+def _section_lists(items: list[Item]) -> set[tuple[str | None, str]]:
+    """Return the (parent, family) of the structural lists that hold subsections.
 
-    A heading alone on its line owns the unnumbered paragraphs after it up to the
-    next item, except a closing 同志们，… paragraph.
+    Where one 一、 of a list opens subsections, its siblings are section headings too,
+    even one that lost the break after its headline (``三、…营造尊师重教气氛学生是…``)
+    and has no subsection: its section is the body below it.
     """
-    if not _is_bare_heading_at(text, start, line_end):
+    lists = set()
+    for item, after in zip(items, items[1:]):
+        if item.family in STRUCTURAL and after.parent == item.id:
+            lists.add((item.parent, item.family))
+    return lists
+
+
+def _own_text_end(text: str, line_end: int, start: int, limit: int, heading: bool = False) -> int:
+    """End of an item's own text: its line, or for a heading the body below it.
+
+    A heading alone on its line, or a section heading at the start of its line, owns
+    the unnumbered paragraphs after it up to the next item, except a closing
+    同志们，… paragraph.
+    """
+    if not heading and not _is_bare_heading_at(text, start, line_end):
         return line_end
     closing = mk.CLOSING_PARAGRAPH.search(text, line_end, min(limit, start + OWN_TEXT_MAX))
     if closing:

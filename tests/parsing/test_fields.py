@@ -1,4 +1,7 @@
 """fill_fields: owners and deadlines are exact spans of a directive item's own text."""
+import re
+import sys
+
 import pytest
 
 from speeches.parsing.document import Item, Speech
@@ -9,6 +12,10 @@ from speeches.parsing.fields import fill_fields, find_deadlines, find_owners
     ("text", "owners"),
     [
         ("领导班子成员要在学习交流会上、x级干部要在支部会上，向组织报告。", ["领导班子成员", "x级干部"]),
+        # sections and offices of a bureau are actors too (股, 室, 研究室)
+        ("人事股要会同县人社局在9月底前完成岗位分配。", ["人事股"]),
+        ("县教学研究室要在10月上旬组织新教师岗前培训。", ["县教学研究室"]),
+        ("局办公室要在明年上半年完成智慧校园平台建设。", ["局办公室"]),
         ("这一点请大家放心，县委、县政府将一如既往地支持教育。", ["县委、县政府"]),
         ("发改、财政部门要全面保障经费投入；宣传部门要加强正面宣传。", ["发改、财政部门", "宣传部门"]),
         ("各单位党委书记要切实履行第一责任人职责。", ["各单位党委书记"]),
@@ -158,3 +165,118 @@ def test_other_kinds_get_empty_fields(kind):
     speech.items[0].owners = ["stale"]
     fill_fields(speech)
     assert speech.items[0].owners == [] and speech.items[0].deadlines == []
+
+
+# --- linearity: the work grows with the text, not with the text before each match -------
+
+class _Tally:
+    """Characters read by the text's own methods and by the module's regexes, and calls."""
+
+    def __init__(self):
+        self.chars = 0
+        self.calls = 0
+
+
+class _CountingPattern:
+    """A compiled pattern that adds to a tally the characters each call reads."""
+
+    def __init__(self, pattern, tally):
+        self._pattern, self._tally = pattern, tally
+
+    def __getattr__(self, name):
+        return getattr(self._pattern, name)
+
+    def search(self, string, pos=0, endpos=sys.maxsize):
+        m = self._pattern.search(string, pos, endpos)
+        self._tally.chars += (m.end() if m else min(len(string), endpos)) - pos
+        return m
+
+    def match(self, string, pos=0, endpos=sys.maxsize):
+        m = self._pattern.match(string, pos, endpos)
+        self._tally.chars += (m.end() - pos if m else 0) + 1
+        return m
+
+    def finditer(self, string, pos=0, endpos=sys.maxsize):
+        self._tally.chars += min(len(string), endpos) - pos
+        return self._pattern.finditer(string, pos, endpos)
+
+
+def _counting_str(tally):
+    class CountingStr(str):
+        """The item's text: slices, searches and membership tests add what they read."""
+
+        def __getitem__(self, key):
+            out = str.__getitem__(self, key)
+            if isinstance(key, slice):
+                tally.chars += len(out)
+            return out
+
+        def _read(self, start=None, end=None):
+            tally.chars += len(range(*slice(start, end).indices(len(self))))
+
+        def find(self, sub, start=None, end=None):
+            self._read(start, end)
+            return str.find(self, sub, start, end)
+
+        def rfind(self, sub, start=None, end=None):
+            self._read(start, end)
+            return str.rfind(self, sub, start, end)
+
+        def __contains__(self, sub):
+            self._read()
+            return str.__contains__(self, sub)
+
+    return CountingStr
+
+
+def _work(monkeypatch, text):
+    """Return (characters read, calls into fields) for owners and deadlines of ``text``."""
+    from speeches.parsing import fields
+
+    tally = _Tally()
+    with monkeypatch.context() as m:
+        for name, value in list(vars(fields).items()):
+            if isinstance(value, re.Pattern):
+                m.setattr(fields, name, _CountingPattern(value, tally))
+
+        def profile(frame, event, arg):
+            if event == "call" and frame.f_globals is vars(fields):
+                tally.calls += 1
+
+        counted = _counting_str(tally)(text)
+        sys.setprofile(profile)
+        try:
+            fields.find_owners(counted)
+            fields.find_deadlines(counted)
+        finally:
+            sys.setprofile(None)
+    return tally.chars, tally.calls
+
+
+@pytest.mark.parametrize(
+    "unit",
+    [
+        # many charged subjects in one comma-separated sentence: each one used to copy and
+        # search the whole text before it (_goes_on_a_series), and to walk every clause
+        "改造学校搞好补植，各单位要做好工作，",
+        # sentences with dates, titles and past markers: sentence, clause and title look-backs
+        "一是各学校要在x月上旬前完成排查；《安排(x下旬至x月底)》已印发，市教育局将于2026年9月投入使用。",
+        # a list of distinct actors: the dedupe used to compare every pair
+        None,
+    ],
+)
+def test_owner_and_deadline_work_grows_linearly(monkeypatch, unit):
+    """Doubling the text at most doubles the characters read and the calls made (≤ 2.1×).
+
+    Structural, not timed: the regex calls and the text's own methods count what they read.
+    """
+    if unit is None:
+        names = [a + b + c for a in "甲乙丙丁戊己" for b in "子丑寅卯辰巳" for c in "东南西北春夏"]
+        small = "".join(f"{n}学校要做好工作，" for n in names[:100]) + "。"
+        large = "".join(f"{n}学校要做好工作，" for n in names[:200]) + "。"
+    else:
+        small, large = unit * 400, unit * 800
+    chars_small, calls_small = _work(monkeypatch, small)
+    chars_large, calls_large = _work(monkeypatch, large)
+    assert chars_large <= 2.1 * chars_small, (chars_small, chars_large)
+    assert calls_large <= 2.1 * calls_small, (calls_small, calls_large)

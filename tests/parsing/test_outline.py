@@ -135,3 +135,26 @@ def test_doubling_a_flattened_speech_doubles_its_items_and_keeps_each_bounded():
     assert len(twice) == 2 * len(once)
     assert max(item.level for item in twice) == max(item.level for item in once)
     assert max(item.own_end - item.start for item in twice) == max(item.own_end - item.start for item in once)
+
+
+def test_a_section_heading_run_into_its_body_owns_the_paragraphs_below():
+    """三、 lost the break after its headline and has no subsection; its siblings open
+    subsections, so it is a section heading too and its section is the body below it."""
+    text = (
+        "一、提高站位\n（一）学习\n一是学原文。\n"
+        "二、协调联动,形成合力,营造尊师重教气氛学生是教育的主体,培育学生是一项系统的社会性工程,需要各方支持。\n"
+        "各乡镇要强化服务。\n教育部门要履行职责。\n"
+        "同志们,教育发展决胜未来。"
+    )
+    items = build_items(text, find_markers(text))
+    section = items[-1]
+    assert section.marker == "二、"
+    assert text[section.start:section.own_end] == text[section.start:text.index("\n同志们")]
+
+
+def test_a_list_item_without_subsections_keeps_its_paragraph():
+    """No sibling opens subsections: an item's own text stays its paragraph."""
+    line = "一、提高站位,认清形势学生是教育的主体,培育学生是一项系统的社会性工程,需要各方支持。"
+    text = line + "\n各乡镇要强化服务。\n二、确定任务。"
+    first = build_items(text, find_markers(text))[0]
+    assert text[first.start:first.own_end] == line

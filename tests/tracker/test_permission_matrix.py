@@ -54,6 +54,21 @@ def extension_post(client, ctx):
     return client.post(reverse("tracker:extension_request", args=[ctx["pk"]]), {"new_deadline": new, "reason": "等待拨款"})
 
 
+def ledger_export(client, ctx):
+    """The export as a response whose content is the serials listed in its ledger sheet."""
+    import io
+    from types import SimpleNamespace
+
+    from openpyxl import load_workbook
+
+    response = client.get(reverse("tracker:export_tasks"))
+    if response.status_code != 200:
+        return response
+    ws = load_workbook(io.BytesIO(b"".join(response.streaming_content)))["任务清单"]
+    serials = " ".join(str(row[1]) for row in ws.iter_rows(min_row=3, values_only=True))
+    return SimpleNamespace(status_code=200, content=serials.encode())
+
+
 MATRIX = [
     # view                        request                                             sup     leader  own     other
     ("admin changelist",          get("admin:tracker_task_changelist"),               ["200+", "200+", "200+", "200-"]),
@@ -81,6 +96,8 @@ MATRIX = [
     ("extension POST 延期申请",     extension_post,                                     [403, 403, 302, 404]),
     ("extension decide POST",     post("tracker:extension_decide", "extension_pk", {"decision": "approve"}),
                                                                                       [302, 403, 403, 404]),
+    ("ledger export",             ledger_export,                                      ["200+", "200+", "200+", "200-"]),
+    ("ledger import page",        get("tracker:ledger_import"),                       [200, 403, 200, 200]),
 ]
 
 
@@ -135,7 +152,8 @@ def test_matrix_covers_every_task_page_url():
     from tracker import urls
 
     covered = {"task_list", "task_detail", "task_history", "progress_add", "task_transition", "attachment_download",
-               "dashboard", "task_chase", "instruction_add", "extension_request", "extension_decide"}
+               "dashboard", "task_chase", "instruction_add", "extension_request", "extension_decide",
+               "export_tasks", "ledger_import"}
     assert {pattern.name for pattern in urls.urlpatterns} <= covered
 
 

@@ -1,0 +1,351 @@
+"""Import of a filled-in ledger: export, edit with openpyxl, upload, preview, confirm."""
+import io
+import re
+import zipfile
+from datetime import timedelta
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from django.utils import timezone
+from openpyxl import Workbook, load_workbook
+
+from tracker import services
+from tracker.models import ProgressUpdate, Task
+
+pytestmark = pytest.mark.django_db
+
+URL = "tracker:ledger_import"
+
+
+@pytest.fixture(autouse=True)
+def pending_dir(settings, tmp_path):
+    settings.LEDGER_IMPORT_DIR = str(tmp_path / "pending")
+    return tmp_path / "pending"
+
+
+@pytest.fixture
+def tasks(make_task, departments, supervisor):
+    today = timezone.localdate()
+    first = make_task(title="排查校舍隐患", lead_department=departments["a"], deadline=today + timedelta(days=20),
+                      status=Task.Status.IN_PROGRESS)
+    second = make_task(title="落实营养餐补助", lead_department=departments["b"], co_departments=[departments["a"]],
+                       deadline=today + timedelta(days=40))
+    foreign = make_task(title="财政专项审计", lead_department=departments["b"], deadline=today + timedelta(days=10))
+    closed = make_task(title="已办结的任务", lead_department=departments["a"], status=Task.Status.CLOSED)
+    services.progress_report(task=first, reported_by=supervisor, date=today, content="已排查一半学校", percent=50)
+    return {"first": first, "second": second, "foreign": foreign, "closed": closed}
+
+
+def export_workbook(client, user):
+    client.force_login(user)
+    response = client.get(reverse("tracker:export_tasks"))
+    return load_workbook(io.BytesIO(b"".join(response.streaming_content)))
+
+
+def row_of(ws, task):
+    for row in ws.iter_rows(min_row=3):
+        if row[15].value == task.pk:
+            return row[0].row
+    raise AssertionError(task)
+
+
+def as_upload(wb, name="督办任务台账.xlsx"):
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    return SimpleUploadedFile(name, buffer.getvalue(), content_type="application/octet-stream")
+
+
+def upload(client, file):
+    return client.post(reverse(URL), {"action": "preview", "file": file})
+
+
+def token_of(response):
+    match = re.search(r'name="token" value="([^"]+)"', response.content.decode())
+    return match.group(1) if match else None
+
+
+def test_round_trip_preview_then_confirm_writes_progress(client, officer_a, tasks):
+    wb = export_workbook(client, officer_a)
+    ws = wb["任务清单"]
+    r1, r2 = row_of(ws, tasks["first"]), row_of(ws, tasks["second"])
+    ws[f"K{r1}"] = "已排查全部32所学校，整改隐患5处"
+    ws[f"L{r1}"] = 0.8
+    ws[f"K{r2}"] = "补助资金已拨付"
+    ws[f"L{r2}"] = "30%"
+
+    preview = upload(client, as_upload(wb))
+    assert preview.status_code == 200
+    page = preview.content.decode()
+    assert "核对导入内容" in page
+    assert tasks["first"].serial in page and "50% → <strong>80%</strong>" in page
+    assert "已排查一半学校" in page and "已排查全部32所学校" in page
+    assert "确认导入 2 项" in page
+    assert ProgressUpdate.objects.count() == 1  # preview writes nothing
+
+    done = client.post(reverse(URL), {"action": "confirm", "token": token_of(preview)}, follow=True)
+    assert "已导入 2 条进展" in done.content.decode()
+    tasks["first"].refresh_from_db()
+    tasks["second"].refresh_from_db()
+    assert (tasks["first"].progress, tasks["first"].latest_progress) == (80, "已排查全部32所学校，整改隐患5处")
+    assert (tasks["second"].progress, tasks["second"].latest_progress) == (30, "补助资金已拨付")
+    newest = ProgressUpdate.objects.filter(task=tasks["first"]).first()
+    assert newest.reported_by == officer_a and newest.date == timezone.localdate()
+    assert ProgressUpdate.objects.count() == 3
+
+    again = client.post(reverse(URL), {"action": "confirm", "token": token_of(preview)}, follow=True)
+    assert "已失效" in again.content.decode()
+    assert ProgressUpdate.objects.count() == 3
+
+
+def test_unchanged_file_writes_nothing(client, officer_a, tasks):
+    wb = export_workbook(client, officer_a)
+    page = upload(client, as_upload(wb)).content.decode()
+    assert "没有需要写入的进展" in page and "无变化：3 行" in page
+    assert 'value="confirm"' not in page
+
+
+def test_row_errors_block_confirm_and_name_the_cell(client, officer_a, tasks):
+    wb = export_workbook(client, officer_a)
+    ws = wb["任务清单"]
+    r1, r2, rc = row_of(ws, tasks["first"]), row_of(ws, tasks["second"]), row_of(ws, tasks["closed"])
+    ws[f"K{r1}"] = "进展很好"
+    ws[f"L{r1}"] = 1.5
+    ws[f"K{r2}"] = "已拨付"
+    ws[f"L{r2}"] = 0.4
+    ws[f"K{rc}"] = "补充说明"
+    ws[f"I{r2}"] = "明年再说"
+    preview = upload(client, as_upload(wb))
+    page = preview.content.decode()
+    assert f"第{r1}行 L列：完成率必须在0到100之间" in page
+    assert f"第{r2}行 I列：完成时限不是有效日期" in page
+    assert f"第{rc}行 P列：任务已办结或已中止，不能再填报进展" in page
+    assert 'value="confirm"' not in page and 'value="apply_valid"' not in page  # no valid change left
+
+    blocked = client.post(reverse(URL), {"action": "confirm", "token": token_of(preview)}, follow=True)
+    assert "未写入任何数据" in blocked.content.decode()
+    assert ProgressUpdate.objects.count() == 1
+
+
+def test_partial_apply_writes_only_the_valid_rows(client, officer_a, tasks):
+    wb = export_workbook(client, officer_a)
+    ws = wb["任务清单"]
+    r1, r2 = row_of(ws, tasks["first"]), row_of(ws, tasks["second"])
+    ws[f"K{r1}"] = "进展很好"
+    ws[f"L{r1}"] = "一百"
+    ws[f"K{r2}"] = "已拨付"
+    ws[f"L{r2}"] = 0.4
+    preview = upload(client, as_upload(wb))
+    page = preview.content.decode()
+    assert f"第{r1}行 L列：完成率必须是0到100之间的数字" in page
+    assert "只导入无误的 1 项" in page
+
+    done = client.post(reverse(URL), {"action": "apply_valid", "token": token_of(preview)}, follow=True)
+    assert "已导入 1 条进展。有误的 1 行未导入。" in done.content.decode()
+    tasks["first"].refresh_from_db()
+    tasks["second"].refresh_from_db()
+    assert tasks["first"].progress == 50
+    assert tasks["second"].progress == 40
+
+
+def test_progress_changed_after_preview_is_not_overwritten(client, officer_a, supervisor, tasks):
+    wb = export_workbook(client, officer_a)
+    ws = wb["任务清单"]
+    ws[f"K{row_of(ws, tasks['first'])}"] = "新的进展"
+    preview = upload(client, as_upload(wb))
+    services.progress_report(task=tasks["first"], reported_by=supervisor, date=timezone.localdate(),
+                             content="督查员刚刚填报", percent=60)
+    done = client.post(reverse(URL), {"action": "confirm", "token": token_of(preview)}, follow=True)
+    page = done.content.decode()
+    assert "已被他人更新" in page and "未写入任何数据" in page
+    tasks["first"].refresh_from_db()
+    assert tasks["first"].latest_progress == "督查员刚刚填报"
+
+
+def test_cancel_discards_the_preview(client, officer_a, tasks, pending_dir):
+    wb = export_workbook(client, officer_a)
+    ws = wb["任务清单"]
+    ws[f"K{row_of(ws, tasks['first'])}"] = "新的进展"
+    preview = upload(client, as_upload(wb))
+    assert list(pending_dir.glob("*.json"))
+    client.post(reverse(URL), {"action": "cancel", "token": token_of(preview)})
+    assert not list(pending_dir.glob("*.json"))
+    client.post(reverse(URL), {"action": "confirm", "token": token_of(preview)})
+    assert ProgressUpdate.objects.count() == 1
+
+
+def test_another_users_token_is_refused(client, officer_a, supervisor, tasks):
+    wb = export_workbook(client, officer_a)
+    ws = wb["任务清单"]
+    ws[f"K{row_of(ws, tasks['first'])}"] = "新的进展"
+    token = token_of(upload(client, as_upload(wb)))
+    client.force_login(supervisor)
+    response = client.post(reverse(URL), {"action": "confirm", "token": token}, follow=True)
+    assert "已失效" in response.content.decode()
+    assert ProgressUpdate.objects.count() == 1
+
+
+# Every bad file: a clear Chinese message, nothing parked, nothing written.
+
+def _swapped_ids(wb, tasks):
+    ws = wb["任务清单"]
+    r1, r2 = row_of(ws, tasks["first"]), row_of(ws, tasks["second"])
+    ws[f"P{r1}"], ws[f"P{r2}"] = tasks["second"].pk, tasks["first"].pk
+    ws[f"K{r1}"] = "改了ID"
+    return wb
+
+
+def _unknown_id(wb, tasks):
+    ws = wb["任务清单"]
+    r = row_of(ws, tasks["first"])
+    ws[f"P{r}"] = 987654
+    ws[f"K{r}"] = "改了ID"
+    return wb
+
+
+def _garbled_id(wb, tasks):
+    ws = wb["任务清单"]
+    r = row_of(ws, tasks["first"])
+    ws[f"P{r}"] = "abc"
+    ws[f"K{r}"] = "改了ID"
+    return wb
+
+
+def _foreign_task(wb, tasks):
+    ws = wb["任务清单"]
+    r = row_of(ws, tasks["first"])
+    ws[f"P{r}"] = tasks["foreign"].pk
+    ws[f"B{r}"] = tasks["foreign"].serial
+    ws[f"K{r}"] = "替别的单位填"
+    return wb
+
+
+def _merged(wb, tasks):
+    ws = wb["任务清单"]
+    r = row_of(ws, tasks["first"])
+    ws.merge_cells(f"K{r}:L{r}")
+    return wb
+
+
+def _formula(wb, tasks):
+    ws = wb["任务清单"]
+    r = row_of(ws, tasks["first"])
+    ws[f"L{r}"] = "=40/100"
+    return wb
+
+
+def _foreign_headers(wb, tasks):
+    ws = wb["任务清单"]
+    ws["K2"] = "工作进展"
+    return wb
+
+
+def _no_ledger_sheet(wb, tasks):
+    wb["任务清单"].title = "Sheet1"
+    return wb
+
+
+def _extra_column(wb, tasks):
+    wb["任务清单"]["Q2"] = "我加的列"
+    return wb
+
+
+EDITED_FILES = {
+    "swapped ids": (_swapped_ids, "督办编号与隐藏的任务ID不符"),
+    "unknown id": (_unknown_id, "任务不存在"),
+    "garbled id": (_garbled_id, "隐藏的任务ID缺失或被改动"),
+    "task of another department": (_foreign_task, "该任务不属于本单位"),
+    "merged cells": (_merged, "数据区域有合并单元格"),
+    "formula in data": (_formula, "数据中含有公式"),
+    "foreign headers": (_foreign_headers, "表头与本系统导出的台账不一致"),
+    "no ledger sheet": (_no_ledger_sheet, "找不到“任务清单”工作表"),
+    "extra column": (_extra_column, "多出了列"),
+}
+
+
+@pytest.mark.parametrize("case", EDITED_FILES)
+def test_tampered_workbooks_are_refused(client, officer_a, tasks, pending_dir, case):
+    edit, message = EDITED_FILES[case]
+    wb = edit(export_workbook(client, officer_a), tasks)
+    response = upload(client, as_upload(wb))
+    assert response.status_code == 200
+    assert message in response.content.decode()
+    assert 'value="confirm"' not in response.content.decode()
+    client.post(reverse(URL), {"action": "apply_valid", "token": token_of(response) or ""})
+    assert ProgressUpdate.objects.count() == 1
+    tasks["first"].refresh_from_db()
+    assert tasks["first"].progress == 50
+
+
+def _zip(entries):
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, data in entries.items():
+            archive.writestr(name, data)
+    return buffer.getvalue()
+
+
+def _bomb():
+    return _zip({"[Content_Types].xml": b"<Types/>", "xl/workbook.xml": b"<workbook/>",
+                 "xl/worksheets/sheet1.xml": b"\0" * (3 * 1024 * 1024)})
+
+
+RAW_FILES = {
+    "csv renamed": (b"\xe5\xba\x8f\xe5\x8f\xb7,\xe4\xbb\xbb\xe5\x8a\xa1\n1,2\n", "文件不是 Excel 工作簿"),
+    "old xls": (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 600, "旧版 Excel（.xls）"),
+    "word document": (_zip({"[Content_Types].xml": b"<Types/>", "word/document.xml": b"<w/>"}), "可能是 Word 文档"),
+    "broken zip": (b"PK\x03\x04" + b"\x00" * 100, "文件已损坏"),
+    "zip bomb": (_bomb(), "解压后超过 2 MB"),
+    "broken workbook": (_zip({"[Content_Types].xml": b"<Types/>", "xl/workbook.xml": b"<not xml"}), "文件已损坏"),
+    "empty file": (b"", "所提交的是空文件"),
+}
+
+
+@pytest.mark.parametrize("case", RAW_FILES)
+def test_files_that_are_not_ledgers_are_refused(client, officer_a, tasks, settings, pending_dir, case):
+    settings.LEDGER_IMPORT_MAX_UNCOMPRESSED = 2 * 1024 * 1024
+    data, message = RAW_FILES[case]
+    client.force_login(officer_a)
+    response = upload(client, SimpleUploadedFile("台账.xlsx", data))
+    assert response.status_code == 200
+    assert message in response.content.decode()
+    assert token_of(response) is None
+    assert not pending_dir.exists() or not list(pending_dir.glob("*.json"))
+    assert ProgressUpdate.objects.count() == 1
+
+
+def test_oversized_upload_is_refused(client, officer_a, tasks, settings):
+    settings.LEDGER_IMPORT_MAX_BYTES = 1024 * 1024
+    client.force_login(officer_a)
+    response = upload(client, SimpleUploadedFile("台账.xlsx", b"PK\x03\x04" + b"\0" * (1024 * 1024 + 10)))
+    assert "文件超过 1 MB" in response.content.decode()
+
+
+def test_workbook_without_data_rows_is_refused(client, officer_a, tasks):
+    wb = export_workbook(client, officer_a)
+    ws = wb["任务清单"]
+    ws.delete_rows(3, ws.max_row)
+    assert "文件中没有任务数据行" in upload(client, as_upload(wb)).content.decode()
+
+
+def test_a_plain_workbook_is_refused(client, officer_a, tasks):
+    wb = Workbook()
+    wb.active["A1"] = "hello"
+    client.force_login(officer_a)
+    assert "找不到“任务清单”工作表" in upload(client, as_upload(wb)).content.decode()
+
+
+@pytest.mark.parametrize("persona,status", [("supervisor", 200), ("officer_a", 200), ("leader", 403)])
+def test_who_may_open_the_import_page(client, request, persona, status):
+    client.force_login(request.getfixturevalue(persona))
+    assert client.get(reverse(URL)).status_code == status
+
+
+def test_anonymous_is_sent_to_login(client):
+    response = client.get(reverse(URL))
+    assert response.status_code == 302 and reverse("admin:login") in response["Location"]
+
+
+def test_admin_index_links_to_the_import(client, officer_a):
+    client.force_login(officer_a)
+    assert reverse(URL) in client.get(reverse("admin:index")).content.decode()

@@ -96,16 +96,18 @@ def page(browser):
 
 @pytest.fixture
 def shoot(page, screenshot_dir, request):
-    """Save a full-page screenshot named after the test and a step; ``width`` looks at a narrower window."""
-    def take(step, *, width=None):
+    """Save a screenshot named after the test and a step: the whole page, or (``full_page=False``) what
+    the window shows, which is what a sticky panel looks like to the user; ``width`` looks at a narrower window.
+    """
+    def take(step, *, width=None, full_page=True):
         path = screenshot_dir / f"{request.node.name}-{step}.png"
         if width is None:
-            page.screenshot(path=str(path), full_page=True)
+            page.screenshot(path=str(path), full_page=full_page)
             return path
         size = page.viewport_size
         page.set_viewport_size({"width": width, "height": size["height"]})
         try:
-            page.screenshot(path=str(path), full_page=True)
+            page.screenshot(path=str(path), full_page=full_page)
         finally:
             page.set_viewport_size(size)
         return path

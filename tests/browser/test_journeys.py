@@ -73,12 +73,16 @@ def test_supervisor_uploads_a_speech_reviews_it_and_finds_the_tasks(
     moved = speech.items.get(title__contains="突出以人为本")
     schools, safety = county["各乡镇中心学校"], county["县教育局安全稳定股"]
 
-    # Clicking an item shows where it stands in the speech.
+    shoot("3-review")
+    shoot("3-review-narrow", width=NARROW)
+
+    # Clicking an item shows where it stands in the speech, in the text beside it.
     page.click(f"#item-{moved.pk} .review-locate")
     assert page.locator("#speech-text mark").inner_text() == speech.text[moved.start:moved.end]
     assert page.locator(f"#item-{moved.pk}.is-selected").count() == 1
-    shoot("3-review")
-    shoot("3-review-narrow", width=NARROW)
+    assert page.locator("#speech-text mark").is_visible()
+    shoot("4-review-located", full_page=False)
+    shoot("4-review-located-narrow", width=NARROW, full_page=False)
 
     # Untick one item: its fields fold away and the count drops.
     proposed = int(page.locator(".js-included-count").first.inner_text())
@@ -93,7 +97,7 @@ def test_supervisor_uploads_a_speech_reviews_it_and_finds_the_tasks(
     submit(page, "input[type=submit][value='确认生成任务'] >> nth=0")
     assert f"已生成 {proposed - 1} 项督办任务" in messages_text(page)
     assert page.locator(f"#item-{moved.pk} .review-task").count() == 1
-    shoot("4-confirmed")
+    shoot("5-confirmed")
 
     submit(page, ".breadcrumbs a:has-text('首页')")
     submit(page, "#duban-shortcuts a:has-text('任务清单')")
@@ -103,8 +107,8 @@ def test_supervisor_uploads_a_speech_reviews_it_and_finds_the_tasks(
     assert not any("增强党对教育工作" in title for title in titles)
     [moved_title] = [title for title in titles if "突出以人为本" in title]
     assert leads[moved_title] == safety.name
-    shoot("5-task-list")
-    shoot("5-task-list-narrow", width=NARROW)
+    shoot("6-task-list")
+    shoot("6-task-list-narrow", width=NARROW)
 
     assert not Task.objects.filter(source_item=dropped).exists()
     assert Task.objects.get(source_item=moved).lead_department == safety

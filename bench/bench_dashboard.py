@@ -13,15 +13,13 @@ median counts. The aim is under 300 ms on PostgreSQL, whatever the number of tas
 from __future__ import annotations
 
 import argparse
-import os
-import statistics
 import sys
-import tempfile
-import time
+from datetime import timedelta
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(REPO))
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bench import harness  # noqa: E402
 
 PAGES = [
     ("看板（无筛选）", "/dashboard/"),
@@ -37,46 +35,12 @@ def main():
     parser.add_argument("--departments", type=int, default=50)
     parser.add_argument("--repeat", type=int, default=7)
     args = parser.parse_args()
+    harness.prepare(tasks=args.tasks, departments=args.departments)
 
-    if "DATABASE_URL" not in os.environ:
-        os.environ["DATABASE_URL"] = f"sqlite:///{Path(tempfile.gettempdir()) / 'bench_tracker.sqlite3'}"
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
-    os.environ.setdefault("DEBUG", "false")
-    os.environ.setdefault("ALLOWED_HOSTS", "testserver")
-
-    from bench.bench_tracker import ensure_postgres_database
-
-    ensure_postgres_database(os.environ["DATABASE_URL"])
-
-    import warnings
-
-    import django
-
-    warnings.filterwarnings("ignore", message="No directory at")
-    django.setup()
-    from datetime import timedelta
-
-    from django.core.management import call_command
-    from django.db import connection
     from django.test import Client
-    from django.test.utils import CaptureQueriesContext
     from django.utils import timezone
 
-    from bench.generate import generate
     from tracker.models import Task, User
-
-    call_command("migrate", verbosity=0)
-    print(f"数据库：{connection.vendor} {connection.settings_dict['NAME']}")
-    if Task.objects.count() != args.tasks:
-        if Task.objects.exists():
-            sys.exit(f"数据库中已有 {Task.objects.count()} 项任务，与 --tasks 不符：请换一个空的基准数据库。")
-        started = time.perf_counter()
-        generate(tasks=args.tasks, departments=args.departments, log=lambda line: print(line, flush=True))
-        print(f"生成数据用时 {time.perf_counter() - started:.1f} 秒")
-    with connection.cursor() as cursor:
-        # Fresh planner statistics and, on PostgreSQL, the visibility map for index-only
-        # scans, as autovacuum would have left them after a bulk load.
-        cursor.execute("VACUUM ANALYZE" if connection.vendor == "postgresql" else "ANALYZE")
 
     today = timezone.localdate()
     window = {"start": (today - timedelta(days=30)).isoformat(), "end": (today + timedelta(days=30)).isoformat()}
@@ -86,18 +50,8 @@ def main():
         client = Client()
         client.force_login(User.objects.get(username=username))
         for name, url in PAGES:
-            url = url.format(**window)
-            response = client.get(url)
-            assert response.status_code == 200, (url, response.status_code)
-            times = []
-            for _ in range(args.repeat):
-                started = time.perf_counter()
-                client.get(url)
-                times.append((time.perf_counter() - started) * 1000)
-            with CaptureQueriesContext(connection) as queries:
-                client.get(url)
-            print(f"{label:<8}{name:<16}{statistics.median(times):>12.1f}{min(times):>10.1f}{len(queries):>8}",
-                  flush=True)
+            median, fastest, queries, _ = harness.time_page(client, url.format(**window), args.repeat)
+            print(f"{label:<8}{name:<16}{median:>12.1f}{fastest:>10.1f}{queries:>8}", flush=True)
 
 
 if __name__ == "__main__":

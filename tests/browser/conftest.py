@@ -18,8 +18,9 @@ CHROMIUM_ARGS = [
     "--no-sandbox", "--disable-gpu", "--disable-background-networking",
     "--disable-component-update", "--disable-sync", "--no-first-run",
 ]
+from tests.browser.steps import WIDE
+
 PASSWORD = "Test#pass-2024"  # the personas' password (tests/conftest.py)
-WIDE = 1400  # the width the pages are looked at (journeys also look at steps.NARROW)
 
 # Playwright's sync API runs an event loop in this thread; the ORM calls the tests
 # make between browser steps are still synchronous and safe.

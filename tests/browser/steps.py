@@ -1,6 +1,7 @@
 """Small steps the journeys share: they wait for what a click leads to, never for a time."""
 import re
 
+WIDE = 1400  # the window the journeys run in
 NARROW = 1024  # the narrow window the task list and the review page must also fit
 
 

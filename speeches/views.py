@@ -79,9 +79,13 @@ def review(request, pk):
     _require_importer(request.user)
     speech = _get_speech(pk)
     rows, choices = _rows_and_choices(speech)
+    # Once the speech has been confirmed, the items left without a task were left out on
+    # purpose: proposing them again would let a second click create what was unticked.
+    confirmed_before = any(row.task for row in rows)
     for row in rows:
         row.form = None if row.task else ItemDecisionForm(
-            prefix=f"item-{row.item.pk}", department_choices=choices, initial=_initial(row.proposal))
+            prefix=f"item-{row.item.pk}", department_choices=choices,
+            initial=_initial(row.proposal, include=row.proposal.include and not confirmed_before))
     return _render_review(request, speech, rows)
 
 
@@ -127,9 +131,9 @@ def _rows_and_choices(speech):
     return rows, [(d.pk, d.name) for d in departments]
 
 
-def _initial(proposal) -> dict:
+def _initial(proposal, *, include) -> dict:
     return {
-        "include": proposal.include, "title": proposal.title, "category": proposal.category,
+        "include": include, "title": proposal.title, "category": proposal.category,
         "lead_department": proposal.lead_id or "", "co_departments": list(proposal.co_ids),
         "deadline": proposal.deadline,
     }

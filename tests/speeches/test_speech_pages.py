@@ -70,6 +70,25 @@ def test_seed_file_goes_from_upload_to_tasks_and_confirming_again_adds_nothing(
     assert task.get_absolute_url() in page.content.decode() and "已生成任务" in page.content.decode()
 
 
+def test_an_item_left_out_stays_unticked_after_confirming_so_a_second_click_adds_nothing(
+        sup_client, county, speech_text, review_data):
+    upload(sup_client, text=speech_text)
+    speech = only_speech()
+    page = sup_client.get(review_url(speech))
+    post = review_data(page)
+    left_out = next(row.item for row in page.context["rows"] if row.proposal.include)
+    del post[f"item-{left_out.pk}-include"]
+    sup_client.post(confirm_url(speech), post)
+    created = Task.objects.filter(speech=speech).count()
+    assert created and not Task.objects.filter(source_item=left_out).exists()
+
+    page = sup_client.get(review_url(speech))
+    row = next(row for row in page.context["rows"] if row.item == left_out)
+    assert row.form is not None and not row.form["include"].value()
+    sup_client.post(confirm_url(speech), review_data(page))
+    assert Task.objects.filter(speech=speech).count() == created
+
+
 def test_review_preselects_directives_and_problems_but_not_achievements_or_their_headings(
         sup_client, county, speech_text):
     upload(sup_client, text=speech_text)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 
 from . import cues
+from . import markers as mk
 from .document import Item, Speech
 from .outline import LineIndex
 
@@ -44,6 +45,7 @@ _NOT_SUBHEADING = re.compile(r"要|是|了|的")
 # 教育。``); the second part of a heading starts on a verb (``…,狠抓落实``) instead.
 COUPLET = re.compile(r"([\u4e00-\u9fff]{4})[，,]([\u4e00-\u9fff]{4})")
 COUPLET_HEADING_MIN = 8
+HEADING_FAMILIES = frozenset({mk.SECTION, mk.SUBSECTION, mk.ARABIC})
 
 
 def cut_titles(speech: Speech) -> None:
@@ -63,17 +65,19 @@ def title_of(text: str, item: Item, limit: int, lines: LineIndex | None = None) 
     end = TITLE_END.search(text, start, limit)
     stop = end.start() if end else limit
     if (lines or LineIndex(text)).is_flat(item.start):
-        stop = heading_end(text, start, stop)
+        stop = heading_end(text, start, stop, item.family in HEADING_FAMILIES)
     return text[start:stop].strip(" ，,、")
 
 
-def heading_end(text: str, start: int, stop: int) -> int:
+def heading_end(text: str, start: int, stop: int, heading: bool = True) -> int:
     """Return where a heading that ran into its body on a flattened page ends.
 
     ``text[start:stop]`` runs from behind the marker to the first title end. The
     heading ends at the earliest place where evidently a body begins: a time phrase
     or an adverbial opening a sentence, a subject with its predicate, a subject that
-    repeats a word of the heading, or a short sub-heading that fills the sentence.
+    repeats a word of the heading, a 4+4 couplet or a short sub-heading that fills the
+    sentence. The last two only behind a numbered heading (一、 （一） 1、): an inline
+    point is a sentence (``必须力求创新,改革推进``).
     """
     cuts = [stop]
     window = min(stop, start + HEADING_MAX)
@@ -87,12 +91,9 @@ def heading_end(text: str, start: int, stop: int) -> int:
     repeated = _repeated_subject(text, start, window)
     if repeated is not None:
         cuts.append(repeated)
-    couplet = _couplet(text, start, stop)
-    if couplet is not None:
-        cuts.append(couplet)
-    sub = _subheading(text, start, stop)
-    if sub is not None:
-        cuts.append(sub)
+    if heading:
+        couplet, sub = _couplet(text, start, stop), _subheading(text, start, stop)
+        cuts += [cut for cut in (couplet, sub) if cut is not None]
     return min(cuts)
 
 

@@ -82,3 +82,9 @@ def test_a_flattened_heading_ends_where_its_body_evidently_begins(heading, title
 def test_a_flattened_heading_that_ends_at_its_punctuation_stays_whole(heading):
     filler = "正文。" * 1200
     assert _titles(filler + heading + filler)[0] == heading[2:-1].lstrip("是、)")
+
+
+def test_an_inline_point_ending_in_two_short_clauses_is_no_couplet():
+    filler = "正文。" * 1200
+    text = filler + "一方面,XX作为全国高等职业教育综合改革试点城市,必须力求创新,改革推进。另一方面,要推进。" + filler
+    assert _titles(text)[0] == "XX作为全国高等职业教育综合改革试点城市,必须力求创新,改革推进"

@@ -145,6 +145,9 @@ NOT_OWNER_STARTS = DIRECTIVE_VERBS + (
     "与", "通过", "围绕", "结合", "根据", "鼓励", "支持", "组织", "指导", "帮助", "去年",
     "引进", "跟进", "高考", "中考", "充实", "保证", "确保", "要", "把", "将", "向", "给",
     "按", "投入", "年内", "今年", "目前",
+    # verbs and adverbs a phrase ending on an actor head may open with (实行校长负责制,
+    # 尽快形成领导合力, 争当学科带头人), and the 有的/个别/少数 of a criticised example
+    "实行", "尽快", "争当", "争做", "形成", "不如", "监督", "重要", "业务", "有的", "个别", "少数",
 ) + MODAL_OPENERS
 
 # Words before an actor that still leave it the one charged (由局里负责…).

@@ -280,3 +280,15 @@ def test_owner_and_deadline_work_grows_linearly(monkeypatch, unit):
     chars_large, calls_large = _work(monkeypatch, large)
     assert chars_large <= 2.1 * chars_small, (chars_small, chars_large)
     assert calls_large <= 2.1 * calls_small, (calls_small, calls_large)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "要实行主要领导负责制，尽快形成领导合力。",
+        "有的学校领导要对照检查。",
+        "要鼓励青年教师争当学科带头人。",
+    ],
+)
+def test_a_phrase_opening_on_a_verb_or_a_criticised_example_is_no_owner(text):
+    assert not any(owner.startswith(("实行", "尽快", "有的", "争当")) for owner in find_owners(text))

@@ -58,7 +58,8 @@ class Speech(models.Model):
         return self.title
 
     def get_absolute_url(self):
-        return reverse("admin:speeches_speech_change", args=[self.pk])
+        """The review page: the outline beside the text, where items become tasks."""
+        return reverse("speeches:review", args=[self.pk])
 
 
 class SpeechItem(models.Model):

@@ -1,4 +1,6 @@
 """Admin screens for departments, people and tasks, scoped by tracker.permissions."""
+from functools import partial
+
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
@@ -11,7 +13,8 @@ from django.urls import reverse
 from django.utils.html import format_html
 from simple_history.admin import SimpleHistoryAdmin
 
-from tracker import exports, lights, permissions, selectors, services
+from tracker import chasing, exports, extensions, instructions, lights, permissions, selectors, services
+from tracker.supervision_forms import ChaseForm
 from tracker.models import (
     Attachment,
     Chase,
@@ -186,6 +189,49 @@ def assign_selected(modeladmin, request, queryset):
                       field="department", run=run)
 
 
+class SignalListFilter(admin.SimpleListFilter):
+    """红黄绿灯 as a list filter: the same database conditions as the task list's TaskFilter."""
+
+    title = "红黄绿灯"
+    parameter_name = "signal"
+
+    def lookups(self, request, model_admin):
+        return lights.CHOICES
+
+    def queryset(self, request, queryset):
+        if self.value() in lights.LABELS:
+            return queryset.filter(lights.signal_q(self.value()))
+        return queryset
+
+
+@admin.action(description="催办所选任务（发送邮件给相关单位填报员）")
+def chase_tasks(modeladmin, request, queryset):
+    """Ask for the message on an intermediate page, then chase the selected tasks at once."""
+    if not permissions.can_chase(request.user):
+        modeladmin.message_user(request, "只有督查员可以催办。", messages.ERROR)
+        return None
+    tasks = list(queryset.order_by("serial"))
+    form = ChaseForm(request.POST if "confirm" in request.POST else None)
+    if form.is_bound and form.is_valid():
+        try:
+            chase = chasing.chase_send(sent_by=request.user, tasks=tasks, message=form.cleaned_data["message"])
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            count = chase.recipients.count()
+            modeladmin.message_user(
+                request, f"已催办 {len(tasks)} 项任务，邮件发送给 {count} 位填报员。", messages.SUCCESS)
+            return None
+    return TemplateResponse(request, "admin/tracker/task/chase_confirmation.html", {
+        **modeladmin.admin_site.each_context(request),
+        "title": "催办任务",
+        "opts": modeladmin.model._meta,
+        "tasks": tasks,
+        "form": form,
+        "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+    })
+
+
 @admin.action(description="导出所选任务为督办台账（Excel）")
 def export_ledger(modeladmin, request, queryset):
     """Export the ticked tasks with the same rows, scoping and file as /export/tasks.xlsx."""
@@ -198,7 +244,8 @@ class TaskAdmin(ScopedHistoryMixin, SimpleHistoryAdmin):
     form = TaskAdminForm
     list_display = ["serial", "title", "lead_department", "deadline", "signal_badge", "status", "progress"]
     list_display_links = ["serial", "title"]
-    list_filter = ["status", "category", "lead_department", "deadline"]
+    list_filter = [SignalListFilter, "status", "category", "lead_department", "deadline"]
+    change_form_template = "admin/tracker/task/change_form.html"
     search_fields = ["serial", "title", "content", "owner_text", "responsible_person"]
     autocomplete_fields = ["lead_department", "co_departments", "speech", "source_item"]
     date_hierarchy = "deadline"
@@ -206,7 +253,7 @@ class TaskAdmin(ScopedHistoryMixin, SimpleHistoryAdmin):
     list_per_page = 50
     show_full_result_count = False
     inlines = [ProgressUpdateInline]
-    actions = [suspend_selected, assign_selected, export_ledger]
+    actions = [chase_tasks, suspend_selected, assign_selected, export_ledger]
     view_on_site = False
     # Status moves only through the workflow (task page, bulk actions), never by editing the field.
     readonly_fields = ["serial", "status", "original_deadline", "progress", "latest_progress", "completed_at",
@@ -230,6 +277,12 @@ class TaskAdmin(ScopedHistoryMixin, SimpleHistoryAdmin):
     def get_queryset(self, request):
         return lights.annotate_signal(selectors.task_list(user=request.user, queryset=super().get_queryset(request)))
 
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        if not permissions.can_chase(request.user):
+            actions.pop("chase_tasks", None)
+        return actions
+
     def has_change_permission(self, request, obj=None):
         return permissions.can_edit_task(request.user, obj) and super().has_change_permission(request, obj)
 
@@ -238,10 +291,7 @@ class TaskAdmin(ScopedHistoryMixin, SimpleHistoryAdmin):
 
     @admin.display(description="红黄绿灯", ordering="signal_rank")
     def signal_badge(self, obj):
-        signal = getattr(obj, "signal", None)
-        if not signal:
-            return "—"
-        return format_html('<span class="badge badge-{}">{}</span>', signal, lights.LABELS[signal])
+        return lights.badge_html(lights.task_signal(obj))
 
     @property
     def media(self):
@@ -309,6 +359,57 @@ class TaskScopedAdmin(admin.ModelAdmin):
         visible = selectors.task_list(user=request.user).values("pk")
         return super().get_queryset(request).filter(task__in=visible)
 
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "task":
+            kwargs["queryset"] = selectors.task_list(user=request.user)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+class ServiceAddAdmin:
+    """Records with rules (chases, extension requests, instructions) are added through their service.
+
+    The add form asks the service's check, so a refusal shows as a form error in
+    Chinese and nothing is written; saving calls the service itself. Once written,
+    such a record is a log: it is never edited in the admin (decisions on extension
+    requests are taken on the task page).
+    """
+
+    add_fields = []
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def get_fields(self, request, obj=None):
+        return self.add_fields if obj is None else super().get_fields(request, obj)
+
+    def get_form(self, request, obj=None, **kwargs):
+        form_class = super().get_form(request, obj, **kwargs)
+        if obj is not None:
+            return form_class
+        check = partial(self.service_check, request)
+
+        class CheckedForm(form_class):
+            def clean(self):
+                cleaned = super().clean()
+                if not self.errors:
+                    try:
+                        check(cleaned)
+                    except ValidationError as exc:
+                        raise ValidationError(exc.messages) from None
+                    except PermissionDenied as exc:
+                        raise ValidationError(str(exc)) from None
+                return cleaned
+
+        return CheckedForm
+
+    def save_model(self, request, obj, form, change):
+        created = self.service_perform(request, form.cleaned_data)
+        # The admin logs and redirects with ``obj``: let it be the record the service wrote.
+        obj.__dict__.update(created.__dict__)
+
+    def save_related(self, request, form, formsets, change):
+        """The service has set the relations."""
+
 
 @admin.register(TaskTransition)
 class TaskTransitionAdmin(TaskScopedAdmin):
@@ -363,30 +464,55 @@ class AttachmentAdmin(TaskScopedAdmin):
 
 
 @admin.register(ExtensionRequest)
-class ExtensionRequestAdmin(TaskScopedAdmin):
+class ExtensionRequestAdmin(ServiceAddAdmin, TaskScopedAdmin):
     list_display = ["task", "old_deadline", "new_deadline", "status", "requested_by", "requested_at"]
     list_filter = ["status"]
     search_fields = ["task__serial", "task__title", "reason"]
+    add_fields = ["task", "new_deadline", "reason"]
+
+    def service_check(self, request, cleaned):
+        extensions.extension_request_check(task=cleaned["task"], requested_by=request.user,
+                                           new_deadline=cleaned["new_deadline"], reason=cleaned["reason"])
+
+    def service_perform(self, request, cleaned):
+        return extensions.extension_request_create(task=cleaned["task"], requested_by=request.user,
+                                                   new_deadline=cleaned["new_deadline"], reason=cleaned["reason"])
 
 
 @admin.register(Instruction)
-class InstructionAdmin(TaskScopedAdmin):
+class InstructionAdmin(ServiceAddAdmin, TaskScopedAdmin):
     list_display = ["task", "kind", "author", "created_at"]
     list_filter = ["kind"]
     search_fields = ["task__serial", "content"]
+    add_fields = ["task", "kind", "content"]
+
+    def service_check(self, request, cleaned):
+        instructions.instruction_check(task=cleaned["task"], author=request.user, kind=cleaned["kind"],
+                                       content=cleaned["content"])
+
+    def service_perform(self, request, cleaned):
+        return instructions.instruction_add(task=cleaned["task"], author=request.user, kind=cleaned["kind"],
+                                            content=cleaned["content"])
 
 
 @admin.register(Chase)
-class ChaseAdmin(admin.ModelAdmin):
+class ChaseAdmin(ServiceAddAdmin, admin.ModelAdmin):
     list_display = ["kind", "sent_at", "sent_by", "channel", "message"]
     list_filter = ["kind", "channel"]
     search_fields = ["message"]
-    filter_horizontal = ["tasks", "recipients"]
+    autocomplete_fields = ["tasks"]
+    add_fields = ["tasks", "message"]
 
     def get_queryset(self, request):
-        """A chase is seen by those who see one of its tasks (its message names them)."""
-        qs = super().get_queryset(request)
+        qs = super().get_queryset(request).select_related("sent_by")
         if permissions.sees_everything(request.user):
             return qs
+        # An officer reads the chases that name at least one task they may see.
         visible = selectors.task_list(user=request.user).values("pk")
-        return qs.filter(pk__in=Chase.tasks.through.objects.filter(task__in=visible).values("chase_id"))
+        return qs.filter(pk__in=Chase.tasks.through.objects.filter(task_id__in=visible).values("chase_id"))
+
+    def service_check(self, request, cleaned):
+        chasing.chase_check(sent_by=request.user, tasks=list(cleaned["tasks"]), message=cleaned["message"])
+
+    def service_perform(self, request, cleaned):
+        return chasing.chase_send(sent_by=request.user, tasks=cleaned["tasks"], message=cleaned["message"])

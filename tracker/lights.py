@@ -8,6 +8,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.db.models import Case, CharField, IntegerField, Q, Value, When
 from django.utils import timezone
+from django.utils.html import format_html
 
 RED, YELLOW, GREEN, CLOSED, SUSPENDED = "red", "yellow", "green", "closed", "suspended"
 LABELS = {RED: "红灯", YELLOW: "黄灯", GREEN: "绿灯", CLOSED: "已办结", SUSPENDED: "已中止"}
@@ -26,6 +27,34 @@ def signal_conditions(today=None, yellow_days=None):
         (YELLOW, Q(deadline__lte=today + timedelta(days=days))),
         (GREEN, Q()),
     ]
+
+
+def signal_of(*, status, deadline, today, yellow_days):
+    """Return the signal of one task from plain values, by the same rules as the database.
+
+    For a single task already in hand (the task page, an e-mail) where no annotated
+    queryset is at hand; tests check it agrees with ``annotate_signal`` case by case.
+    """
+    if status == CLOSED:
+        return CLOSED
+    if status == SUSPENDED:
+        return SUSPENDED
+    if deadline is None:
+        return GREEN
+    if deadline < today:
+        return RED
+    if deadline <= today + timedelta(days=yellow_days):
+        return YELLOW
+    return GREEN
+
+
+def task_signal(task, today=None):
+    """Return the signal of ``task``: its annotation when present, else computed."""
+    annotated = getattr(task, "signal", None)
+    if annotated:
+        return annotated
+    return signal_of(status=task.status, deadline=task.deadline,
+                     today=today or timezone.localdate(), yellow_days=settings.SIGNAL_YELLOW_DAYS)
 
 
 def annotate_signal(queryset, today=None, yellow_days=None):
@@ -47,3 +76,10 @@ def signal_q(signal, today=None, yellow_days=None):
             return q & ~earlier if earlier else q
         earlier |= q
     raise ValueError(signal)
+
+
+def badge_html(signal):
+    """Return the coloured badge of ``signal``: the one drawing used by every list, page and admin column."""
+    if signal not in LABELS:
+        return ""
+    return format_html('<span class="badge badge-{}">{}</span>', signal, LABELS[signal])

@@ -169,7 +169,9 @@ class Task(models.Model):
         indexes = [
             models.Index(fields=["status", "deadline"], name="task_status_deadline"),
             models.Index(fields=["deadline"], name="task_deadline"),
-            models.Index(fields=["lead_department", "status"], name="task_dept_status"),
+            # Leads with (department, status) for lists; deadline and completed_at let the
+            # dashboard's per-department counts read this index alone (tracker/dashboard.py).
+            models.Index(fields=["lead_department", "status", "deadline", "completed_at"], name="task_dept_status_dates"),
             models.Index(fields=["-created_at", "-id"], name="task_created"),
         ]
         constraints = [
@@ -184,7 +186,7 @@ class Task(models.Model):
         return f"{self.serial} {self.title}"
 
     def get_absolute_url(self):
-        return reverse("admin:tracker_task_change", args=[self.pk])
+        return reverse("tracker:task_detail", args=[self.pk])
 
     @property
     def needs_assignment(self):

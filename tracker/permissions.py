@@ -136,3 +136,45 @@ def can_view_attachment(user, attachment):
 def can_import_ledger(user):
     """Who may upload a filled-in ledger: supervisors and department officers (not leaders)."""
     return is_supervisor(user) or is_officer(user)
+
+
+def can_import_speech(user):
+    """Upload speeches, review their items and confirm them into tasks: supervisors only."""
+    return is_supervisor(user)
+
+
+# Supervision: chasing, extension requests, instructions, the dashboard.
+
+def can_chase(user, task=None):
+    """Chasing (催办) is the supervisors' job."""
+    return is_supervisor(user)
+
+
+def can_request_extension(user, task):
+    """Officers of the lead department ask for a later deadline on an open task."""
+    return (
+        task.is_open
+        and is_officer(user)
+        and task.lead_department_id is not None
+        and task.lead_department_id == user.department_id
+    )
+
+
+def can_decide_extension(user, task=None):
+    """Only supervisors approve or refuse a request for a later deadline."""
+    return is_supervisor(user)
+
+
+def can_add_instruction(user, task):
+    """Leaders and supervisors write instructions (批示)."""
+    return is_supervisor(user) or (is_leader(user) and can_view_task(user, task))
+
+
+def can_comment(user, task):
+    """Whoever may see a task may leave a comment on it (officers, leaders, supervisors)."""
+    return (is_supervisor(user) or is_leader(user) or is_officer(user)) and can_view_task(user, task)
+
+
+def can_view_dashboard(user):
+    """Every role has a dashboard; what it counts is scoped by task_visibility_q."""
+    return is_supervisor(user) or is_leader(user) or is_officer(user)

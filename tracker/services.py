@@ -94,6 +94,10 @@ def _mark_history(task, *, user, reason=""):
 @transaction.atomic
 def task_update(*, task, expected_version, changed_by, co_departments=None, reason=""):
     """Save the edits made to ``task`` unless someone saved it since ``expected_version`` was read."""
+    # The original deadline is the first one a task ever had: a task created without
+    # a deadline takes the first one it is given, and keeps it through later moves.
+    if task.original_deadline is None and task.deadline is not None:
+        task.original_deadline = task.deadline
     if task.status == Task.Status.CLOSED and task.completed_at is None:
         task.completed_at = timezone.now()
     task.full_clean(exclude=["co_departments"])

@@ -13,7 +13,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from tracker import exports, history, imports, lights, permissions, selectors, services, workflow
+from tracker import exports, history, imports, permissions, selectors, services, workflow
 from tracker.forms import LedgerUploadForm, ProgressForm, TransitionForm
 from tracker.ledger_read import LedgerFileError
 from tracker.widgets import quicken
@@ -22,7 +22,7 @@ from tracker.models import Attachment, Task
 PAGE_SIZE = 50
 
 
-def _render(request, template, context, status=200):
+def render_page(request, template, context, status=200):
     """Render a product page with the admin's context (site header, user links), so it looks like the admin."""
     # The admin's navigation sidebar stays on admin screens: task tables need the width.
     context = {**admin.site.each_context(request), "is_nav_sidebar_enabled": False, **context}
@@ -43,17 +43,35 @@ def task_list(request):
     filterset, tasks = selectors.task_list_filtered(user=request.user, params=request.GET)
     quicken(filterset.form)
     page = Paginator(tasks, PAGE_SIZE).get_page(request.GET.get("page"))
-    for task in page.object_list:
-        task.signal_label = lights.LABELS.get(task.signal, "")
     query = request.GET.copy()
     query.pop("page", None)
-    return _render(request, "tracker/task_list.html", {
+    return render_page(request, "tracker/task_list.html", {
         "title": "任务清单",
         "filterset": filterset,
         "page": page,
         "query": query.urlencode(),
+        "sort_links": sort_links(query, SORTABLE),
         "can_add": permissions.can_edit_task(request.user),
     })
+
+
+# Columns of the task list whose header sorts the list (names of TaskFilter's ordering).
+SORTABLE = ["serial", "deadline", "signal", "progress"]
+
+
+def sort_links(query, names):
+    """Return {column: (query string, arrow)}: a header sorts by its column, a second click reverses.
+
+    The filters stay; the page number goes, since a new order starts at page one.
+    """
+    current = query.get("ordering", "")
+    links = {}
+    for name in names:
+        link = query.copy()
+        link["ordering"] = f"-{name}" if current == name else name
+        arrow = "▲" if current == name else "▼" if current == f"-{name}" else ""
+        links[name] = (link.urlencode(), arrow)
+    return links
 
 
 @login_required
@@ -75,7 +93,7 @@ def _render_task(request, task, *, bound=None, status=200):
     progress_form = None
     if permissions.can_report_progress(user, task):
         progress_form = bound if isinstance(bound, ProgressForm) else ProgressForm()
-    return _render(request, "tracker/task_detail.html", {
+    return render_page(request, "tracker/task_detail.html", {
         "title": f"{task.serial} {task.title}",
         "task": task,
         "action_forms": action_forms,
@@ -132,7 +150,7 @@ def progress_add(request, pk):
                 form.add_error(None, message)
         else:
             messages.success(request, "进展已填报。")
-            return redirect(reverse("tracker:task_detail", args=[task.pk]) + "#progress")
+            return redirect(reverse("tracker:task_detail", args=[task.pk]) + "#timeline")
     return _render_task(request, task, bound=form, status=400)
 
 
@@ -140,7 +158,7 @@ def progress_add(request, pk):
 @require_GET
 def task_history(request, pk):
     task = _task_or_404(request.user, pk)
-    return _render(request, "tracker/task_history.html", {
+    return render_page(request, "tracker/task_history.html", {
         "title": f"{task.serial} 修改记录",
         "task": task,
         "entries": history.task_history(task),
@@ -209,7 +227,7 @@ def ledger_import(request):
             form.add_error("file", str(exc))
         else:
             token = imports.pending_save(request=request, verdict=verdict)
-            return _render(request, "tracker/ledger_import_preview.html", {
+            return render_page(request, "tracker/ledger_import_preview.html", {
                 "token": token,
                 "changes": verdict.changes[:PREVIEW_LIMIT],
                 "more": max(0, len(verdict.changes) - PREVIEW_LIMIT),
@@ -218,7 +236,7 @@ def ledger_import(request):
                 "unchanged": verdict.unchanged,
                 "filename": form.cleaned_data["file"].name,
             })
-    return _render(request, "tracker/ledger_import.html", {
+    return render_page(request, "tracker/ledger_import.html", {
         "form": form, "max_mb": settings.LEDGER_IMPORT_MAX_BYTES // (1024 * 1024),
     })
 

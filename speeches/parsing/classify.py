@@ -29,17 +29,24 @@ _PAST = re.compile(r"[\u4e00-\u9fff]了|已经|已")
 _OTHER = re.compile(cues.alternation(cues.OTHER_CUES))
 _OTHER_END = re.compile(cues.alternation(cues.OTHER_HEADING_ENDS) + r"[：:]?$")
 _QUOTE_END = re.compile(cues.alternation(cues.QUOTE_CUES) + r"[：:]?$")
+# A gap stated outright: no imperative verb in front makes it an order (规范办学意识有待加强).
+_STRONG_PROBLEM = re.compile(r"有待|亟待|有所(?:欠缺|不够|不足|缺乏|弱化|减弱|下降)")
+# A heading that asks to understand the situation or the significance: an order itself,
+# but its points analyse (一、统一思想，充分认识…重要意义 / 认清形势，明确任务).
+_ANALYSIS_HEADING = re.compile(r"(?:认识|认清|把握|看清)[^，,。；;]{0,20}(?:意义|形势|重要性|必要性|紧迫性|新常态)")
 _LEAD_OTHER_SENTENCE = re.compile(cues.LEAD_OTHER_SENTENCE)
 _LEADS = (  # checked in this order on the sentence that introduces a list
     (QUOTE, re.compile(cues.alternation(cues.LEAD_QUOTE) + r"[：:]$")),
     (PROBLEM, re.compile(cues.alternation(cues.LEAD_PROBLEM))),
     (ACHIEVEMENT, re.compile(cues.alternation(cues.LEAD_ACHIEVEMENT))),
     (OTHER, re.compile(cues.alternation(cues.LEAD_OTHER))),
-    (DIRECTIVE, re.compile(cues.alternation(cues.LEAD_DIRECTIVE))),
+    (DIRECTIVE, re.compile(r"(?<![主重纲概摘只])" + cues.alternation(cues.LEAD_DIRECTIVE))),  # not 主要
 )
 _THIRD_PARTY = re.compile(cues.alternation(cues.THIRD_PARTY))
 _CLAUSE_END = re.compile(r"[。！？!?；;：:\n]")
-_MODAL_IN_BODY = re.compile(r"要|必须|务必|确保|将|力争|争取")
+_MODAL_IN_BODY = re.compile(r"(?<![主重纲概摘只])要|必须|务必|确保|将|力争|争取")  # 主要, 重要: no order
+# A sentence right after a list that sums it up as results (这些成绩的取得，离不开…).
+_TRAILING_REVIEW = re.compile(r"这些成绩|上述成绩|以上成绩|这些成就|成绩的取得|取得这些成绩|肯定成绩的同时")
 _PAST_IN_BODY = re.compile(r"了|已|先后|累计|共计|目前|成立|出台|印发|建成")
 _MARKER_PUNCT = "，,、：:. ．"
 LEAD_CHARS = 80
@@ -55,6 +62,7 @@ def classify(speech: Speech) -> None:
     context: dict[str, str | None] = {}
     list_context: dict[str | None, str | None] = {}
     report = _reads_as_report(speech)
+    wordings: dict[str, str] = {}
     for it in items:
         parent = by_id.get(it.parent) if it.parent else None
         head = _headline(speech.text, it, next_start[it.id])
@@ -68,6 +76,8 @@ def classify(speech: Speech) -> None:
         if ctx is None or (inherited == QUOTE and not speaker):
             ctx = inherited
         it.kind, context[it.id] = _decide(it, head, body, ctx, report)
+        wordings[it.id] = _wording(it, head)
+    _trailing_review(speech.text, items, next_start, wordings)
     _review_headings(items)
 
 
@@ -127,7 +137,7 @@ def _wording(it: Item, head: str) -> str:
         return QUOTE
     if _OTHER.search(head) or (_OTHER_END.search(head) and not _VERB_START.match(head)):
         return OTHER
-    if _PROBLEM.search(head) and not _VERB_START.match(head):
+    if _STRONG_PROBLEM.search(head) or (_PROBLEM.search(head) and not _VERB_START.match(head)):
         return PROBLEM
     if _REVIEW.search(head):
         return ACHIEVEMENT
@@ -147,6 +157,8 @@ def _decide(it: Item, head: str, body: str, ctx: str | None, report: bool) -> tu
     w = _wording(it, head)
     if w == QUOTE:
         return OTHER, QUOTE
+    if w in ("strong", "imperative", "neutral") and _ANALYSIS_HEADING.search(head[:HEAD_CHARS]):
+        return DIRECTIVE, OTHER
     if w == "strong":
         return DIRECTIVE, DIRECTIVE
     if w in (PROBLEM, ACHIEVEMENT, OTHER):
@@ -185,6 +197,26 @@ def _reads_as_report(speech: Speech) -> bool:
     body = speech.text[speech.items[0].start:last]
     orders = len(re.findall(r"要|必须|务必", body))
     return len(body) > 1000 and orders * 1000 < len(body) * REPORT_ORDERS_PER_1000
+
+
+def _trailing_review(text: str, items: list[Item], next_start: dict[str, int], wordings: dict[str, str]) -> None:
+    """Turn the members of a list that the speaker sums up as results into achievements.
+
+    ``…九是激励机制不断优化。…这些成绩的取得，离不开…``: the sentence after a list's
+    last member tells its members reported results, also those whose headline alone
+    (``教学质量持续提升``) reads neutral. Members worded as orders, problems or
+    analysis keep their kind.
+    """
+    lists: dict[tuple[str | None, str], list[Item]] = {}
+    for it in items:
+        lists.setdefault((it.parent, it.family), []).append(it)
+    for members in lists.values():
+        last = members[-1]
+        if len(members) < 2 or not _TRAILING_REVIEW.search(text, last.start + len(last.marker), next_start[last.id]):
+            continue
+        for it in members:
+            if it.kind == DIRECTIVE and wordings[it.id] in ("neutral", "imperative"):
+                it.kind = ACHIEVEMENT
 
 
 def _review_headings(items: list[Item]) -> None:

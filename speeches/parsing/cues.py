@@ -117,6 +117,7 @@ ACTOR_HEADS = (
     "教师", "老师", "同志", "组", "支部", "机关", "责任人", "主任", "人员", "职工",
     "员工", "工作者", "乡镇", "街道", "各地", "地区", "机构", "科室", "处室", "领导",
     "教职工", "教研室", "中心组", "家委会", "县区", "区县", "县市区", "团队", "系统", "党组织",
+    "股", "室", "研究室", "厅", "处", "科",
 )
 
 # Members that may close a list of actors without being actors on their own
@@ -144,6 +145,9 @@ NOT_OWNER_STARTS = DIRECTIVE_VERBS + (
     "与", "通过", "围绕", "结合", "根据", "鼓励", "支持", "组织", "指导", "帮助", "去年",
     "引进", "跟进", "高考", "中考", "充实", "保证", "确保", "要", "把", "将", "向", "给",
     "按", "投入", "年内", "今年", "目前",
+    # verbs and adverbs a phrase ending on an actor head may open with (实行校长负责制,
+    # 尽快形成领导合力, 争当学科带头人), and the 有的/个别/少数 of a criticised example
+    "实行", "尽快", "争当", "争做", "形成", "不如", "监督", "重要", "业务", "有的", "个别", "少数",
 ) + MODAL_OPENERS
 
 # Words before an actor that still leave it the one charged (由局里负责…).

@@ -21,6 +21,7 @@ import bisect
 import re
 from dataclasses import dataclass
 
+from . import cues
 from . import markers as mk
 from .document import Item
 
@@ -46,6 +47,8 @@ OWN_TEXT_MAX = 4000
 BARE_HEADING_MAX = 40
 _FULL_STOP = "。！？!?；;"
 NUMBER_GAP = 2
+PROBLEM_LEAD_CHARS = 80
+_PROBLEM_LEAD = re.compile(r"(?:存在|面临)[^。；;]{0,12}(?:问题|不足|差距|短板)|问题和不足|不足之处")
 STRUCTURAL = (mk.SECTION, mk.SUBSECTION)  # 六是 … 八是: a skipped number still continues the list
 
 
@@ -67,6 +70,7 @@ class _Open:
     item: Item
     marker: Marker
     one_liner: bool = False  # a member of a run of bare heading lines
+    colon_lead: bool = False  # its list was announced by a phrase ending in a colon
 
 
 class LineIndex:
@@ -127,7 +131,14 @@ def build_items(text: str, found: list[Marker]) -> list[Item]:
         for paragraph in range(last_paragraph + 1, marker.paragraph + 1):
             _on_paragraph(text, paragraph_starts[paragraph], paragraph, marker, stack)
         last_paragraph = marker.paragraph
-        _place(marker, stack)
+        flat = lines.is_flat(marker.start)
+        colon_lead = _colon_lead(text, marker.start)
+        if flat and marker.number == 1 and _problem_lead(text, marker.start, stack):
+            while stack and stack[-1].marker.family not in STRUCTURAL:
+                stack.pop()
+        closed = _place(marker, stack, flat and colon_lead)
+        if marker.number > 1 and closed is not None:
+            colon_lead = closed.colon_lead
         parent = stack[-1].item if stack else None
         item = Item(
             id=str(len(items) + 1),
@@ -142,36 +153,65 @@ def build_items(text: str, found: list[Marker]) -> list[Item]:
         one_liner = bool(items) and _continues_one_liners(text, lines, items[-1], previous_marker, marker, item)
         previous_marker = marker
         items.append(item)
-        stack.append(_Open(item, marker, one_liner))
+        stack.append(_Open(item, marker, one_liner, colon_lead))
     _set_spans(text, lines, items)
     return items
 
 
-def _place(marker: Marker, stack: list[_Open]) -> None:
-    """Pop the open items the new marker closes; what stays open is its ancestry."""
+def _problem_lead(text: str, start: int, stack: list[_Open]) -> bool:
+    """Tell whether a list opens on its own sentence naming shortcomings.
+
+    On a flattened page the sentence ``在肯定成绩的同时，…存在的问题和不足：`` before a
+    list opened a paragraph of its own, after the last point of the list before: its
+    problems are not points of that member (unless the member's headline announces them).
+    """
+    if not stack or stack[-1].marker.family in STRUCTURAL:
+        return False
+    lo = max(stack[-1].marker.start, start - PROBLEM_LEAD_CHARS)
+    cut = max(text.rfind(c, lo, start - 1) for c in _FULL_STOP)
+    if cut < 0:
+        return False
+    return bool(_PROBLEM_LEAD.search(text, cut + 1, start))
+
+
+def _colon_lead(text: str, start: int) -> bool:
+    return start > 0 and text[start - 1] in "：:"
+
+
+def _place(marker: Marker, stack: list[_Open], flat_colon: bool = False) -> _Open | None:
+    """Pop the open items the new marker closes; what stays open is its ancestry.
+
+    Return the open sibling the marker follows, if any. On a flattened page a list
+    restarting in its own family behind a colon (``主要压力：一是…``) where its list
+    was announced by a colon too (``主要动力：一是…``) is a parallel sibling list: its
+    paragraph break was lost.
+    """
     if marker.family == mk.SECTION:
         stack.clear()
-        return
+        return None
     if marker.family == mk.SUBSECTION:
         while stack and stack[-1].marker.family != mk.SECTION:
             stack.pop()
-        return
+        return None
     same = [i for i in range(len(stack) - 1, -1, -1) if stack[i].marker.family == marker.family]
     for gap in (1, NUMBER_GAP):
         for level in same:
             previous = stack[level].marker.number
             duplicate = marker.number == previous > 1  # a typo repeats 三是: still a sibling
             if previous < marker.number <= previous + gap or duplicate or _is_final_adverb(marker):
+                closed = stack[level]
                 del stack[level:]
-                return
+                return closed
     if same:
         level = same[0]
-        restarts_here = marker.line_start or stack[level].marker.paragraph != marker.paragraph
+        parallel = flat_colon and stack[level].colon_lead
+        restarts_here = marker.line_start or parallel or stack[level].marker.paragraph != marker.paragraph
         # A list nests inside a member of its own family once at most (一是 in 四是),
         # never deeper: that also keeps the stack, and the work per marker, bounded.
         nested_already = len(same) > 1
         if marker.number <= stack[level].marker.number and (restarts_here or nested_already):
             del stack[level:]
+    return None
 
 
 def _on_paragraph(text: str, start: int, paragraph: int, marker: Marker, stack: list[_Open]) -> None:

@@ -1,8 +1,10 @@
 """Real-browser fixtures: Playwright driving Debian's Chromium against the live server.
 
 Chromium comes from the system (``apt-get install chromium``): this machine cannot
-download a browser of Playwright's own. Where it is missing the tests skip with a
-reason; CI installs it, so there they run.
+download a browser of Playwright's own. Where it is missing, or the database is not
+SQLite, the tests skip with a reason. Where Chromium is present but Playwright cannot
+drive it, they fail: a broken browser set-up must not pass as "skipped". CI sets
+DUBAN_REQUIRE_BROWSER=1, so there a missing Chromium fails the SQLite run as well.
 """
 import os
 import shutil
@@ -16,6 +18,9 @@ CHROMIUM_ARGS = [
     "--no-sandbox", "--disable-gpu", "--disable-background-networking",
     "--disable-component-update", "--disable-sync", "--no-first-run",
 ]
+from tests.browser.steps import WIDE
+
+PASSWORD = "Test#pass-2024"  # the personas' password (tests/conftest.py)
 
 # Playwright's sync API runs an event loop in this thread; the ORM calls the tests
 # make between browser steps are still synchronous and safe.
@@ -29,18 +34,22 @@ def chromium_path():
     return None
 
 
+def browser_required():
+    return os.environ.get("DUBAN_REQUIRE_BROWSER", "") not in ("", "0")
+
+
+def skip_reason():
+    """Why the browser tests cannot run here, or None. Only reasons that are no fault of the set-up."""
+    if settings.DATABASES["default"]["ENGINE"] != "django.db.backends.sqlite3":
+        return "浏览器测试只在 SQLite 上运行（live server）"
+    if chromium_path() is None and not browser_required():
+        return "未找到 Chromium（apt-get install chromium），跳过浏览器测试"
+    return None
+
+
 def pytest_collection_modifyitems(config, items):
     here = Path(__file__).parent
-    reason = None
-    if chromium_path() is None:
-        reason = "未找到 Chromium（apt-get install chromium），跳过浏览器测试"
-    elif settings.DATABASES["default"]["ENGINE"] != "django.db.backends.sqlite3":
-        reason = "浏览器测试只在 SQLite 上运行（live server）"
-    else:
-        try:
-            import playwright  # noqa: F401
-        except ImportError:
-            reason = "未安装 playwright，跳过浏览器测试"
+    reason = skip_reason()
     for item in items:
         if Path(str(item.fspath)).is_relative_to(here):
             item.add_marker(pytest.mark.browser)
@@ -58,18 +67,27 @@ def screenshot_dir():
 
 @pytest.fixture(scope="session")
 def browser():
-    from playwright.sync_api import sync_playwright
-
+    """One headless Chromium for the session; a set-up that cannot launch it fails loudly."""
+    executable = chromium_path()
+    if executable is None:
+        pytest.fail("DUBAN_REQUIRE_BROWSER 已设置，但未找到 Chromium：请安装 chromium 与 fonts-noto-cjk", pytrace=False)
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError as error:
+        pytest.fail(f"已安装 Chromium（{executable}），但无法导入 playwright：{error}", pytrace=False)
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=chromium_path(), headless=True, args=CHROMIUM_ARGS)
+        try:
+            browser = playwright.chromium.launch(executable_path=executable, headless=True, args=CHROMIUM_ARGS)
+        except Exception as error:  # Playwright raises its own Error with the browser's log
+            pytest.fail(f"已安装 Chromium（{executable}），但 Playwright 无法启动它：{error}", pytrace=False)
         yield browser
         browser.close()
 
 
 @pytest.fixture
-def page(browser, tmp_path):
+def page(browser):
     context = browser.new_context(
-        viewport={"width": 1400, "height": 900}, locale="zh-CN", accept_downloads=True,
+        viewport={"width": WIDE, "height": 900}, locale="zh-CN", accept_downloads=True,
     )
     context.set_default_timeout(15000)
     page = context.new_page()
@@ -79,10 +97,20 @@ def page(browser, tmp_path):
 
 @pytest.fixture
 def shoot(page, screenshot_dir, request):
-    """Save a full-page screenshot named after the test and a step."""
-    def take(step):
+    """Save a screenshot named after the test and a step: the whole page, or (``full_page=False``) what
+    the window shows, which is what a sticky panel looks like to the user; ``width`` looks at a narrower window.
+    """
+    def take(step, *, width=None, full_page=True):
         path = screenshot_dir / f"{request.node.name}-{step}.png"
-        page.screenshot(path=str(path), full_page=True)
+        if width is None:
+            page.screenshot(path=str(path), full_page=full_page)
+            return path
+        size = page.viewport_size
+        page.set_viewport_size({"width": width, "height": size["height"]})
+        try:
+            page.screenshot(path=str(path), full_page=full_page)
+        finally:
+            page.set_viewport_size(size)
         return path
 
     return take
@@ -90,13 +118,16 @@ def shoot(page, screenshot_dir, request):
 
 @pytest.fixture
 def login(page, live_server):
-    """Log in through the real admin login form."""
-    def do(username, password="Test#pass-2024"):
+    """Log in through the real admin login form (as someone else: the cookies of the last user go)."""
+    def do(username, password=PASSWORD):
+        page.context.clear_cookies()
         page.goto(f"{live_server.url}/admin/login/")
         page.fill("#id_username", username)
         page.fill("#id_password", password)
-        page.click("input[type=submit]")
-        page.wait_for_selector("#site-name")
+        with page.expect_navigation():
+            page.click("input[type=submit]")
+        assert "/admin/login/" not in page.url, page.inner_text("#content")
+        page.wait_for_selector("#user-tools")
         return page
 
     return do

@@ -99,3 +99,31 @@ def test_third_person_report_is_achievement():
 def test_every_item_gets_a_known_kind():
     speech = build("一是教育。二是加强管理。\n", ("一是", None), ("二是", None))
     assert set(kinds(speech)) <= {"directive", "problem", "achievement", "other"}
+
+
+def test_a_list_summed_up_as_results_afterwards_is_achievement():
+    text = ("一方面，我们以实绩推进教育工作发展\n一是办学条件极大改善。投入资金建成了校舍。\n"
+            "二是教学质量持续提升。推行以集体备课为主要内容的课堂改革。\n"
+            "三是安全管理稳步提高。召开安全会议。\n这些成绩的取得，离不开大家的辛勤工作。\n"
+            "另一方面，我们要以创新谋划未来\n一是要兜得住底气。")
+    speech = build(text, ("一方面", None), ("一是", 0), ("二是", 0), ("三是", 0), ("另一方面", None), ("一是要", 4))
+    assert kinds(speech) == ["achievement"] * 4 + ["directive", "directive"]
+
+
+def test_a_gap_stated_outright_is_a_problem_even_behind_a_verb():
+    speech = build("存在的问题：一是改革创新力度有待加大。二是规范办学意识有待加强。三是主动有所缺乏。",
+                   ("一是", None), ("二是", None), ("三是", None))
+    assert kinds(speech) == ["problem"] * 3
+
+
+def test_the_points_of_a_heading_asking_to_grasp_the_situation_are_other():
+    text = ("（一）认清形势，明确任务，增强紧迫感\n1、国际形势的变化，对党建工作提出了新挑战。\n"
+            "2、加强师德建设，是教师职业的特殊需要。\n（二）突出重点，狠抓落实\n1、加强理论武装。")
+    speech = build(text, ("（一）", None), ("1、", 0), ("2、", 0), ("（二）", None), ("1、加强", 3))
+    assert kinds(speech) == ["directive", "other", "other", "directive", "directive"]
+
+
+def test_main_in_a_lead_is_no_order():
+    text = "二、今年教育改革发展形势\n今年教育发展的主要动力：一是有改革政策引领。二是有党政领导重视。"
+    speech = build(text, ("二、", None), ("一是", 0), ("二是", 0))
+    assert kinds(speech) == ["other", "other", "other"]

@@ -158,3 +158,20 @@ def test_a_list_item_without_subsections_keeps_its_paragraph():
     text = line + "\n各乡镇要强化服务。\n二、确定任务。"
     first = build_items(text, find_markers(text))[0]
     assert text[first.start:first.own_end] == line
+
+
+def test_on_a_flattened_page_a_problem_list_after_a_review_list_is_its_sibling():
+    text = (FLAT_FILLER + "一、上半年回顾 一是资源配置持续优化。" + FLAT_FILLER + "二是各项工作齐头并进。" + FLAT_FILLER
+            + "在充分肯定成绩的同时，我们也要看到存在的问题和不足。一是改革力度有待加大。二是均衡程度有待提高。")
+    assert [parent for _, parent in _tree(text)] == [None, "一、", "一、", "一、", "一、"]
+
+
+def test_on_a_flattened_page_a_parallel_list_behind_a_colon_is_a_sibling_list():
+    text = (FLAT_FILLER + "二、发展形势 主要动力：一是有政策引领。二是有基础支撑。" + FLAT_FILLER
+            + "主要压力：一是诉求越来越多。二是任务越来越紧。")
+    assert [parent for _, parent in _tree(text)] == [None, "二、", "二、", "二、", "二、"]
+
+
+def test_on_a_flattened_page_a_list_inside_a_member_still_nests():
+    text = FLAT_FILLER + "二、改革 四是推进主题实践活动。一是要建立全员参与制度。二是要建立保证机制。" + FLAT_FILLER
+    assert [parent for _, parent in _tree(text)] == [None, "二、", "四是", "四是"]

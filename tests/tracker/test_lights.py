@@ -1,7 +1,8 @@
-"""Signal boundaries, in the database and as a filter."""
-from datetime import date, timedelta
+"""Signal boundaries, in the database, as a filter and in Python: all three agree."""
+from datetime import date, datetime, timedelta
 
 import pytest
+from django.utils import timezone
 
 from tracker import lights
 from tracker.models import Task
@@ -10,19 +11,54 @@ pytestmark = pytest.mark.django_db
 
 TODAY = date(2024, 9, 10)
 
+# (deadline, status, yellow days, expected)
+CASES = [
+    (TODAY - timedelta(days=1), "in_progress", 7, "red"),          # overdue by one day
+    (TODAY, "in_progress", 7, "yellow"),                           # due today
+    (TODAY + timedelta(days=7), "pending", 7, "yellow"),           # due in exactly N days
+    (TODAY + timedelta(days=8), "in_progress", 7, "green"),        # due in N+1 days
+    (TODAY + timedelta(days=3), "in_progress", 3, "yellow"),       # N comes from the setting
+    (TODAY + timedelta(days=4), "in_progress", 3, "green"),
+    (TODAY + timedelta(days=1), "in_progress", 0, "green"),        # N = 0: only today is yellow
+    (TODAY, "pending", 0, "yellow"),
+    (None, "in_progress", 7, "green"),                             # no deadline: on track
+    (TODAY - timedelta(days=30), "closed", 7, "closed"),           # closed late: shown apart, not red
+    (TODAY + timedelta(days=30), "closed", 7, "closed"),
+    (TODAY - timedelta(days=30), "suspended", 7, "suspended"),
+    (TODAY - timedelta(days=1), "closing", 7, "red"),              # asking to close is not closed
+    (TODAY - timedelta(days=400), "pending", 7, "red"),
+]
 
-@pytest.mark.parametrize("deadline,status,expected", [
-    (TODAY - timedelta(days=1), "in_progress", "red"),
-    (TODAY, "in_progress", "yellow"),
-    (TODAY + timedelta(days=7), "pending", "yellow"),
-    (TODAY + timedelta(days=8), "in_progress", "green"),
-    (None, "in_progress", "green"),
-    (TODAY - timedelta(days=30), "closed", "closed"),
-    (TODAY - timedelta(days=30), "suspended", "suspended"),
-    (TODAY - timedelta(days=1), "closing", "red"),
-])
-def test_signal_boundaries(make_task, deadline, status, expected):
+
+@pytest.mark.parametrize("deadline,status,days,expected", CASES)
+def test_signal_boundaries(make_task, deadline, status, days, expected):
     task = make_task(deadline=deadline, status=status)
-    annotated = lights.annotate_signal(Task.objects.filter(pk=task.pk), today=TODAY, yellow_days=7).get()
+    annotated = lights.annotate_signal(Task.objects.filter(pk=task.pk), today=TODAY, yellow_days=days).get()
     assert annotated.signal == expected
-    assert list(Task.objects.filter(lights.signal_q(expected, today=TODAY, yellow_days=7))) == [task]
+    assert annotated.signal_rank == lights.RANK[expected]
+    assert list(Task.objects.filter(lights.signal_q(expected, today=TODAY, yellow_days=days))) == [task]
+    others = [name for name in lights.LABELS if name != expected]
+    for name in others:
+        assert not Task.objects.filter(lights.signal_q(name, today=TODAY, yellow_days=days)).exists()
+
+
+@pytest.mark.parametrize("deadline,status,days,expected", CASES)
+def test_signal_of_agrees_with_the_database(deadline, status, days, expected):
+    assert lights.signal_of(status=status, deadline=deadline, today=TODAY, yellow_days=days) == expected
+
+
+def test_task_signal_uses_the_setting_and_today(make_task, settings):
+    settings.SIGNAL_YELLOW_DAYS = 2
+    today = timezone.localdate()
+    assert lights.task_signal(make_task(deadline=today + timedelta(days=2))) == "yellow"
+    assert lights.task_signal(make_task(deadline=today + timedelta(days=3))) == "green"
+    assert lights.task_signal(make_task(deadline=today - timedelta(days=1))) == "red"
+
+
+def test_lists_sort_by_signal_in_the_database(make_task):
+    green = make_task(deadline=TODAY + timedelta(days=30))
+    red = make_task(deadline=TODAY - timedelta(days=3))
+    closed = make_task(deadline=TODAY, status="closed", completed_at=timezone.make_aware(datetime(2024, 9, 1)))
+    yellow = make_task(deadline=TODAY + timedelta(days=2))
+    ordered = lights.annotate_signal(Task.objects.all(), today=TODAY).order_by("signal_rank")
+    assert list(ordered) == [red, yellow, green, closed]

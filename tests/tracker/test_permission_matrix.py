@@ -4,14 +4,15 @@ department, officer of another department. Enforced on the server, for every pag
 A cell is a status code; "200+" means 200 and the task is listed, "200-" means 200
 and the task is not listed (a list never answers 403, it just leaves the task out).
 """
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import timezone
 
-from tracker import services
-from tracker.models import Attachment, ProgressUpdate, Task
+from tracker import extensions, services
+from tracker.models import Attachment, Chase, ExtensionRequest, Instruction, ProgressUpdate, Task
 
 pytestmark = pytest.mark.django_db
 
@@ -42,6 +43,15 @@ def progress_post(client, ctx):
     return client.post(reverse("tracker:progress_add", args=[ctx["task"].pk]), {
         "progress-date": "2024-09-10", "progress-percent": "40", "progress-content": "已完成四成",
     })
+
+
+def post(name, key, data):
+    return lambda client, ctx: client.post(reverse(name, args=[ctx[key]]), data)
+
+
+def extension_post(client, ctx):
+    new = (ctx["task"].deadline + timedelta(days=10)).isoformat()
+    return client.post(reverse("tracker:extension_request", args=[ctx["pk"]]), {"new_deadline": new, "reason": "等待拨款"})
 
 
 def ledger_export(client, ctx):
@@ -77,6 +87,15 @@ MATRIX = [
     ("transition POST 签收",       transition_post("accept"),                          [403, 403, 302, 404]),
     ("transition POST 中止",       transition_post("suspend"),                         [302, 403, 403, 404]),
     ("progress POST",             progress_post,                                      [302, 403, 302, 404]),
+    ("dashboard",                 get("tracker:dashboard"),                           [200, 200, 200, 200]),
+    ("chase POST 催办",            post("tracker:task_chase", "pk", {"message": "请抓紧"}), [302, 403, 403, 404]),
+    ("instruction POST 批示",      post("tracker:instruction_add", "pk", {"kind": "instruction", "content": "按期完成"}),
+                                                                                      [302, 302, 403, 404]),
+    ("comment POST 留言",          post("tracker:instruction_add", "pk", {"kind": "comment", "content": "收到"}),
+                                                                                      [302, 302, 302, 404]),
+    ("extension POST 延期申请",     extension_post,                                     [403, 403, 302, 404]),
+    ("extension decide POST",     post("tracker:extension_decide", "extension_pk", {"decision": "approve"}),
+                                                                                      [302, 403, 403, 404]),
     ("ledger export",             ledger_export,                                      ["200+", "200+", "200+", "200-"]),
     ("ledger import page",        get("tracker:ledger_import"),                       [200, 403, 200, 200]),
 ]
@@ -84,14 +103,19 @@ MATRIX = [
 
 @pytest.fixture
 def world(supervisor, leader, officer_a, officer_b, departments, make_task, media_root):
-    task = make_task(title="完成校舍安全排查", lead_department=departments["a"], co_departments=[departments["c"]])
+    deadline = timezone.localdate() + timedelta(days=30)
+    task = make_task(title="完成校舍安全排查", lead_department=departments["a"], co_departments=[departments["c"]],
+                     deadline=deadline)
+    other = make_task(title="另一项任务", lead_department=departments["a"], deadline=deadline)
+    pending = extensions.extension_request_create(task=other, requested_by=officer_a, reason="需协调",
+                                                  new_deadline=deadline + timedelta(days=5))
     update = services.progress_report(task=task, reported_by=officer_a, date=date(2024, 9, 1), content="已启动",
                                       percent=10, files=[SimpleUploadedFile("说明.txt", "排查方案".encode())])
     task.refresh_from_db()
     attachment = Attachment.objects.get(progress_update=update)
     return {
         "task": task, "pk": task.pk, "history_id": task.history.first().history_id,
-        "progress_pk": update.pk, "attachment_pk": attachment.pk,
+        "progress_pk": update.pk, "attachment_pk": attachment.pk, "extension_pk": pending.pk,
         "users": {"supervisor": supervisor, "leader": leader, "officer_own": officer_a, "officer_other": officer_b},
     }
 
@@ -100,8 +124,7 @@ def world(supervisor, leader, officer_a, officer_b, departments, make_task, medi
 @pytest.mark.parametrize("persona", PERSONAS)
 def test_permission_matrix(client, world, persona, view, request_, expected):
     client.force_login(world["users"][persona])
-    before = Task.objects.values_list("title", "status", "version").get(pk=world["pk"])
-    progress_before = ProgressUpdate.objects.count()
+    before = trail()
     response = request_(client, world)
     want = expected[PERSONAS.index(persona)]
     if isinstance(want, str):
@@ -112,8 +135,16 @@ def test_permission_matrix(client, world, persona, view, request_, expected):
         assert response.status_code == want, f"{view}: {persona}"
     if response.status_code in (403, 404):
         # A refusal changes nothing.
-        assert Task.objects.values_list("title", "status", "version").get(pk=world["pk"]) == before
-        assert ProgressUpdate.objects.count() == progress_before
+        assert trail() == before
+
+
+def trail():
+    """What a refused request must leave as it was: tasks, progress, and supervision records."""
+    return (
+        list(Task.objects.order_by("pk").values_list("title", "status", "version", "deadline")),
+        ProgressUpdate.objects.count(), Instruction.objects.count(), Chase.objects.count(),
+        list(ExtensionRequest.objects.order_by("pk").values_list("status", "new_deadline")),
+    )
 
 
 def test_matrix_covers_every_task_page_url():
@@ -121,6 +152,7 @@ def test_matrix_covers_every_task_page_url():
     from tracker import urls
 
     covered = {"task_list", "task_detail", "task_history", "progress_add", "task_transition", "attachment_download",
+               "dashboard", "task_chase", "instruction_add", "extension_request", "extension_decide",
                "export_tasks", "ledger_import"}
     assert {pattern.name for pattern in urls.urlpatterns} <= covered
 

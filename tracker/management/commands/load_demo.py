@@ -1,5 +1,15 @@
 """Load the demo county education system: departments, one user per role, sample
-speeches and tasks in every status. Running it again changes nothing."""
+speeches and tasks in every status. Running it again changes nothing.
+
+The sample speeches come in through the same path as an upload (``speech_import``) and
+are confirmed with the review page's defaults (``speech_confirm_defaults``), so a new
+user sees tasks the extractor really found; ``tasks.json`` then moves some of them
+through the statuses, keyed by a word of their title.
+
+The fixtures are dated as if today were ``FIXTURE_TODAY``; every date is moved by the
+same number of days so the demo always looks current (some tasks due soon, some late,
+some on track) instead of showing everything overdue years later.
+"""
 import json
 from datetime import date
 from pathlib import Path
@@ -10,11 +20,18 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
 
+from speeches import services as speech_services
 from speeches.models import Speech
-from tracker import services
-from tracker.models import Department, ProgressUpdate, Task, User
+from tracker import roles, services, workflow
+from tracker.models import Department, Task, User
 
 FIXTURES = Path(settings.BASE_DIR) / "fixtures"
+FIXTURE_TODAY = date(2025, 3, 10)
+
+
+def demo_date(text):
+    """Return the fixture date ``text`` moved so that FIXTURE_TODAY falls on today."""
+    return date.fromisoformat(text) + (timezone.localdate() - FIXTURE_TODAY)
 
 
 def read_json(name):
@@ -28,8 +45,7 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         departments = self.load_departments()
         users = self.load_users(departments)
-        speeches = self.load_speeches(users["duban"])
-        created = self.load_tasks(departments, speeches, users)
+        created = self.load_tasks(self.load_speeches(users["duban"]), users)
         self.stdout.write(self.style.SUCCESS(
             f"演示数据已就绪：单位 {Department.objects.count()} 个，用户 {User.objects.count()} 个，"
             f"讲话 {Speech.objects.count()} 篇，任务 {Task.objects.count()} 项（本次新建 {created} 项）。"
@@ -66,44 +82,97 @@ class Command(BaseCommand):
         return users
 
     def load_speeches(self, uploader):
-        speeches = {}
-        for row in read_json("speeches.json"):
-            text = (FIXTURES / "speeches" / row["file"]).read_text(encoding="utf-8")
-            title = text.strip().splitlines()[0].strip()
-            speech, _ = Speech.objects.get_or_create(
-                title=title, meeting=row["meeting"],
-                defaults={"speaker": row["speaker"], "date": date.fromisoformat(row["date"]),
-                          "text": text, "uploaded_by": uploader},
-            )
-            speeches[row["file"]] = speech
-        return speeches
+        """Import each sample speech through the upload path and confirm it with the review defaults.
 
-    def load_tasks(self, departments, speeches, users):
-        created = 0
-        supervisor = users["duban"]
-        for row in read_json("tasks.json"):
-            speech = speeches[row["speech"]]
-            if Task.objects.filter(speech=speech, title=row["title"]).exists():
+        Return the tasks created in this run per speech file; a speech already in the
+        database (same meeting) is left alone, so a second run creates nothing.
+        """
+        created = {}
+        for row in read_json("speeches.json"):
+            if Speech.objects.filter(meeting=row["meeting"]).exists():
                 continue
-            lead = departments[row["lead"]]
-            # Progress is reported while a task is open; the final status comes after it.
-            opening = row["status"] if row["status"] in (Task.Status.PENDING, Task.Status.IN_PROGRESS) \
-                else Task.Status.IN_PROGRESS
-            task = services.task_create(
-                created_by=supervisor, title=row["title"], speech=speech, category=row["category"],
-                lead_department=lead, co_departments=[departments[name] for name in row["co"]],
-                deadline=date.fromisoformat(row["deadline"]), deadline_text=row["deadline_text"],
-                status=opening,
+            upload = speech_services.speech_import(
+                data=(FIXTURES / "speeches" / row["file"]).read_bytes(), filename=row["file"],
+                meeting=row["meeting"], speaker=row["speaker"], date=demo_date(row["date"]),
+                uploaded_by=uploader,
             )
-            reporter = User.objects.filter(department=lead).first() or supervisor
-            for entry in row["progress"]:
-                services.progress_report(
-                    task=task, reported_by=reporter, date=date.fromisoformat(entry["date"]),
-                    content=entry["content"], percent=entry["percent"],
-                )
-            if row["status"] != opening:
-                task.status = row["status"]
-                services.task_update(task=task, expected_version=task.version, changed_by=supervisor,
-                                     reason="演示数据：载入时的状态")
-            created += 1
+            created[row["file"]] = [
+                task
+                for speech in upload.speeches.order_by("position")
+                for task in speech_services.speech_confirm_defaults(speech=speech, confirmed_by=uploader)
+            ]
         return created
+
+    def load_tasks(self, created, users):
+        """Move the new demo tasks through the statuses of tasks.json, with progress entries."""
+        supervisor = users["duban"]
+        used = set()
+        for row in read_json("tasks.json"):
+            tasks = created.get(row["speech"])
+            if not tasks:
+                continue
+            task = next((t for t in tasks if row["keyword"] in t.title and t.pk not in used), None)
+            if task is None:
+                # The extractor may word a title differently one day: take the next free task
+                # so the demo still shows every status, and say so.
+                task = next((t for t in tasks if t.pk not in used), None)
+                self.stderr.write(f"演示数据：未找到含“{row['keyword']}”的任务，改用下一项任务。")
+                if task is None:
+                    continue
+            used.add(task.pk)
+            demo_move(task=task, status=row["status"], progress=row["progress"],
+                      officer=lead_officer(task), supervisor=supervisor)
+        return sum(len(tasks) for tasks in created.values())
+
+
+# The closed-loop steps (tracker.workflow actions) that bring a new task to each status,
+# with the reason each step records.
+DEMO_PATHS = {
+    Task.Status.PENDING: [],
+    Task.Status.IN_PROGRESS: [("accept", "已签收，按要求推进。")],
+    Task.Status.CLOSING: [("accept", "已签收，按要求推进。"), ("request_close", "工作已完成，申请办结。")],
+    Task.Status.CLOSED: [
+        ("accept", "已签收，按要求推进。"), ("request_close", "工作已完成，申请办结。"), ("close", "经核查，同意销号。"),
+    ],
+    Task.Status.SUSPENDED: [("suspend", "因上级统一部署调整，本项暂停实施。")],
+}
+
+
+def lead_officer(task):
+    """A department officer of the task's lead department, who may accept it and report it done."""
+    if task.lead_department_id is None:
+        return None
+    return User.objects.filter(department_id=task.lead_department_id, groups__name=roles.OFFICER).first()
+
+
+def demo_move(*, task, status, progress, officer, supervisor):
+    """Bring ``task`` to ``status`` through the workflow service, reporting ``progress`` on the way.
+
+    Accepting and asking to close are the lead department officer's steps; the demo has
+    officers for three departments only. A task led by another department gets its
+    status set through ``task_update`` instead (recorded in its history, without
+    TaskTransition rows), so the demo still shows tasks of every department moving.
+    """
+    steps = DEMO_PATHS[status]
+    needs_officer = any(workflow.get(action).role == workflow.LEAD_OFFICER for action, _ in steps)
+    if needs_officer and officer is None:
+        _report(task, progress, supervisor)
+        task.status = status
+        services.task_update(task=task, expected_version=task.version, changed_by=supervisor,
+                             reason="演示数据：载入时的状态")
+        return
+    if steps and steps[0][0] == "accept":
+        services.task_transition(task=task, action="accept", by=officer, reason=steps[0][1])
+        steps = steps[1:]
+    _report(task, progress, officer or supervisor)
+    for action, reason in steps:
+        actor = officer if workflow.get(action).role == workflow.LEAD_OFFICER else supervisor
+        services.task_transition(task=task, action=action, by=actor, reason=reason)
+
+
+def _report(task, progress, reporter):
+    for entry in progress:
+        services.progress_report(
+            task=task, reported_by=reporter, date=demo_date(entry["date"]),
+            content=entry["content"], percent=entry["percent"],
+        )

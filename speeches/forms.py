@@ -1,0 +1,77 @@
+"""Forms of the speech pages: the upload, and one decision form per item on the review page."""
+from __future__ import annotations
+
+from django import forms
+from django.conf import settings
+from django.utils import timezone
+
+from tracker.models import Task
+
+
+class SpeechUploadForm(forms.Form):
+    """A file or pasted text, and where the speech was given. The content is checked by the service."""
+
+    file = forms.FileField(
+        label="讲话稿文件", required=False,
+        error_messages={"empty": "文件内容为空，没有可读取的文字。", "invalid": "没有收到文件，请重新选择。"},
+        help_text="支持 .txt（任意中文编码）和 .docx；一个文件中有多篇讲话的，会逐篇识别。",
+        widget=forms.ClearableFileInput(attrs={"accept": ".txt,.docx,text/plain,"
+                                               "application/vnd.openxmlformats-officedocument.wordprocessingml.document"}),
+    )
+    text = forms.CharField(
+        label="或粘贴讲话全文", required=False, strip=False,
+        widget=forms.Textarea(attrs={"rows": 10, "cols": 80, "placeholder": "在此粘贴讲话全文（与上传文件二选一）"}),
+    )
+    meeting = forms.CharField(label="会议名称", max_length=200, required=False)
+    speaker = forms.CharField(label="讲话人", max_length=100, required=False)
+    date = forms.DateField(
+        label="讲话日期", initial=timezone.localdate,
+        help_text="“年底前”“本学期”等时限按此日期推算。",
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        error_messages={"required": "请填写讲话日期。", "invalid": "日期格式应为 2024-09-01。"},
+    )
+
+    def clean_file(self):
+        upload = self.cleaned_data.get("file")
+        limit = settings.SPEECH_UPLOAD_MAX_BYTES
+        if upload and upload.size > limit:
+            # Refuse before reading the whole file into memory.
+            raise forms.ValidationError(f"文件超过 {limit // (1024 * 1024)} MB 上限，请压缩或分篇上传。")
+        return upload
+
+    def clean(self):
+        cleaned = super().clean()
+        has_file = bool(cleaned.get("file"))
+        has_text = bool((cleaned.get("text") or "").strip())
+        if has_file and has_text:
+            raise forms.ValidationError("请只选择一种方式：上传文件，或粘贴文本。")
+        if not has_file and not has_text and "file" not in self.errors:
+            raise forms.ValidationError("请上传讲话稿文件，或粘贴讲话全文。")
+        return cleaned
+
+
+class ItemDecisionForm(forms.Form):
+    """The supervisor's choices for one item. Department choices are built once per page, not per form."""
+
+    include = forms.BooleanField(label="生成任务", required=False)
+    title = forms.CharField(label="任务名称", max_length=300, required=False)
+    category = forms.ChoiceField(label="类别", choices=Task.Category.choices)
+    lead_department = forms.TypedChoiceField(label="牵头单位", coerce=int, required=False, empty_value=None)
+    co_departments = forms.TypedMultipleChoiceField(label="配合单位", coerce=int, required=False)
+    deadline = forms.DateField(
+        label="完成时限", required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        error_messages={"invalid": "日期格式应为 2024-09-01。"},
+    )
+
+    def __init__(self, *args, department_choices=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["lead_department"].choices = [("", "（待指定）"), *department_choices]
+        self.fields["co_departments"].choices = list(department_choices)
+        self.fields["co_departments"].widget.attrs["size"] = 3
+        self.fields["title"].widget.attrs["size"] = 40
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("include") and not (cleaned.get("title") or "").strip():
+            self.add_error("title", "生成任务时必须填写任务名称。")
+        return cleaned

@@ -1,0 +1,83 @@
+"""Every read the speech pages and commands make: the review rows and what needs attention."""
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+
+from django.db.models import Count, Q
+from django.utils import timezone
+
+from speeches.defaults import ItemFacts, Proposal, propose
+from speeches.models import Speech, SpeechItem, SpeechUpload
+from speeches.owners import DepartmentIndex
+from speeches.parsing.deadlines import resolve_deadline
+from tracker.models import Department, Task
+
+
+@dataclass
+class ReviewRow:
+    """One item on the review page: the item, its depth in the tree, the proposal, its task if any."""
+
+    item: SpeechItem
+    depth: int
+    proposal: Proposal
+    task: Task | None
+
+
+def speech_get(*, pk: int) -> Speech:
+    return Speech.objects.select_related("upload", "uploaded_by").get(pk=pk)
+
+
+def upload_get(*, pk: int) -> SpeechUpload:
+    return SpeechUpload.objects.get(pk=pk)
+
+
+def upload_speeches(*, upload: SpeechUpload):
+    """The speeches of one upload in file order, with how many items and tasks each has."""
+    return (upload.speeches.order_by("position", "pk")
+            .annotate(item_count=Count("items", distinct=True), task_count=Count("tasks", distinct=True)))
+
+
+def department_choices() -> list[Department]:
+    """The departments a task may be given to, in the tracker's order."""
+    return list(Department.objects.filter(is_active=True).order_by("order", "name"))
+
+
+def department_index(departments: list[Department] | None = None) -> DepartmentIndex:
+    departments = department_choices() if departments is None else departments
+    return DepartmentIndex((d.pk, d.all_names) for d in departments)
+
+
+def speech_base_date(speech: Speech) -> datetime.date:
+    """The date relative deadlines count from: the speech's date, else the day it was uploaded."""
+    if speech.date:
+        return speech.date
+    if speech.uploaded_at:
+        return timezone.localdate(speech.uploaded_at)
+    return timezone.localdate()
+
+
+def speech_review_rows(*, speech: Speech, index: DepartmentIndex | None = None) -> list[ReviewRow]:
+    """Return the items of ``speech`` in order, each with its proposal and its task (if confirmed)."""
+    items = list(speech.items.order_by("order"))
+    tasks = {t.source_item_id: t for t in Task.objects.filter(source_item__speech=speech)
+             .select_related("lead_department")}
+    facts = [
+        ItemFacts(id=i.pk, parent_id=i.parent_id, kind=i.kind, title=i.title, text=i.text,
+                  owners=tuple(i.owners), deadlines=tuple(i.deadlines))
+        for i in items
+    ]
+    proposals = propose(facts, index or department_index(), speech_base_date(speech), resolve_deadline)
+    depth: dict[int, int] = {}
+    rows = []
+    for item in items:
+        depth[item.pk] = depth[item.parent_id] + 1 if item.parent_id in depth else 0
+        rows.append(ReviewRow(item=item, depth=depth[item.pk], proposal=proposals[item.pk],
+                              task=tasks.get(item.pk)))
+    return rows
+
+
+def speech_tasks_to_complete(*, speech: Speech):
+    """The tasks of ``speech`` still missing a deadline or a lead department, for the supervisor to fill in."""
+    return (Task.objects.filter(speech=speech).filter(Q(deadline__isnull=True) | Q(lead_department__isnull=True))
+            .select_related("lead_department", "source_item").order_by("source_item__order", "pk"))

@@ -1,0 +1,57 @@
+"""The speech services on their own: offsets and parents saved as extracted, confirm is all-or-nothing."""
+import datetime
+
+import pytest
+from django.core.exceptions import ValidationError
+
+from speeches import services
+from speeches.models import SpeechItem
+from speeches.parsing import pipeline
+from tracker.models import Task
+
+pytestmark = pytest.mark.django_db
+
+
+def test_items_are_saved_with_their_spans_parents_order_and_fields(county, speech_text, supervisor):
+    upload = services.speech_import(text=speech_text, meeting="会", date=datetime.date(2024, 8, 16),
+                                    uploaded_by=supervisor)
+    speech = upload.speeches.get()
+    extracted = pipeline.extract(speech_text).speeches[0]
+    saved = list(speech.items.order_by("order"))
+    assert [(i.marker, i.start, i.end, i.level, i.kind) for i in saved] == [
+        (e.marker, e.start, e.end, e.level, e.kind) for e in extracted.items]
+    by_id = {e.id: s for e, s in zip(extracted.items, saved)}
+    assert [s.parent_id for s in saved] == [by_id[e.parent].pk if e.parent else None for e in extracted.items]
+    assert all(s.text == speech.text[s.start:s.end] for s in saved)
+    second = speech.items.get(marker="（二）")
+    assert second.owners == extracted.items[saved.index(second)].owners  # one span per line
+    assert speech.uploaded_by == supervisor and upload.uploaded_by == supervisor and upload.filename == ""
+
+
+def test_a_failing_task_rolls_back_the_whole_confirmation(county, speech_text, supervisor):
+    speech = services.speech_import(text=speech_text, date=datetime.date(2024, 8, 16)).speeches.get()
+    decisions = services.speech_default_decisions(speech=speech)
+    broken = services.ItemDecision(item_id=decisions[-1].item_id, title="x", category="no-such-category")
+    with pytest.raises(ValidationError):
+        services.speech_confirm(speech=speech, decisions=[*decisions[:-1], broken], confirmed_by=supervisor)
+    assert Task.objects.count() == 0
+
+
+def test_decisions_for_items_of_another_speech_or_already_taken_are_ignored(county, speech_text, supervisor):
+    first = services.speech_import(text=speech_text, date=datetime.date(2024, 8, 16)).speeches.get()
+    other = services.speech_import(text=speech_text, date=datetime.date(2024, 8, 16)).speeches.get()
+    foreign = SpeechItem.objects.filter(speech=other).first()
+    item = first.items.get(marker="（一）")
+    decisions = [services.ItemDecision(item_id=item.pk, title="甲"), services.ItemDecision(item_id=item.pk, title="乙"),
+                 services.ItemDecision(item_id=foreign.pk, title="别的讲话")]
+    created = services.speech_confirm(speech=first, decisions=decisions, confirmed_by=supervisor)
+    assert [t.title for t in created] == ["甲"]
+    assert services.speech_confirm(speech=first, decisions=decisions, confirmed_by=supervisor) == []
+    assert Task.objects.get().source_item == item and Task.objects.get().speech == first
+
+
+def test_pasted_text_over_the_limit_is_refused(settings, speech_text):
+    settings.SPEECH_UPLOAD_MAX_BYTES = 200
+    with pytest.raises(services.UploadTooLarge) as refused:
+        services.speech_text_read(text=speech_text)
+    assert "上限" in str(refused.value)

@@ -1,0 +1,149 @@
+"""延期申请: an officer asks for a later deadline, a supervisor decides, the history keeps every date.
+
+``Task.original_deadline`` is the first deadline a task ever had and never moves;
+``Task.deadline`` moves only through ``extension_decide`` (or a supervisor's edit),
+which saves the task so django-simple-history records the change with a reason.
+``deadline_changes`` reads those records back for the task page and the export.
+"""
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from tracker import permissions
+from tracker.models import ExtensionRequest, Task
+
+REASON_MAX = 2000
+
+
+def _locked(task):
+    """Re-read ``task`` under a row lock so two requests or decisions cannot interleave."""
+    return Task.objects.select_for_update().get(pk=task.pk)
+
+
+def extension_request_check(*, task, requested_by, new_deadline, reason, today=None):
+    """Raise PermissionDenied or ValidationError (in Chinese) unless the request may be filed; return the clean reason."""
+    today = today or timezone.localdate()
+    if not permissions.can_request_extension(requested_by, task):
+        raise PermissionDenied("只有牵头单位的填报员可以对未办结的任务申请延期。")
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError("请填写延期理由。")
+    if len(reason) > REASON_MAX:
+        raise ValidationError(f"延期理由不能超过 {REASON_MAX} 字。")
+    if task.deadline is None:
+        raise ValidationError("该任务没有完成时限，无需申请延期。")
+    if not isinstance(new_deadline, date):
+        raise ValidationError("请填写申请的新时限。")
+    if task.deadline < today:
+        raise ValidationError(
+            f"完成时限（{task.deadline:%Y-%m-%d}）已过，不能再申请延期，请联系督查室说明情况。")
+    if new_deadline <= task.deadline:
+        raise ValidationError(f"申请的新时限须晚于当前时限（{task.deadline:%Y-%m-%d}）。")
+    if task.extension_requests.filter(status=ExtensionRequest.Status.PENDING).exists():
+        raise ValidationError("该任务已有一份待审批的延期申请，请等待督查室审批。")
+    return reason
+
+
+@transaction.atomic
+def extension_request_create(*, task, requested_by, new_deadline, reason, today=None):
+    """File a request to move ``task``'s deadline to ``new_deadline``; return it.
+
+    Refused (ValidationError, in Chinese; nothing written) when the deadline has
+    passed, the new date is not later than the current deadline, the reason is
+    empty, or a request is already waiting for a decision.
+    """
+    today = today or timezone.localdate()
+    task = _locked(task)
+    reason = extension_request_check(task=task, requested_by=requested_by, new_deadline=new_deadline,
+                                     reason=reason, today=today)
+    request = ExtensionRequest(task=task, old_deadline=task.deadline, new_deadline=new_deadline,
+                               reason=reason, requested_by=requested_by)
+    request.full_clean()
+    request.save()
+    return request
+
+
+@transaction.atomic
+def extension_decide(*, extension, decided_by, approve, comment=""):
+    """Approve or refuse a pending request; on approval move the task's deadline.
+
+    A refusal needs a comment. An approval saves the task through the model, so
+    the history records the new deadline, who approved it and why.
+    """
+    if not permissions.can_decide_extension(decided_by):
+        raise PermissionDenied("只有督查员可以审批延期申请。")
+    extension = ExtensionRequest.objects.select_for_update().get(pk=extension.pk)
+    if extension.status != ExtensionRequest.Status.PENDING:
+        raise ValidationError(f"该申请已{extension.get_status_display()}，不能重复审批。")
+    comment = (comment or "").strip()
+    if not approve and not comment:
+        raise ValidationError("不同意延期时请填写审批意见。")
+    task = _locked(extension.task)
+    if approve:
+        if not task.is_open:
+            raise ValidationError("任务已办结或已中止，不能再延期。")
+        if task.deadline is not None and extension.new_deadline <= task.deadline:
+            raise ValidationError(
+                f"任务时限已调整为 {task.deadline:%Y-%m-%d}，申请的时限不再晚于当前时限，请选择不同意。")
+        old = task.deadline
+        if task.original_deadline is None:
+            task.original_deadline = old
+        task.deadline = extension.new_deadline
+        task.version += 1
+        task._change_reason = f"同意延期申请：{old:%Y-%m-%d} → {task.deadline:%Y-%m-%d}"
+        task._history_user = decided_by
+        task.save(update_fields=["deadline", "original_deadline", "version", "updated_at"])
+    extension.status = ExtensionRequest.Status.APPROVED if approve else ExtensionRequest.Status.REFUSED
+    extension.decided_by = decided_by
+    extension.decided_at = timezone.now()
+    extension.comment = comment
+    extension.full_clean()
+    extension.save()
+    return extension
+
+
+@dataclass(frozen=True, slots=True)
+class DeadlineChange:
+    at: datetime
+    old: date | None
+    new: date | None
+    by: str
+    reason: str
+
+
+def deadline_changes_from_rows(rows):
+    """Return {task id: [DeadlineChange]} from history rows in (task, time) order.
+
+    ``rows`` are dicts with id, deadline, history_date, by, history_change_reason;
+    a row whose deadline differs from the task's previous row is a change. Pure.
+    """
+    changes, previous = {}, {}
+    for row in rows:
+        task_id = row["id"]
+        if task_id in previous and previous[task_id] != row["deadline"]:
+            changes.setdefault(task_id, []).append(DeadlineChange(
+                at=row["history_date"], old=previous[task_id], new=row["deadline"],
+                by=row["by"] or "", reason=row["history_change_reason"] or ""))
+        previous[task_id] = row["deadline"]
+    return changes
+
+
+def deadline_changes(*, task_ids):
+    """Return {task id: [DeadlineChange]} for the given tasks, read from their history in one query.
+
+    Every move of a deadline shows, whether by an approved extension or by a
+    supervisor's edit; tasks whose deadline never moved are absent.
+    """
+    rows = (Task.history.filter(id__in=list(task_ids))
+            .order_by("id", "history_date", "history_id")
+            .values("id", "deadline", "history_date", "history_change_reason",
+                    "history_user__username", "history_user__last_name", "history_user__first_name"))
+    return deadline_changes_from_rows({**row, "by": _history_user_name(row)} for row in rows)
+
+
+def _history_user_name(row):
+    full = f"{row['history_user__last_name'] or ''}{row['history_user__first_name'] or ''}"
+    return full or row["history_user__username"] or ""

@@ -1,0 +1,36 @@
+"""批示 and comments on a task: leaders and supervisors instruct, whoever sees a task may comment."""
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+
+from tracker import permissions
+from tracker.models import Instruction
+
+CONTENT_MAX = 2000
+
+
+def instruction_check(*, task, author, kind, content):
+    """Raise PermissionDenied or ValidationError (in Chinese) unless ``author`` may post this; return the clean text."""
+    if kind == Instruction.Kind.INSTRUCTION:
+        if not permissions.can_add_instruction(author, task):
+            raise PermissionDenied("只有领导或督查员可以作出批示。")
+    elif kind == Instruction.Kind.COMMENT:
+        if not permissions.can_comment(author, task):
+            raise PermissionDenied("您无权对该任务留言。")
+    else:
+        raise ValidationError("未知的类型。")
+    content = (content or "").strip()
+    if not content:
+        raise ValidationError("请填写批示或留言内容。")
+    if len(content) > CONTENT_MAX:
+        raise ValidationError(f"内容不能超过 {CONTENT_MAX} 字。")
+    return content
+
+
+@transaction.atomic
+def instruction_add(*, task, author, kind, content):
+    """Add an instruction (批示) or a comment to ``task``; return it."""
+    content = instruction_check(task=task, author=author, kind=kind, content=content)
+    instruction = Instruction(task=task, author=author, kind=kind, content=content)
+    instruction.full_clean()
+    instruction.save()
+    return instruction

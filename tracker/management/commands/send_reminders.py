@@ -1,0 +1,51 @@
+"""Daily digest e-mails to department officers: red, yellow and unacknowledged tasks.
+
+Run it from cron once a working day (see README.md); running it again the same
+day sends nothing to whoever already got today's digest.
+"""
+from django.core.management.base import BaseCommand, CommandError
+from django.utils import timezone
+
+from tracker import chasing
+
+
+class Command(BaseCommand):
+    help = "向各部门填报员发送红灯、黄灯和待签收任务的每日提醒邮件（每人每天至多一次）。"
+
+    def add_arguments(self, parser):
+        parser.add_argument("--dry-run", action="store_true", help="只打印将要发送的邮件，不发送也不记录。")
+
+    def handle(self, *args, dry_run=False, **options):
+        today = timezone.localdate()
+        sent = failed = 0
+        for department in chasing.reminder_departments():
+            try:
+                outcome = self.handle_one(department=department, today=today, dry_run=dry_run)
+            except Exception as exc:  # noqa: BLE001 - one department's mail failure must not stop the rest
+                failed += 1
+                self.stderr.write(f"{department.name}：发送失败（{exc}），未记录，下次运行将重试。")
+                continue
+            sent += len(outcome.sent_to)
+        verb = "将发送" if dry_run else "已发送"
+        self.stdout.write(self.style.SUCCESS(f"{verb}提醒邮件 {sent} 封。") if not failed
+                          else self.style.WARNING(f"{verb}提醒邮件 {sent} 封，{failed} 个单位发送失败。"))
+        if failed:
+            raise CommandError("部分提醒邮件发送失败。")
+
+    def handle_one(self, *, department, today, dry_run=False):
+        """Remind one department's officers and report what happened on stdout."""
+        outcome = chasing.reminder_send_department(department=department, today=today, dry_run=dry_run)
+        name = department.name
+        if outcome.task_count == 0:
+            self.stdout.write(f"{name}：没有红灯、黄灯或待签收任务，不发送。")
+            return outcome
+        for officer in outcome.skipped_today:
+            self.stdout.write(f"{name}：{officer.username} 今天已收到提醒，跳过。")
+        for officer in outcome.no_email:
+            self.stdout.write(f"{name}：{officer.username} 未填写邮箱，跳过。")
+        for officer, subject, body in outcome.emails:
+            if dry_run:
+                self.stdout.write(f"—— 将发送给 {officer.username} <{officer.email}> ——\n主题：{subject}\n{body}\n")
+            else:
+                self.stdout.write(f"{name}：已发送给 {officer.username} <{officer.email}>（{outcome.task_count} 项任务）。")
+        return outcome

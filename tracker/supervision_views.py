@@ -1,0 +1,147 @@
+"""Pages and actions of supervision: the dashboard, and the task panel's forms (催办, 延期, 批示).
+
+Each action reads the form, calls one service and sends the user back to the task
+page with a message; rules live in the services and tracker.permissions.
+"""
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from tracker import chasing, dashboard, extensions, instructions, permissions, scoring, selectors
+from tracker.models import ExtensionRequest, Task
+from tracker.views import render_page
+from tracker.supervision_forms import (
+    ChaseForm,
+    ExtensionDecisionForm,
+    ExtensionRequestForm,
+    InstructionForm,
+    first_error,
+)
+
+
+def back_to_task(task, anchor):
+    """Send the user back to the task page, at the part of it they acted on."""
+    return redirect(reverse("tracker:task_detail", args=[task.pk]) + f"#{anchor}")
+
+
+def visible_task(request, pk):
+    try:
+        return selectors.task_get(user=request.user, pk=pk)
+    except Task.DoesNotExist:
+        raise Http404("任务不存在或您无权查看。") from None
+
+
+def error_text(exc):
+    return "；".join(exc.messages) if isinstance(exc, ValidationError) else str(exc)
+
+
+@login_required
+def dashboard_view(request):
+    if not permissions.can_view_dashboard(request.user):
+        raise PermissionDenied("您没有查看督办看板的权限。")
+    board = dashboard.dashboard_build(user=request.user, params=request.GET)
+    return render_page(request, "tracker/dashboard.html", {
+        "board": board,
+        # The departments' chart grows with their number, so 50 names stay readable.
+        "chart_height": max(320, 26 * len(board.departments) + 70),
+        "filter_fields": [board.filterset.form[name] for name in dashboard.FILTER_FIELDS],
+        "formula": scoring.FORMULA,
+        "definitions": scoring.DEFINITIONS,
+        "chart_departments": {
+            "labels": [d.name for d in board.departments],
+            "on_time": [d.on_time for d in board.departments],
+            "late": [d.closed - d.on_time for d in board.departments],
+            "open": [d.open for d in board.departments],
+        },
+        "chart_months": {
+            "labels": [f"{month:%Y-%m}" for month, _ in board.months],
+            "closed": [count for _, count in board.months],
+        },
+        "title": "督办看板",
+    })
+
+
+@login_required
+@require_POST
+def task_chase(request, pk):
+    task = visible_task(request, pk)
+    if not permissions.can_chase(request.user, task):
+        raise PermissionDenied("只有督查员可以催办。")
+    form = ChaseForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, first_error(form))
+        return back_to_task(task, "timeline")
+    try:
+        chase = chasing.chase_send(sent_by=request.user, tasks=[task], message=form.cleaned_data["message"])
+    except ValidationError as exc:
+        messages.error(request, error_text(exc))
+    else:
+        messages.success(request, chase_notice(chase))
+    return back_to_task(task, "timeline")
+
+
+def chase_notice(chase):
+    count = chase.recipients.count()
+    text = f"已催办，邮件发送给 {count} 位填报员。" if count else "已记录催办，但相关单位没有可接收邮件的填报员。"
+    missing = getattr(chase, "officers_without_email", [])
+    if missing:
+        text += f"（{'、'.join(user.username for user in missing)} 未填写邮箱，未发送。）"
+    return text
+
+
+@login_required
+@require_POST
+def extension_request(request, pk):
+    task = visible_task(request, pk)
+    form = ExtensionRequestForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, first_error(form))
+        return back_to_task(task, "deadline")
+    try:
+        extensions.extension_request_create(task=task, requested_by=request.user, **form.cleaned_data)
+    except ValidationError as exc:
+        messages.error(request, error_text(exc))
+    else:
+        messages.success(request, "延期申请已提交，等待督查室审批。")
+    return back_to_task(task, "deadline")
+
+
+@login_required
+@require_POST
+def extension_decide(request, pk):
+    extension = get_object_or_404(ExtensionRequest, pk=pk)
+    task = visible_task(request, extension.task_id)
+    form = ExtensionDecisionForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, first_error(form))
+        return back_to_task(task, "deadline")
+    approve = form.cleaned_data["decision"] == "approve"
+    try:
+        extensions.extension_decide(extension=extension, decided_by=request.user, approve=approve,
+                                    comment=form.cleaned_data["comment"])
+    except ValidationError as exc:
+        messages.error(request, error_text(exc))
+    else:
+        messages.success(request, f"已同意延期至 {extension.new_deadline:%Y-%m-%d}。" if approve else "已驳回延期申请。")
+    return back_to_task(task, "deadline")
+
+
+@login_required
+@require_POST
+def instruction_add(request, pk):
+    task = visible_task(request, pk)
+    form = InstructionForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, first_error(form))
+        return back_to_task(task, "timeline")
+    try:
+        item = instructions.instruction_add(task=task, author=request.user, **form.cleaned_data)
+    except ValidationError as exc:
+        messages.error(request, error_text(exc))
+    else:
+        messages.success(request, f"{item.get_kind_display()}已发布。")
+    return back_to_task(task, "timeline")

@@ -98,7 +98,11 @@ class ScopedHistoryMixin:
         return True
 
     def _check_visible(self, request, object_id):
-        visible = self.get_queryset(request).filter(pk=unquote(object_id)).exists()
+        try:
+            pk = self.model._meta.pk.to_python(unquote(object_id))
+        except ValidationError:  # /history/abc/: no such record, rather than a 500
+            raise Http404("记录不存在，或您无权查看。") from None
+        visible = self.get_queryset(request).filter(pk=pk).exists()
         if not visible and not permissions.is_supervisor(request.user):
             raise Http404("记录不存在，或您无权查看。")
 

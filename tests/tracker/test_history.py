@@ -126,3 +126,11 @@ def test_history_versions_cannot_be_reverted(client, supervisor, make_task):
     url = reverse("admin:tracker_task_simple_history", args=[task.pk, record.history_id])
     assert client.get(url).status_code == 200
     assert client.post(url, {"title": "回滚"}).status_code == 403
+
+
+@pytest.mark.parametrize("object_id", ["abc", "1x"])
+def test_admin_history_of_a_malformed_id_is_not_found(client, supervisor, object_id):
+    """A hand-typed /admin/tracker/task/abc/history/ answers 404, not a server error."""
+    client.force_login(supervisor)
+    assert client.get(f"/admin/tracker/task/{object_id}/history/").status_code == 404
+    assert client.get(f"/admin/tracker/task/{object_id}/history/1/").status_code == 404

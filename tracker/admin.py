@@ -222,9 +222,7 @@ def chase_tasks(modeladmin, request, queryset):
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
-            count = chase.recipients.count()
-            modeladmin.message_user(
-                request, f"已催办 {len(tasks)} 项任务，邮件发送给 {count} 位填报员。", messages.SUCCESS)
+            modeladmin.message_user(request, chasing.chase_notice(chase, task_count=len(tasks)), messages.SUCCESS)
             return None
     return TemplateResponse(request, "admin/tracker/task/chase_confirmation.html", {
         **modeladmin.admin_site.each_context(request),

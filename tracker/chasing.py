@@ -93,6 +93,20 @@ def chase_send(*, sent_by, tasks, message, channel="email"):
     return chase
 
 
+def chase_notice(chase, *, task_count=1):
+    """Tell the supervisor whom ``chase`` reached, and which officers it could not (no e-mail address)."""
+    count = chase.recipients.count()
+    tasks = "" if task_count == 1 else f" {task_count} 项任务"
+    if count:
+        text = f"已催办{tasks}，邮件发送给 {count} 位填报员。"
+    else:
+        text = f"已记录催办{tasks}，但相关单位没有可接收邮件的填报员。"
+    missing = getattr(chase, "officers_without_email", [])
+    if missing:
+        text += f"（{'、'.join(user.username for user in missing)} 未填写邮箱，未发送。）"
+    return text
+
+
 def _deliver_chase(chase_pk, messages):
     # The chase stays logged even if the mail server is down: it is also shown on
     # the task page, where the officers see it when they log in.

@@ -7,13 +7,13 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import redirect
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from tracker import chasing, dashboard, extensions, instructions, permissions, scoring, selectors
-from tracker.models import ExtensionRequest, Task
-from tracker.views import render_page
+from tracker.models import ExtensionRequest
+from tracker.views import render_page, task_or_404
 from tracker.supervision_forms import (
     ChaseForm,
     ExtensionDecisionForm,
@@ -29,10 +29,8 @@ def back_to_task(task, anchor):
 
 
 def visible_task(request, pk):
-    try:
-        return selectors.task_get(user=request.user, pk=pk)
-    except Task.DoesNotExist:
-        raise Http404("任务不存在或您无权查看。") from None
+    """The task as the panel's actions need it (no page prefetches), or 404."""
+    return task_or_404(request.user, pk, get=selectors.task_get)
 
 
 def error_text(exc):
@@ -80,17 +78,8 @@ def task_chase(request, pk):
     except ValidationError as exc:
         messages.error(request, error_text(exc))
     else:
-        messages.success(request, chase_notice(chase))
+        messages.success(request, chasing.chase_notice(chase))
     return back_to_task(task, "timeline")
-
-
-def chase_notice(chase):
-    count = chase.recipients.count()
-    text = f"已催办，邮件发送给 {count} 位填报员。" if count else "已记录催办，但相关单位没有可接收邮件的填报员。"
-    missing = getattr(chase, "officers_without_email", [])
-    if missing:
-        text += f"（{'、'.join(user.username for user in missing)} 未填写邮箱，未发送。）"
-    return text
 
 
 @login_required
@@ -113,7 +102,10 @@ def extension_request(request, pk):
 @login_required
 @require_POST
 def extension_decide(request, pk):
-    extension = get_object_or_404(ExtensionRequest, pk=pk)
+    try:
+        extension = ExtensionRequest.objects.get(pk=pk)
+    except ExtensionRequest.DoesNotExist:
+        raise Http404("延期申请不存在。") from None
     task = visible_task(request, extension.task_id)
     form = ExtensionDecisionForm(request.POST)
     if not form.is_valid():

@@ -29,11 +29,12 @@ def render_page(request, template, context, status=200):
     return render(request, template, context, status=status)
 
 
-def _task_or_404(user, pk):
+def task_or_404(user, pk, *, get=selectors.task_detail_get):
+    """Return task ``pk`` as ``get`` reads it; a task ``user`` may not see is a 404, as if it did not exist."""
     try:
-        return selectors.task_detail_get(user=user, pk=pk)
+        return get(user=user, pk=pk)
     except Task.DoesNotExist:
-        raise Http404("任务不存在，或您无权查看。")
+        raise Http404("任务不存在，或您无权查看。") from None
 
 
 @login_required
@@ -77,7 +78,7 @@ def sort_links(query, names):
 @login_required
 @require_GET
 def task_detail(request, pk):
-    task = _task_or_404(request.user, pk)
+    task = task_or_404(request.user, pk)
     return _render_task(request, task)
 
 
@@ -106,7 +107,7 @@ def _render_task(request, task, *, bound=None, status=200):
 @login_required
 @require_POST
 def task_transition(request, pk, action):
-    task = _task_or_404(request.user, pk)
+    task = task_or_404(request.user, pk)
     transition = workflow.get(action)
     if transition is None:
         raise Http404("未知的操作。")
@@ -133,7 +134,7 @@ def task_transition(request, pk, action):
 @login_required
 @require_POST
 def progress_add(request, pk):
-    task = _task_or_404(request.user, pk)
+    task = task_or_404(request.user, pk)
     if not permissions.may_report_progress(request.user, task):
         raise PermissionDenied("您无权填报此任务的进展。")
     if not task.is_open:
@@ -157,7 +158,7 @@ def progress_add(request, pk):
 @login_required
 @require_GET
 def task_history(request, pk):
-    task = _task_or_404(request.user, pk)
+    task = task_or_404(request.user, pk)
     return render_page(request, "tracker/task_history.html", {
         "title": f"{task.serial} 修改记录",
         "task": task,

@@ -120,6 +120,17 @@ def test_admin_action_asks_for_the_message_then_chases_all_selected(
     assert sorted(m.to[0] for m in mail.outbox) == ["a@example.gov.cn", "b@example.gov.cn"]
 
 
+def test_admin_action_names_the_officers_it_could_not_mail(client, supervisor, officers, departments, make_task):
+    """The admin action tells the same story as the task page: officer_c has no e-mail address."""
+    t1 = make_task(lead_department=departments["a"])
+    t2 = make_task(lead_department=departments["c"])
+    client.force_login(supervisor)
+    done = client.post(reverse("admin:tracker_task_changelist"), {
+        "action": "chase_tasks", ACTION_CHECKBOX_NAME: [t1.pk, t2.pk], "confirm": "1", "message": "请抓紧。"},
+        follow=True)
+    assert "已催办 2 项任务，邮件发送给 1 位填报员。（officer_c 未填写邮箱，未发送。）" in done.content.decode()
+
+
 def test_admin_action_with_empty_message_shows_the_page_again(client, supervisor, departments, make_task):
     task = make_task(lead_department=departments["a"])
     client.force_login(supervisor)

@@ -327,30 +327,6 @@ class TaskAdmin(ScopedHistoryMixin, SimpleHistoryAdmin):
         formset.save_m2m()
 
 
-@admin.register(ProgressUpdate)
-class ProgressUpdateAdmin(ScopedHistoryMixin, SimpleHistoryAdmin):
-    list_display = ["task", "date", "percent", "reported_by", "created_at"]
-    list_filter = ["date"]
-    search_fields = ["task__serial", "task__title", "content"]
-    autocomplete_fields = ["task"]
-    list_select_related = ["task", "reported_by"]
-    # Evidence files go through the task page, where their content is checked.
-    fields = ["task", "date", "percent", "content"]
-
-    def get_queryset(self, request):
-        visible = selectors.task_list(user=request.user).values("pk")
-        return super().get_queryset(request).filter(task__in=visible)
-
-    def has_change_permission(self, request, obj=None):
-        # Entries are facts reported at a date: they are added, never edited afterwards.
-        return False
-
-    def save_model(self, request, obj, form, change):
-        created = services.progress_report(task=obj.task, reported_by=request.user, date=obj.date,
-                                           content=obj.content, percent=obj.percent)
-        obj.pk, obj.created_at, obj.reported_by = created.pk, created.created_at, created.reported_by
-
-
 class TaskScopedAdmin(admin.ModelAdmin):
     """Records hanging off a task: visible as far as the task is."""
 
@@ -365,6 +341,25 @@ class TaskScopedAdmin(admin.ModelAdmin):
         if db_field.name == "task":
             kwargs["queryset"] = selectors.task_list(user=request.user)
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+@admin.register(ProgressUpdate)
+class ProgressUpdateAdmin(ScopedHistoryMixin, TaskScopedAdmin, SimpleHistoryAdmin):
+    list_display = ["task", "date", "percent", "reported_by", "created_at"]
+    list_filter = ["date"]
+    search_fields = ["task__serial", "task__title", "content"]
+    list_select_related = ["task", "reported_by"]
+    # Evidence files go through the task page, where their content is checked.
+    fields = ["task", "date", "percent", "content"]
+
+    def has_change_permission(self, request, obj=None):
+        # Entries are facts reported at a date: they are added, never edited afterwards.
+        return False
+
+    def save_model(self, request, obj, form, change):
+        created = services.progress_report(task=obj.task, reported_by=request.user, date=obj.date,
+                                           content=obj.content, percent=obj.percent)
+        obj.pk, obj.created_at, obj.reported_by = created.pk, created.created_at, created.reported_by
 
 
 class ServiceAddAdmin:

@@ -13,14 +13,10 @@ from django.db import transaction
 from django.utils import timezone
 
 from tracker import permissions
+from tracker.services import task_lock
 from tracker.models import ExtensionRequest, Task
 
 REASON_MAX = 2000
-
-
-def _locked(task):
-    """Re-read ``task`` under a row lock so two requests or decisions cannot interleave."""
-    return Task.objects.select_for_update().get(pk=task.pk)
 
 
 def extension_request_check(*, task, requested_by, new_deadline, reason, today=None):
@@ -56,7 +52,7 @@ def extension_request_create(*, task, requested_by, new_deadline, reason, today=
     empty, or a request is already waiting for a decision.
     """
     today = today or timezone.localdate()
-    task = _locked(task)
+    task = task_lock(task)  # two requests or decisions for one task take turns
     reason = extension_request_check(task=task, requested_by=requested_by, new_deadline=new_deadline,
                                      reason=reason, today=today)
     request = ExtensionRequest(task=task, old_deadline=task.deadline, new_deadline=new_deadline,
@@ -81,7 +77,7 @@ def extension_decide(*, extension, decided_by, approve, comment=""):
     comment = (comment or "").strip()
     if not approve and not comment:
         raise ValidationError("不同意延期时请填写审批意见。")
-    task = _locked(extension.task)
+    task = task_lock(extension.task)
     if approve:
         if not task.is_open:
             raise ValidationError("任务已办结或已中止，不能再延期。")

@@ -128,11 +128,6 @@ def available_transitions(user, task):
     return workflow.available(actor=workflow_actor(user), task=workflow_task(task))
 
 
-def can_view_attachment(user, attachment):
-    """An attachment is seen by exactly those who see its task."""
-    return can_view_task(user, attachment.task)
-
-
 def can_import_ledger(user):
     """Who may upload a filled-in ledger: supervisors and department officers (not leaders)."""
     return is_supervisor(user) or is_officer(user)

@@ -80,7 +80,7 @@ def _claim(*, task, expected_version):
     task.version = expected_version + 1
 
 
-def _lock(task):
+def task_lock(task):
     """Return a fresh copy of ``task`` with its row locked until the transaction ends."""
     return Task.objects.select_for_update().get(pk=task.pk)
 
@@ -185,7 +185,7 @@ def task_transition(*, task, action, by, reason="", files=()):
     transition = workflow.get(action)
     reason = (reason or "").strip()
     kinds = attachments_check(files)
-    locked = _lock(task)
+    locked = task_lock(task)
     refusal = permissions.transition_refusal(by, locked, action, reason)
     if refusal is not None:
         if refusal.kind == "role":
@@ -221,7 +221,7 @@ def progress_report(*, task, reported_by, date, content, percent, files=(), atta
     """Record a progress entry (with evidence files) and let the task follow its newest entry."""
     files = list(files) + ([attachment] if attachment else [])
     kinds = attachments_check(files)
-    locked = _lock(task)
+    locked = task_lock(task)
     if not locked.is_open:
         raise ValidationError(f"任务状态为“{locked.get_status_display()}”，不能再填报进展。")
     if not permissions.may_report_progress(reported_by, locked):
@@ -249,7 +249,7 @@ def _sync_locked(task, *, user=None, reason=""):
 @transaction.atomic
 def task_sync_progress(*, task):
     """Copy the newest progress entry's percent and text onto the task (and bump its version)."""
-    locked = _lock(task)
+    locked = task_lock(task)
     _sync_locked(locked)
     _copy_state(locked, task)
 

@@ -115,12 +115,6 @@ def transition_refusal(user, task, action, reason=""):
     return workflow.check(action, actor=workflow_actor(user), task=workflow_task(task), reason=reason)
 
 
-def can_transition(user, task, action):
-    """True if ``user`` may start ``action`` on ``task`` now (a required reason aside)."""
-    refusal = transition_refusal(user, task, action, reason="-")
-    return refusal is None
-
-
 def available_transitions(user, task):
     """Return the workflow transitions ``user`` may start on ``task`` now."""
     if not can_view_task(user, task):

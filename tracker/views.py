@@ -111,8 +111,9 @@ def task_transition(request, pk, action):
     transition = workflow.get(action)
     if transition is None:
         raise Http404("未知的操作。")
-    if not permissions.can_transition(request.user, task, action):
-        refusal = permissions.transition_refusal(request.user, task, action, reason="-")
+    # The reason is the form's to check: "-" stands in for it so the refusal is about role and status.
+    refusal = permissions.transition_refusal(request.user, task, action, reason="-")
+    if refusal is not None:
         if refusal.kind == "role":
             raise PermissionDenied(refusal.message)
         messages.error(request, refusal.message)

@@ -24,7 +24,7 @@ def task_line(task, today=None):
 
 
 def greeting(user):
-    return f"{user.get_full_name() or user.username}同志："
+    return f"{user.display_name}同志："
 
 
 def site_hint():
@@ -34,7 +34,7 @@ def site_hint():
 
 def chase_email(*, recipient, tasks, message, sent_by):
     """Return (subject, body) of a 催办 e-mail to one officer about the tasks of their department."""
-    sender = (sent_by.get_full_name() or sent_by.username) if sent_by else "督查室"
+    sender = sent_by.display_name if sent_by else "督查室"
     subject = f"【督办催办】{len(tasks)} 项任务请抓紧办理"
     lines = [greeting(recipient), "", f"{sender}（督查室）对以下任务进行催办：", "", message.strip(), "",
              "涉及任务：", *[task_line(task) for task in tasks], "", site_hint()]

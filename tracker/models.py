@@ -71,6 +71,11 @@ class User(AbstractUser):
         """Chinese names read family name first, with no space."""
         return f"{self.last_name}{self.first_name}".strip()
 
+    @property
+    def display_name(self):
+        """The name to show a person by: the full name, else the username."""
+        return self.get_full_name() or self.username
+
 
 class SerialCounter(models.Model):
     """The last 督办编号 sequence number handed out per year."""

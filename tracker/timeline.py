@@ -28,7 +28,7 @@ class Entry:
 def person(user):
     if user is None:
         return "系统"
-    return user.get_full_name() or user.username
+    return user.display_name
 
 
 def _records(task, name, queryset):

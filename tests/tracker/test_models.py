@@ -4,7 +4,7 @@ from datetime import date
 import pytest
 from django.db import IntegrityError, transaction
 
-from tracker.models import Department, ProgressUpdate, Task
+from tracker.models import Department, ProgressUpdate, Task, User
 
 pytestmark = pytest.mark.django_db
 
@@ -79,3 +79,9 @@ def test_str_of_every_model_is_readable(make_task, departments):
     task = make_task(lead_department=departments["a"])
     assert str(task).startswith("DB-") and task.title in str(task)
     assert str(departments["a"]) == "县教育局基础教育股"
+
+
+@pytest.mark.parametrize("last, first, shown", [("王", "芳", "王芳"), ("", "", "wangfang")])
+def test_user_is_shown_by_full_name_else_username(last, first, shown):
+    """E-mails and the timeline address people by name, family name first; the username stands in."""
+    assert User(username="wangfang", last_name=last, first_name=first).display_name == shown

@@ -6,11 +6,11 @@ The views wire forms to ``speeches.services`` (writes) and ``speeches.selectors`
 from __future__ import annotations
 
 from django.conf import settings
-from django.contrib import admin, messages
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
-from django.shortcuts import redirect, render
+from django.shortcuts import redirect
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
@@ -19,11 +19,7 @@ from speeches.forms import ItemDecisionForm, SpeechUploadForm
 from speeches.models import Speech, SpeechUpload
 from speeches.parsing.document import ExtractionError
 from tracker import permissions
-
-
-def _page(request, template, context):
-    """Render a page with the admin's context (site header, user links), as base.html expects."""
-    return render(request, template, {**admin.site.each_context(request), **context})
+from tracker.views import render_page
 
 
 def _require_importer(user):
@@ -55,7 +51,7 @@ def upload(request):
             if len(speeches) == 1:
                 return redirect("speeches:review", pk=speeches[0].pk)
             return redirect("speeches:upload_detail", pk=batch.pk)
-    return _page(request, "speeches/upload.html", {
+    return render_page(request, "speeches/upload.html", {
         "form": form, "title": "上传讲话", "max_mb": settings.SPEECH_UPLOAD_MAX_BYTES // (1024 * 1024),
     })
 
@@ -68,7 +64,7 @@ def upload_detail(request, pk):
         batch = selectors.upload_get(pk=pk)
     except SpeechUpload.DoesNotExist:
         raise Http404("没有这个上传批次。")
-    return _page(request, "speeches/upload_detail.html", {
+    return render_page(request, "speeches/upload_detail.html", {
         "batch": batch, "speeches": selectors.upload_speeches(upload=batch), "title": f"上传批次：{batch}",
     })
 
@@ -159,11 +155,10 @@ def _render_review(request, speech, rows):
         bound = row.form is not None and row.form.is_bound
         row.included = row.form is not None and (
             row.form["include"].value() if bound else row.proposal.include)
-    return _page(request, "speeches/review.html", {
+    return render_page(request, "speeches/review.html", {
         "speech": speech, "rows": rows, "siblings": siblings if len(siblings) > 1 else [],
         "to_complete": selectors.speech_tasks_to_complete(speech=speech),
         "proposed_count": sum(1 for r in rows if r.included),
         "task_count": sum(1 for r in rows if r.task),
         "title": "审核讲话要点", "subtitle": speech.title,
-        "is_nav_sidebar_enabled": False,  # the outline and the source text need the whole width
     })

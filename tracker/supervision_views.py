@@ -63,40 +63,41 @@ def dashboard_view(request):
     })
 
 
+def act_on_task(request, task, form, anchor, action):
+    """Validate ``form``, run ``action(cleaned_data)`` (a service call returning the success
+    message) and go back to the task; a refusal becomes the error message, nothing saved."""
+    if not form.is_valid():
+        messages.error(request, first_error(form))
+    else:
+        try:
+            done = action(form.cleaned_data)
+        except ValidationError as exc:
+            messages.error(request, error_text(exc))
+        else:
+            messages.success(request, done)
+    return back_to_task(task, anchor)
+
+
 @login_required
 @require_POST
 def task_chase(request, pk):
     task = visible_task(request, pk)
     if not permissions.can_chase(request.user, task):
         raise PermissionDenied("只有督查员可以催办。")
-    form = ChaseForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, first_error(form))
-        return back_to_task(task, "timeline")
-    try:
-        chase = chasing.chase_send(sent_by=request.user, tasks=[task], message=form.cleaned_data["message"])
-    except ValidationError as exc:
-        messages.error(request, error_text(exc))
-    else:
-        messages.success(request, chasing.chase_notice(chase))
-    return back_to_task(task, "timeline")
+    return act_on_task(request, task, ChaseForm(request.POST), "timeline", lambda data: chasing.chase_notice(
+        chasing.chase_send(sent_by=request.user, tasks=[task], message=data["message"])))
 
 
 @login_required
 @require_POST
 def extension_request(request, pk):
     task = visible_task(request, pk)
-    form = ExtensionRequestForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, first_error(form))
-        return back_to_task(task, "deadline")
-    try:
-        extensions.extension_request_create(task=task, requested_by=request.user, **form.cleaned_data)
-    except ValidationError as exc:
-        messages.error(request, error_text(exc))
-    else:
-        messages.success(request, "延期申请已提交，等待督查室审批。")
-    return back_to_task(task, "deadline")
+
+    def request_extension(data):
+        extensions.extension_request_create(task=task, requested_by=request.user, **data)
+        return "延期申请已提交，等待督查室审批。"
+
+    return act_on_task(request, task, ExtensionRequestForm(request.POST), "deadline", request_extension)
 
 
 @login_required
@@ -107,33 +108,23 @@ def extension_decide(request, pk):
     except ExtensionRequest.DoesNotExist:
         raise Http404("延期申请不存在。") from None
     task = visible_task(request, extension.task_id)
-    form = ExtensionDecisionForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, first_error(form))
-        return back_to_task(task, "deadline")
-    approve = form.cleaned_data["decision"] == "approve"
-    try:
+
+    def decide(data):
+        approve = data["decision"] == "approve"
         extensions.extension_decide(extension=extension, decided_by=request.user, approve=approve,
-                                    comment=form.cleaned_data["comment"])
-    except ValidationError as exc:
-        messages.error(request, error_text(exc))
-    else:
-        messages.success(request, f"已同意延期至 {extension.new_deadline:%Y-%m-%d}。" if approve else "已驳回延期申请。")
-    return back_to_task(task, "deadline")
+                                    comment=data["comment"])
+        return f"已同意延期至 {extension.new_deadline:%Y-%m-%d}。" if approve else "已驳回延期申请。"
+
+    return act_on_task(request, task, ExtensionDecisionForm(request.POST), "deadline", decide)
 
 
 @login_required
 @require_POST
 def instruction_add(request, pk):
     task = visible_task(request, pk)
-    form = InstructionForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, first_error(form))
-        return back_to_task(task, "timeline")
-    try:
-        item = instructions.instruction_add(task=task, author=request.user, **form.cleaned_data)
-    except ValidationError as exc:
-        messages.error(request, error_text(exc))
-    else:
-        messages.success(request, f"{item.get_kind_display()}已发布。")
-    return back_to_task(task, "timeline")
+
+    def add(data):
+        item = instructions.instruction_add(task=task, author=request.user, **data)
+        return f"{item.get_kind_display()}已发布。"
+
+    return act_on_task(request, task, InstructionForm(request.POST), "timeline", add)

@@ -18,6 +18,7 @@ from django.db.models import Q
 
 from tracker import lights, mailing, permissions, roles
 from tracker.models import Chase, Department, Task, User
+from tracker.services import required_text
 
 logger = logging.getLogger(__name__)
 
@@ -49,13 +50,9 @@ def chase_check(*, sent_by, tasks, message):
     """Raise PermissionDenied or ValidationError (in Chinese) unless this chase may be sent; return the clean message."""
     if not permissions.can_chase(sent_by):
         raise PermissionDenied("只有督查员可以催办。")
-    message = (message or "").strip()
     if not tasks:
         raise ValidationError("请至少选择一项任务。")
-    if not message:
-        raise ValidationError("请填写催办内容。")
-    if len(message) > CHASE_MESSAGE_MAX:
-        raise ValidationError(f"催办内容不能超过 {CHASE_MESSAGE_MAX} 字。")
+    message = required_text(message, missing="请填写催办内容。", label="催办内容", max_length=CHASE_MESSAGE_MAX)
     closed = [task.serial for task in tasks if not task.is_open]
     if closed:
         raise ValidationError(f"已办结或已中止的任务无需催办：{'、'.join(closed)}。")

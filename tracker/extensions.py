@@ -13,7 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from tracker import permissions
-from tracker.services import task_lock
+from tracker.services import required_text, task_lock
 from tracker.models import ExtensionRequest, Task
 
 REASON_MAX = 2000
@@ -24,11 +24,7 @@ def extension_request_check(*, task, requested_by, new_deadline, reason, today=N
     today = today or timezone.localdate()
     if not permissions.can_request_extension(requested_by, task):
         raise PermissionDenied("只有牵头单位的填报员可以对未办结的任务申请延期。")
-    reason = (reason or "").strip()
-    if not reason:
-        raise ValidationError("请填写延期理由。")
-    if len(reason) > REASON_MAX:
-        raise ValidationError(f"延期理由不能超过 {REASON_MAX} 字。")
+    reason = required_text(reason, missing="请填写延期理由。", label="延期理由", max_length=REASON_MAX)
     if task.deadline is None:
         raise ValidationError("该任务没有完成时限，无需申请延期。")
     if not isinstance(new_deadline, date):

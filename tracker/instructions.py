@@ -4,6 +4,7 @@ from django.db import transaction
 
 from tracker import permissions
 from tracker.models import Instruction
+from tracker.services import required_text
 
 CONTENT_MAX = 2000
 
@@ -18,12 +19,7 @@ def instruction_check(*, task, author, kind, content):
             raise PermissionDenied("您无权对该任务留言。")
     else:
         raise ValidationError("未知的类型。")
-    content = (content or "").strip()
-    if not content:
-        raise ValidationError("请填写批示或留言内容。")
-    if len(content) > CONTENT_MAX:
-        raise ValidationError(f"内容不能超过 {CONTENT_MAX} 字。")
-    return content
+    return required_text(content, missing="请填写批示或留言内容。", label="内容", max_length=CONTENT_MAX)
 
 
 @transaction.atomic

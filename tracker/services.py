@@ -31,6 +31,16 @@ class TaskConflict(ValidationError):
         super().__init__(message, code="conflict")
 
 
+def required_text(value, *, missing, label, max_length):
+    """Return ``value`` stripped; ValidationError with ``missing`` if empty, or if over ``max_length``."""
+    text = (value or "").strip()
+    if not text:
+        raise ValidationError(missing)
+    if len(text) > max_length:
+        raise ValidationError(f"{label}不能超过 {max_length} 字。")
+    return text
+
+
 def serial_next(*, year):
     """Hand out the next 督办编号 of ``year`` (DB-2024-0012); safe under concurrency."""
     with transaction.atomic():

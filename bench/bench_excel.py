@@ -107,7 +107,8 @@ def prepare(size):
 
 
 def bench_export(size):
-    from tracker import exports, lights, selectors
+    from tracker import lights, selectors
+    from tracker.ledger import export
     from tracker.models import User
 
     user = User.objects.get(username="bench_sup")
@@ -115,7 +116,7 @@ def bench_export(size):
     baseline = proc_status_kb("VmRSS")
     with tempfile.TemporaryFile() as target:
         start, cpu_start = time.perf_counter(), time.process_time()
-        result = exports.ledger_write(tasks=tasks, target=target)
+        result = export.ledger_write(tasks=tasks, target=target)
         seconds, cpu = time.perf_counter() - start, time.process_time() - cpu_start
         target.seek(0, os.SEEK_END)
         file_bytes = target.tell()
@@ -129,14 +130,15 @@ def bench_import(size):
 
     from openpyxl import load_workbook
 
-    from tracker import exports, imports, lights, selectors, services
+    from tracker import lights, selectors
+    from tracker.ledger import export, imports, services
     from tracker.models import ProgressUpdate, Task, User
 
     user = User.objects.get(username="bench_sup")
     Task.objects.filter(status__in=["closed", "suspended"]).update(status="in_progress", completed_at=None)
     tasks = lights.annotate_signal(selectors.task_list(user=user))
     buffer = io.BytesIO()
-    exports.ledger_write(tasks=tasks, target=buffer)
+    export.ledger_write(tasks=tasks, target=buffer)
     wb = load_workbook(io.BytesIO(buffer.getvalue()))
     ws = wb["任务清单"]
     for (text, percent) in ws.iter_rows(min_row=3, min_col=11, max_col=12):

@@ -19,7 +19,7 @@ from speeches.forms import ItemDecisionForm, SpeechUploadForm
 from speeches.models import Speech, SpeechUpload
 from speeches.parsing.document import ExtractionError
 from tracker import permissions
-from tracker.views import render_page
+from tracker.pages import render_page
 
 
 def _require_importer(user):

@@ -15,3 +15,7 @@ class TrackerConfig(AppConfig):
         # so the role → permission table is applied after each app's turn (and
         # again after every migrate, which keeps new models covered).
         post_migrate.connect(roles.sync_role_permissions, dispatch_uid="tracker_sync_role_permissions")
+
+        # The wings' admin screens and task actions; the admin autodiscovers only tracker.admin.
+        from tracker.ledger import admin as ledger_admin  # noqa: F401
+        from tracker.supervision import admin as supervision_admin  # noqa: F401

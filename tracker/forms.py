@@ -1,6 +1,5 @@
-"""Forms of the product pages: a progress entry and a workflow step with evidence files; a ledger upload."""
+"""Forms of the product pages: a progress entry and a workflow step with evidence files."""
 from django import forms
-from django.conf import settings
 from django.utils import timezone
 
 from tracker import filetypes
@@ -73,16 +72,3 @@ class TransitionForm(forms.Form):
             del self.fields["files"]
 
 
-class LedgerUploadForm(forms.Form):
-    file = forms.FileField(
-        label="台账文件",
-        help_text="从本系统导出的督办台账（.xlsx），填写“最新进展”和“完成率”两列后上传。",
-        widget=forms.ClearableFileInput(attrs={"accept": ".xlsx"}),
-    )
-
-    def clean_file(self):
-        upload = self.cleaned_data["file"]
-        limit = settings.LEDGER_IMPORT_MAX_BYTES
-        if upload.size > limit:
-            raise forms.ValidationError(f"文件超过 {limit // (1024 * 1024)} MB，请分批导入。")
-        return upload

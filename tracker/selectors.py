@@ -1,7 +1,6 @@
 """Every read a user makes of tasks: querysets scoped to what the user may see."""
 from tracker import lights, permissions
 from tracker.filters import TaskFilter
-from tracker.ledger_validate import TaskFacts
 from tracker.models import Task
 
 
@@ -58,42 +57,3 @@ def attachment_get(*, user, pk):
     return Attachment.objects.select_related("task").filter(task__in=visible).get(pk=pk)
 
 
-def task_report_facts(*, user, ids, lock=False):
-    """Return {task id: TaskFacts} for the tasks ``ids`` names: what a ledger import may do to each.
-
-    Tasks the user may not see are reported as invisible (and carry no details), so the
-    import can refuse them without telling one department about another's tasks.
-    ``lock`` takes row locks (inside a transaction) so the facts hold until it commits.
-    """
-    ids = sorted(set(ids))
-    facts = {}
-    for start in range(0, len(ids), FACTS_CHUNK):
-        facts.update(_report_facts_chunk(user, ids[start:start + FACTS_CHUNK], lock))
-    return facts
-
-
-FACTS_CHUNK = 2000
-_FACT_FIELDS = ("pk", "serial", "title", "status", "deadline", "progress", "latest_progress", "lead_department_id")
-
-
-def _report_facts_chunk(user, ids, lock):
-    existing = Task.objects.filter(pk__in=ids)
-    # Only the columns the facts and the permission check read: no joins, no long texts but one.
-    visible = task_list(user=user, queryset=existing).select_related(None).only(*_FACT_FIELDS)
-    if lock:
-        visible = visible.select_for_update(of=("self",))
-    if not permissions.sees_everything(user):
-        # can_view_task reads prefetched co-departments instead of asking per task.
-        visible = visible.prefetch_related("co_departments")
-    facts = {
-        pk: TaskFacts(id=pk, serial="", title="", visible=False, may_report=False, is_open=False,
-                      deadline=None, progress=0, latest_progress="")
-        for pk in existing.values_list("pk", flat=True)
-    }
-    for task in visible:
-        facts[task.pk] = TaskFacts(
-            id=task.pk, serial=task.serial, title=task.title, visible=True,
-            may_report=permissions.can_report_progress(user, task), is_open=task.is_open,
-            deadline=task.deadline, progress=task.progress, latest_progress=task.latest_progress,
-        )
-    return facts

@@ -9,8 +9,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from tests.conftest import make_user
-from tracker import chasing
 from tracker.models import Chase
+from tracker.supervision import chasing
 
 pytestmark = pytest.mark.django_db
 

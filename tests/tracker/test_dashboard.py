@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from speeches.models import Speech
-from tracker import dashboard
+from tracker.supervision import dashboard
 
 pytestmark = pytest.mark.django_db
 

@@ -8,7 +8,8 @@ from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
 
-from tracker import exports, services
+from tracker import services
+from tracker.ledger import export
 from tracker.models import Task
 
 pytestmark = pytest.mark.django_db
@@ -68,7 +69,7 @@ def test_file_name_is_chinese_with_rfc6266_filename_star(client, supervisor, led
     disposition = response["Content-Disposition"]
     assert disposition.startswith("attachment;")
     assert "filename*=utf-8''" + quote("督办任务台账_") in disposition
-    assert response["Content-Type"] == exports.XLSX_CONTENT_TYPE
+    assert response["Content-Type"] == export.XLSX_CONTENT_TYPE
     assert int(response["Content-Length"]) > 1000
 
 
@@ -202,7 +203,7 @@ def test_admin_action_exports_the_ticked_tasks(client, supervisor, ledger):
 def test_rows_generator_yields_plain_values(ledger):
     from tracker import lights
 
-    rows = list(exports.ledger_rows(lights.annotate_signal(Task.objects.all())))
+    rows = list(export.ledger_rows(lights.annotate_signal(Task.objects.all())))
     assert list(rows[0]) == HEADERS
     assert len(rows) == 5
     for row in rows[1:]:
@@ -215,7 +216,7 @@ def test_query_count_does_not_grow_with_rows(ledger, make_task, departments, dja
     for i in range(30):
         make_task(title=f"任务{i}", lead_department=departments["a"], co_departments=[departments["b"]])
     with django_assert_max_num_queries(4):
-        rows = list(exports.ledger_rows(lights.annotate_signal(Task.objects.all())))
+        rows = list(export.ledger_rows(lights.annotate_signal(Task.objects.all())))
     assert len(rows) == 35
 
 

@@ -6,8 +6,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
-from tracker import extensions
 from tracker.models import ExtensionRequest, Task
+from tracker.supervision import extensions
 
 pytestmark = pytest.mark.django_db
 

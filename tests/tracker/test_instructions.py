@@ -6,8 +6,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
-from tracker import chasing, extensions, instructions, services, timeline
+from tracker import services, timeline
 from tracker.models import Instruction, TaskTransition
+from tracker.supervision import chasing, extensions, instructions
 
 pytestmark = pytest.mark.django_db
 INSTRUCTION, COMMENT = Instruction.Kind.INSTRUCTION, Instruction.Kind.COMMENT

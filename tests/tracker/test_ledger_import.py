@@ -353,10 +353,11 @@ def test_admin_index_links_to_the_import(client, officer_a):
 
 def _filled_ledger(user, tasks):
     """The user's exported ledger with every row's 最新进展 filled in, as bytes."""
-    from tracker import exports, lights, selectors
+    from tracker import lights, selectors
+    from tracker.ledger import export
 
     buffer = io.BytesIO()
-    exports.ledger_write(tasks=lights.annotate_signal(selectors.task_list(user=user, queryset=tasks)),
+    export.ledger_write(tasks=lights.annotate_signal(selectors.task_list(user=user, queryset=tasks)),
                          target=buffer)
     wb = load_workbook(io.BytesIO(buffer.getvalue()))
     for (text,) in wb["任务清单"].iter_rows(min_row=3, min_col=11, max_col=11):
@@ -369,7 +370,7 @@ def _filled_ledger(user, tasks):
 def test_preview_query_count_does_not_grow_with_rows(officer_a, make_task, departments,
                                                      django_assert_max_num_queries):
     """Co-department tasks too: visibility is read for all rows at once, not asked per task."""
-    from tracker import imports
+    from tracker.ledger import imports
 
     for i in range(55):
         make_task(title=f"联合任务{i}", lead_department=departments["b"], co_departments=[departments["a"]],

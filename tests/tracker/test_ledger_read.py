@@ -3,7 +3,7 @@ import io
 
 import pytest
 
-from tracker.ledger_read import scan_merge_refs
+from tracker.ledger.read import scan_merge_refs
 
 SHEET = (
     b'<?xml version="1.0" encoding="UTF-8"?>'

@@ -3,8 +3,8 @@ from datetime import date, datetime
 
 import pytest
 
-from tracker.ledger_read import SheetRow
-from tracker.ledger_validate import Change, TaskFacts, parse_date, parse_percent, parse_task_id, recheck, validate
+from tracker.ledger.read import SheetRow
+from tracker.ledger.validate import Change, ReportFacts, parse_date, parse_percent, parse_task_id, recheck, validate
 
 LETTERS = {"task_id": "P", "serial": "B", "deadline": "I", "progress_text": "K", "percent": "L"}
 
@@ -55,7 +55,7 @@ def facts(**overrides):
     base = dict(id=1, serial="DB-2024-0001", title="排查", visible=True, may_report=True, is_open=True,
                 deadline=date(2024, 6, 30), progress=50, latest_progress="一半")
     base.update(overrides)
-    return {base["id"]: TaskFacts(**base)}
+    return {base["id"]: ReportFacts(**base)}
 
 
 def row(**overrides):

@@ -11,8 +11,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 
-from tracker import extensions, services
+from tracker import services
 from tracker.models import Attachment, Chase, ExtensionRequest, Instruction, ProgressUpdate, Task
+from tracker.supervision import extensions
 
 pytestmark = pytest.mark.django_db
 

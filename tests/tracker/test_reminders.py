@@ -8,9 +8,9 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from tests.conftest import make_user
-from tracker import chasing
 from tracker.management.commands.send_reminders import Command
 from tracker.models import Chase
+from tracker.supervision import chasing
 
 pytestmark = pytest.mark.django_db
 

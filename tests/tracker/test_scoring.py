@@ -1,7 +1,7 @@
 """部门考评: the score formula and the ranking, on plain numbers."""
 import pytest
 
-from tracker.scoring import DepartmentCounts, rank
+from tracker.supervision.scoring import DepartmentCounts, rank
 
 
 def dept(name, tasks, closed, on_time, red=0, suspended=0):

@@ -6,8 +6,8 @@ from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
 
-from tracker import chasing
 from tracker.models import Chase, ExtensionRequest, Instruction
+from tracker.supervision import chasing
 
 pytestmark = pytest.mark.django_db
 

@@ -12,8 +12,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from tests.conftest import make_user
-from tracker import chasing, extensions, instructions, lights, services
+from tracker import lights, services
 from tracker.admin import TaskAdmin
+from tracker.supervision import chasing, extensions, instructions
 from tracker.templatetags.supervision import signal_badge
 
 pytestmark = pytest.mark.django_db

@@ -4,7 +4,7 @@ from datetime import date
 import pytest
 from openpyxl import load_workbook
 
-from tracker import xlsx_ledger as xl
+from tracker.ledger import xlsx_writer as xl
 
 COLUMNS = [xl.Column("序号", 6, xl.INTEGER), xl.Column("内容", 30), xl.Column("时限", 12, xl.DATE),
            xl.Column("完成率", 8, xl.PERCENT), xl.Column("灯", 6), xl.Column("ID", 6, xl.INTEGER, hidden=True)]
@@ -79,7 +79,7 @@ def test_no_chart_when_there_is_nothing_to_chart(tmp_path):
     ("一\n二\n三", 10, 3),
 ])
 def test_text_lines_counts_wrapped_lines_with_cjk_double_width(text, width, lines):
-    from tracker.xlsx_rows import text_lines
+    from tracker.ledger.xlsx_rows import text_lines
 
     assert text_lines(text, width) == lines
 

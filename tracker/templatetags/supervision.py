@@ -7,9 +7,10 @@ what it shows through the selectors and asking tracker.permissions which forms t
 from django import forms, template
 from django.utils import timezone
 
-from tracker import extensions, lights, permissions, timeline
+from tracker import lights, permissions, timeline
 from tracker.models import ExtensionRequest, Instruction
-from tracker.supervision_forms import ChaseForm, ExtensionDecisionForm, ExtensionRequestForm, InstructionForm
+from tracker.supervision import extensions
+from tracker.supervision.forms import ChaseForm, ExtensionDecisionForm, ExtensionRequestForm, InstructionForm
 
 register = template.Library()
 

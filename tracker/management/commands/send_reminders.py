@@ -6,7 +6,7 @@ day sends nothing to whoever already got today's digest.
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-from tracker import chasing
+from tracker.supervision import chasing
 
 
 class Command(BaseCommand):

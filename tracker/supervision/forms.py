@@ -1,10 +1,10 @@
 """Forms of the supervision panel: they read and type the input; the services judge it."""
 from django import forms
 
-from tracker.chasing import CHASE_MESSAGE_MAX
-from tracker.extensions import REASON_MAX
-from tracker.instructions import CONTENT_MAX
 from tracker.models import Instruction
+from tracker.supervision.chasing import CHASE_MESSAGE_MAX
+from tracker.supervision.extensions import REASON_MAX
+from tracker.supervision.instructions import CONTENT_MAX
 
 DEFAULT_CHASE_MESSAGE = "该任务临近或已超过完成时限，请抓紧办理，并及时在系统中报送工作进展。"
 

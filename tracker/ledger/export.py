@@ -15,7 +15,7 @@ from django.http import FileResponse
 from django.utils import timezone
 
 from tracker import lights
-from tracker import xlsx_ledger as xl
+from tracker.ledger import xlsx_writer as xl
 from tracker.models import Department, Task
 
 CHUNK = 2000

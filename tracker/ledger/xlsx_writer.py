@@ -28,7 +28,7 @@ from openpyxl.worksheet.filters import AutoFilter
 from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.worksheet import Worksheet
 
-from tracker.xlsx_rows import EXCEL_CELL_MAX, safe_text, write_rows  # noqa: F401 (re-exported)
+from tracker.ledger.xlsx_rows import EXCEL_CELL_MAX, safe_text, write_rows  # noqa: F401 (re-exported)
 
 LEDGER_SHEET = "任务清单"
 SUMMARY_SHEET = "汇总"

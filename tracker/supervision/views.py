@@ -11,10 +11,11 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from tracker import chasing, dashboard, extensions, instructions, permissions, scoring, selectors
+from tracker import permissions, selectors
 from tracker.models import ExtensionRequest
-from tracker.views import render_page, task_or_404
-from tracker.supervision_forms import (
+from tracker.pages import render_page, task_or_404
+from tracker.supervision import chasing, dashboard, extensions, instructions, scoring
+from tracker.supervision.forms import (
     ChaseForm,
     ExtensionDecisionForm,
     ExtensionRequestForm,

@@ -14,9 +14,10 @@ from django.db.models import Count, F, Q
 from django.db.models.lookups import LessThanOrEqual
 from django.utils import timezone
 
-from tracker import lights, permissions, scoring, selectors
+from tracker import lights, permissions, selectors
 from tracker.dbfuncs import LocalDate, LocalMonth
 from tracker.models import Department, Task
+from tracker.supervision import scoring
 
 FILTER_FIELDS = ["speech", "meeting", "category", "deadline", "created"]
 NEXT_DEADLINES = 10

@@ -16,9 +16,10 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Q
 
-from tracker import lights, mailing, permissions, roles
+from tracker import lights, permissions, roles
 from tracker.models import Chase, Department, Task, User
 from tracker.services import required_text
+from tracker.supervision import mailing
 
 logger = logging.getLogger(__name__)
 

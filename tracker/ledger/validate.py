@@ -1,7 +1,7 @@
 """Judge the rows of an uploaded ledger against what the database says about each task.
 
 Pure: no Django. The caller hands in the sheet's rows (ledger_read.SheetRow) and one
-TaskFacts per task id the file names; out come the changes to write and the errors
+ReportFacts per task id the file names; out come the changes to write and the errors
 to show, each error with its row and column as an official reads them (第12行 L列).
 ``recheck`` runs again on confirmation, against fresh facts, so nothing that changed
 between preview and confirmation slips through.
@@ -15,7 +15,7 @@ MAX_TEXT = 5000
 
 
 @dataclass(frozen=True, slots=True)
-class TaskFacts:
+class ReportFacts:
     """What the import needs to know about one task, for one user."""
 
     id: int
@@ -137,7 +137,7 @@ def parse_date(value):
 
 
 def validate(rows, facts, *, letters):
-    """Return the Verdict for ``rows`` given ``facts`` (task id -> TaskFacts).
+    """Return the Verdict for ``rows`` given ``facts`` (task id -> ReportFacts).
 
     ``letters`` maps the read fields (task_id, serial, deadline, progress_text,
     percent) to their column letters, for the messages.

@@ -15,12 +15,12 @@ from pathlib import Path
 
 from django.conf import settings
 
-from tracker import exports, ledger_read, ledger_validate, selectors
+from tracker.ledger import export, read, selectors, validate
 
 SESSION_KEY = "ledger_import_token"
 PENDING_MAX_AGE = 60 * 60 * 8  # a working day
 
-LAYOUT = ledger_read.LedgerLayout(headers=tuple(exports.HEADERS))
+LAYOUT = read.LedgerLayout(headers=tuple(export.HEADERS))
 LETTERS = {
     field: LAYOUT.letter(getattr(LAYOUT, field))
     for field in ("task_id", "serial", "deadline", "progress_text", "percent")
@@ -30,18 +30,18 @@ LETTERS = {
 def ledger_preview(*, user, data):
     """Return the Verdict for an uploaded file's bytes; raise LedgerFileError for a bad file."""
     if len(data) > settings.LEDGER_IMPORT_MAX_BYTES:
-        raise ledger_read.LedgerFileError(
+        raise read.LedgerFileError(
             f"文件超过 {settings.LEDGER_IMPORT_MAX_BYTES // (1024 * 1024)} MB，请分批导入。"
         )
-    rows = ledger_read.read_ledger(
+    rows = read.read_ledger(
         data, layout=LAYOUT, max_uncompressed=settings.LEDGER_IMPORT_MAX_UNCOMPRESSED,
         max_rows=settings.LEDGER_IMPORT_MAX_ROWS,
     )
     if not rows:
-        raise ledger_read.LedgerFileError("文件中没有任务数据行。")
-    ids = [i for i in (ledger_validate.parse_task_id(row.task_id) for row in rows) if i is not None]
+        raise read.LedgerFileError("文件中没有任务数据行。")
+    ids = [i for i in (validate.parse_task_id(row.task_id) for row in rows) if i is not None]
     facts = selectors.task_report_facts(user=user, ids=ids)
-    return ledger_validate.validate(rows, facts, letters=LETTERS)
+    return validate.validate(rows, facts, letters=LETTERS)
 
 
 def _pending_dir():
@@ -82,8 +82,8 @@ def pending_load(*, request, token):
         payload = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError, AttributeError):
         return None
-    changes = [ledger_validate.Change(**item) for item in payload["changes"]]
-    errors = [ledger_validate.RowError(**item) for item in payload["errors"]]
+    changes = [validate.Change(**item) for item in payload["changes"]]
+    errors = [validate.RowError(**item) for item in payload["errors"]]
     return changes, errors
 
 

@@ -13,8 +13,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from tracker import permissions
-from tracker.services import required_text, task_lock
 from tracker.models import ExtensionRequest, Task
+from tracker.services import required_text, task_lock
 
 REASON_MAX = 2000
 

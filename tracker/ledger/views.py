@@ -1,0 +1,93 @@
+"""The 督办台账 pages: export with the task list's filters, and import of filled-in progress."""
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponseBadRequest
+from django.shortcuts import redirect
+from django.views.decorators.http import require_GET, require_http_methods
+
+from tracker import permissions, selectors
+from tracker.ledger import export, imports, services
+from tracker.ledger.forms import LedgerUploadForm
+from tracker.ledger.read import LedgerFileError
+from tracker.pages import render_page
+
+PREVIEW_LIMIT = 500  # changes listed on the preview page; the rest are counted
+
+
+@login_required
+@require_GET
+def export_tasks(request):
+    """Send the ledger of the tasks the task list would show for the same querystring."""
+    filterset, tasks = selectors.task_list_filtered(user=request.user, params=request.GET)
+    if filterset.is_bound and not filterset.is_valid():
+        problems = "；".join(
+            f"{filterset.form.fields[name].label}：{'，'.join(errs)}" if name in filterset.form.fields
+            else "，".join(errs)
+            for name, errs in filterset.form.errors.items()
+        )
+        return HttpResponseBadRequest(f"筛选条件有误，无法导出：{problems}", content_type="text/plain; charset=utf-8")
+    return export.ledger_response(tasks=tasks, subject=export.describe_filters(filterset))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def ledger_import(request):
+    """Upload a filled-in ledger, preview what it changes, then confirm (all, or the valid rows)."""
+    if not permissions.can_import_ledger(request.user):
+        raise PermissionDenied("只有督查员和部门填报员可以导入台账进展。")
+    action = request.POST.get("action")
+    if request.method == "POST" and action in {"confirm", "apply_valid"}:
+        return _confirm(request, partial=action == "apply_valid")
+    if request.method == "POST" and action == "cancel":
+        imports.pending_discard(request=request)
+        messages.info(request, "已取消本次导入，未写入任何数据。")
+        return redirect("tracker:ledger_import")
+
+    form = LedgerUploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            verdict = imports.ledger_preview(user=request.user, data=form.cleaned_data["file"].read())
+        except LedgerFileError as exc:
+            form.add_error("file", str(exc))
+        else:
+            token = imports.pending_save(request=request, verdict=verdict)
+            return render_page(request, "tracker/ledger_import_preview.html", {
+                "token": token,
+                "changes": verdict.changes[:PREVIEW_LIMIT],
+                "more": max(0, len(verdict.changes) - PREVIEW_LIMIT),
+                "change_count": len(verdict.changes),
+                "errors": [str(e) for e in verdict.errors],
+                "unchanged": verdict.unchanged,
+                "filename": form.cleaned_data["file"].name,
+            })
+    return render_page(request, "tracker/ledger_import.html", {
+        "form": form, "max_mb": settings.LEDGER_IMPORT_MAX_BYTES // (1024 * 1024),
+    })
+
+
+def _confirm(request, *, partial):
+    pending = imports.pending_load(request=request, token=request.POST.get("token", ""))
+    if pending is None:
+        messages.error(request, "导入预览已失效或已处理，请重新上传文件。未写入任何数据。")
+        return redirect("tracker:ledger_import")
+    changes, preview_errors = pending
+    if preview_errors and not partial:
+        messages.error(request, "文件中有错误行：请修改后重新上传，或选择“只导入无误的行”。未写入任何数据。")
+        return redirect("tracker:ledger_import")
+    outcome = services.progress_import(user=request.user, changes=changes, partial=partial)
+    if outcome.errors and not partial:
+        for error in outcome.errors[:50]:
+            messages.error(request, str(error))
+        messages.error(request, "确认时发现以上问题，未写入任何数据。请重新导出、填写后再上传。")
+        return redirect("tracker:ledger_import")
+    imports.pending_discard(request=request)
+    skipped = len(preview_errors) + len(outcome.errors)
+    text = f"已导入 {outcome.written} 条进展。"
+    if skipped:
+        text += f"有误的 {skipped} 行未导入。"
+    messages.success(request, text)
+    for error in outcome.errors[:50]:
+        messages.warning(request, str(error))
+    return redirect("tracker:ledger_import")

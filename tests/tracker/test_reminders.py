@@ -10,7 +10,7 @@ from django.utils import timezone
 from tests.conftest import make_user
 from tracker.management.commands.send_reminders import Command
 from tracker.models import Chase
-from tracker.supervision import chasing
+from tracker.supervision import reminders
 
 pytestmark = pytest.mark.django_db
 
@@ -111,7 +111,7 @@ def test_handle_one_reports_the_outcome_for_one_department(setup, departments, o
 def test_officers_without_email_are_skipped_and_not_logged(setup, officer_a, departments):
     officer_a.email = ""
     officer_a.save()
-    outcome = chasing.reminder_send_department(department=departments["a"], today=timezone.localdate())
+    outcome = reminders.reminder_send_department(department=departments["a"], today=timezone.localdate())
     assert outcome.no_email == [officer_a] and outcome.sent_to == []
     assert not Chase.objects.exists()
 
@@ -121,9 +121,9 @@ def test_a_mail_server_failure_removes_the_log_so_the_next_run_retries(
     def refuse(messages):
         raise OSError("连接被拒绝")
 
-    monkeypatch.setattr(chasing.mailing, "deliver", refuse)
+    monkeypatch.setattr(reminders.mailing, "deliver", refuse)
     with pytest.raises(OSError), django_capture_on_commit_callbacks(execute=True):
-        chasing.reminder_send_department(department=departments["a"], today=timezone.localdate())
+        reminders.reminder_send_department(department=departments["a"], today=timezone.localdate())
     assert not Chase.objects.exists()
 
 

@@ -1,6 +1,6 @@
-"""催办 and daily reminders: who gets told about which tasks, the log, and the e-mails.
+"""催办: who gets told about which tasks, the log, and the e-mails.
 
-A chase or a reminder is logged as one ``Chase`` row (who, when, which tasks,
+A chase is logged as one ``Chase`` row (who, when, which tasks,
 channel, message, recipients) in a transaction; the e-mails leave only after it
 commits, so a rolled-back chase never reaches anybody. Each officer's e-mail lists
 only the tasks of their own department: an officer never learns of another
@@ -8,16 +8,13 @@ department's task through a chase.
 """
 import logging
 from collections import defaultdict
-from dataclasses import dataclass, field
-from datetime import date
 from functools import partial
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Q
 
-from tracker import lights, permissions, roles
-from tracker.models import Chase, Department, Task, User
+from tracker import permissions, roles
+from tracker.models import Chase, Task, User
 from tracker.services import required_text
 from tracker.supervision import mailing
 
@@ -112,105 +109,3 @@ def _deliver_chase(chase_pk, messages):
         mailing.deliver(messages)
     except Exception:  # noqa: BLE001 - any transport error; logged, never a 500
         logger.exception("催办 %s 的邮件发送失败", chase_pk)
-
-
-# Daily reminders -------------------------------------------------------------------
-
-@dataclass
-class ReminderOutcome:
-    """What one department's reminder run did (or, in a dry run, would do)."""
-
-    department: Department
-    groups: list = field(default_factory=list)  # [(heading, [tasks])]
-    sent_to: list = field(default_factory=list)  # officers e-mailed (or who would be)
-    skipped_today: list = field(default_factory=list)  # officers already reminded today
-    no_email: list = field(default_factory=list)
-    emails: list = field(default_factory=list)  # [(officer, subject, body)]
-    chase: Chase | None = None
-
-    @property
-    def task_count(self):
-        return sum(len(tasks) for _, tasks in self.groups)
-
-
-def department_tasks(department):
-    """Return the tasks where ``department`` is lead or co-department, with their signal."""
-    involved = Task.objects.filter(Q(lead_department=department) | Q(co_departments=department)).values("pk")
-    return Task.objects.filter(pk__in=involved).select_related("lead_department")
-
-
-def reminder_digest(*, department, today):
-    """Return [(heading, tasks)]: red, yellow, then not yet acknowledged (待签收) and not red or yellow."""
-    tasks = list(
-        lights.annotate_signal(department_tasks(department), today=today)
-        .filter(lights.signal_q(lights.RED, today=today) | lights.signal_q(lights.YELLOW, today=today)
-                | Q(status=Task.Status.PENDING))
-        .order_by("signal_rank", "deadline", "serial")
-    )
-    red = [task for task in tasks if task.signal == lights.RED]
-    yellow = [task for task in tasks if task.signal == lights.YELLOW]
-    pending = [task for task in tasks if task.signal not in (lights.RED, lights.YELLOW)]
-    return [("红灯：已超过完成时限", red), ("黄灯：临近完成时限", yellow), ("待签收：尚未签收", pending)]
-
-
-def reminded_today(*, today):
-    """Return the ids of users who already got a reminder on ``today`` (local date)."""
-    return set(Chase.recipients.through.objects.filter(
-        chase__kind=Chase.Kind.REMINDER, chase__sent_at__date=today).values_list("user_id", flat=True))
-
-
-def reminder_send_department(*, department, today: date, dry_run=False):
-    """Send ``department``'s officers their digest, at most once per person per day.
-
-    A dry run reads the same data and returns the same outcome but writes and
-    sends nothing. A real run logs one Chase (kind=reminder) naming the officers
-    it e-mails; if the mail server refuses, that log is removed again so the next
-    run retries, and the error propagates to the caller.
-    """
-    outcome = ReminderOutcome(department=department, groups=reminder_digest(department=department, today=today))
-    if outcome.task_count == 0:
-        return outcome
-    with transaction.atomic():
-        if not dry_run:
-            # Two runs at once for one department: the second waits here, then sees the first's log.
-            Department.objects.select_for_update().filter(pk=department.pk).first()
-        already = reminded_today(today=today)
-        for officer in department_officers([department.pk]):
-            if officer.pk in already:
-                outcome.skipped_today.append(officer)
-            elif not officer.email:
-                outcome.no_email.append(officer)
-            else:
-                outcome.sent_to.append(officer)
-                subject, body = mailing.reminder_email(recipient=officer, department=department,
-                                                       groups=outcome.groups, today=today)
-                outcome.emails.append((officer, subject, body))
-        if dry_run or not outcome.sent_to:
-            return outcome
-        tasks = [task for _, group in outcome.groups for task in group]
-        chase = Chase.objects.create(
-            kind=Chase.Kind.REMINDER, channel="email",
-            message=f"{department.name}到期提醒：红灯 {len(outcome.groups[0][1])} 项，"
-                    f"黄灯 {len(outcome.groups[1][1])} 项，待签收 {len(outcome.groups[2][1])} 项。",
-        )
-        chase.tasks.set(tasks)
-        chase.recipients.set(outcome.sent_to)
-        outcome.chase = chase
-        messages = [mailing.build_message(to_user=officer, subject=subject, body=body)
-                    for officer, subject, body in outcome.emails]
-        transaction.on_commit(partial(_deliver_reminder, chase.pk, messages))
-    return outcome
-
-
-def _deliver_reminder(chase_pk, messages):
-    try:
-        mailing.deliver(messages)
-    except Exception:
-        Chase.objects.filter(pk=chase_pk).delete()
-        raise
-
-
-def reminder_departments():
-    """Return the active departments that have at least one active officer."""
-    with_officers = User.objects.filter(groups__name=roles.OFFICER, is_active=True).values("department_id")
-    return Department.objects.filter(is_active=True, pk__in=with_officers)

@@ -6,7 +6,7 @@ day sends nothing to whoever already got today's digest.
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-from tracker.supervision import chasing
+from tracker.supervision import reminders
 
 
 class Command(BaseCommand):
@@ -18,7 +18,7 @@ class Command(BaseCommand):
     def handle(self, *args, dry_run=False, **options):
         today = timezone.localdate()
         sent = failed = 0
-        for department in chasing.reminder_departments():
+        for department in reminders.reminder_departments():
             try:
                 outcome = self.handle_one(department=department, today=today, dry_run=dry_run)
             except Exception as exc:  # noqa: BLE001 - one department's mail failure must not stop the rest
@@ -34,7 +34,7 @@ class Command(BaseCommand):
 
     def handle_one(self, *, department, today, dry_run=False):
         """Remind one department's officers and report what happened on stdout."""
-        outcome = chasing.reminder_send_department(department=department, today=today, dry_run=dry_run)
+        outcome = reminders.reminder_send_department(department=department, today=today, dry_run=dry_run)
         name = department.name
         if outcome.task_count == 0:
             self.stdout.write(f"{name}：没有红灯、黄灯或待签收任务，不发送。")

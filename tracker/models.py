@@ -12,6 +12,8 @@ from django.db.models import Q
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
+from tracker import choices
+
 
 class Department(models.Model):
     name = models.CharField("单位名称", max_length=100, unique=True)
@@ -94,15 +96,15 @@ class SerialCounter(models.Model):
 
 class Task(models.Model):
     class Category(models.TextChoices):
-        DEPLOY = "deploy", "部署任务"
-        RECTIFY = "rectify", "整改任务"
+        DEPLOY = choices.DEPLOY, choices.CATEGORY_LABELS[choices.DEPLOY]
+        RECTIFY = choices.RECTIFY, choices.CATEGORY_LABELS[choices.RECTIFY]
 
     class Status(models.TextChoices):
-        PENDING = "pending", "待签收"
-        IN_PROGRESS = "in_progress", "办理中"
-        CLOSING = "closing", "申请办结"
-        CLOSED = "closed", "已办结"
-        SUSPENDED = "suspended", "已中止"
+        PENDING = choices.PENDING, choices.STATUS_LABELS[choices.PENDING]
+        IN_PROGRESS = choices.IN_PROGRESS, choices.STATUS_LABELS[choices.IN_PROGRESS]
+        CLOSING = choices.CLOSING, choices.STATUS_LABELS[choices.CLOSING]
+        CLOSED = choices.CLOSED, choices.STATUS_LABELS[choices.CLOSED]
+        SUSPENDED = choices.SUSPENDED, choices.STATUS_LABELS[choices.SUSPENDED]
 
     serial = models.CharField("督办编号", max_length=20, unique=True, editable=False)
     title = models.CharField("任务名称", max_length=300)
@@ -182,7 +184,7 @@ class Task(models.Model):
         constraints = [
             models.CheckConstraint(condition=Q(progress__gte=0, progress__lte=100), name="task_progress_0_100"),
             models.CheckConstraint(
-                condition=~Q(status="closed") | Q(completed_at__isnull=False),
+                condition=~Q(status=choices.CLOSED) | Q(completed_at__isnull=False),
                 name="task_closed_has_completed_at",
             ),
         ]
@@ -200,7 +202,7 @@ class Task(models.Model):
 
     @property
     def is_open(self):
-        return self.status not in {self.Status.CLOSED, self.Status.SUSPENDED}
+        return self.status in choices.OPEN_STATUSES
 
 
 class TaskTransition(models.Model):

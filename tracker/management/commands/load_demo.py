@@ -154,7 +154,7 @@ def demo_move(*, task, status, progress, officer, supervisor):
     TaskTransition rows), so the demo still shows tasks of every department moving.
     """
     steps = DEMO_PATHS[status]
-    needs_officer = any(workflow.get(action).role == workflow.LEAD_OFFICER for action, _ in steps)
+    needs_officer = any(workflow.get(action).performer == workflow.BY_LEAD_OFFICER for action, _ in steps)
     if needs_officer and officer is None:
         _report(task, progress, supervisor)
         task.status = status
@@ -166,7 +166,7 @@ def demo_move(*, task, status, progress, officer, supervisor):
         steps = steps[1:]
     _report(task, progress, officer or supervisor)
     for action, reason in steps:
-        actor = officer if workflow.get(action).role == workflow.LEAD_OFFICER else supervisor
+        actor = officer if workflow.get(action).performer == workflow.BY_LEAD_OFFICER else supervisor
         services.task_transition(task=task, action=action, by=actor, reason=reason)
 
 

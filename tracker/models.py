@@ -235,6 +235,9 @@ class TaskTransition(models.Model):
         return transition.label if transition else self.action
 
 
+PROGRESS_NEWEST_FIRST = ("-date", "-created_at", "-id")
+
+
 class ProgressUpdate(models.Model):
     task = models.ForeignKey(Task, verbose_name="任务", on_delete=models.CASCADE, related_name="progress_updates")
     date = models.DateField("日期")
@@ -250,10 +253,13 @@ class ProgressUpdate(models.Model):
 
     history = HistoricalRecords(verbose_name="进展历史")
 
+    # The newest entry, the one its task shows: by its date, then when it was entered.
+    NEWEST_FIRST = PROGRESS_NEWEST_FIRST
+
     class Meta:
         verbose_name = "工作进展"
         verbose_name_plural = "工作进展"
-        ordering = ["-date", "-created_at", "-id"]
+        ordering = list(PROGRESS_NEWEST_FIRST)
         indexes = [models.Index(fields=["task", "-date", "-created_at"], name="progress_task_latest")]
         constraints = [
             models.CheckConstraint(condition=Q(percent__gte=0, percent__lte=100), name="progress_percent_0_100"),

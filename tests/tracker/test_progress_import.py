@@ -71,8 +71,10 @@ def test_an_entry_dated_before_a_newer_one_does_not_override_the_task(officer_a,
     assert (open_task.progress, open_task.latest_progress) == (50, "今天的进展")
     assert ProgressUpdate.objects.filter(task=open_task, content="昨天的进展").exists()
 
-    # The same as the single-entry path would leave it.
-    services.task_sync_progress(task=open_task)
+    # The single-entry path follows the same order: an entry dated back does not override either.
+    services.progress_report(task=open_task, reported_by=officer_a, date=today - timedelta(days=2),
+                             content="前天的进展", percent=10)
+    open_task.refresh_from_db()
     assert (open_task.progress, open_task.latest_progress) == (50, "今天的进展")
 
 

@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from tracker import permissions
 from tracker.models import ExtensionRequest, Task
-from tracker.services import required_text, task_lock
+from tracker.services import required_text, task_lock, task_save
 
 REASON_MAX = 2000
 
@@ -84,10 +84,8 @@ def extension_decide(*, extension, decided_by, approve, comment=""):
         if task.original_deadline is None:
             task.original_deadline = old
         task.deadline = extension.new_deadline
-        task.version += 1
-        task._change_reason = f"同意延期申请：{old:%Y-%m-%d} → {task.deadline:%Y-%m-%d}"
-        task._history_user = decided_by
-        task.save(update_fields=["deadline", "original_deadline", "version", "updated_at"])
+        task_save(task=task, by=decided_by, reason=f"同意延期申请：{old:%Y-%m-%d} → {task.deadline:%Y-%m-%d}",
+                  update_fields=["deadline", "original_deadline"])
     extension.status = ExtensionRequest.Status.APPROVED if approve else ExtensionRequest.Status.REFUSED
     extension.decided_by = decided_by
     extension.decided_at = timezone.now()

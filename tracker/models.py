@@ -14,6 +14,9 @@ from simple_history.models import HistoricalRecords
 
 from tracker import choices
 
+# The longest 催办内容, 延期理由, 审批意见 or 批示/留言 accepted: about a page of text.
+SUPERVISION_TEXT_MAX = 2000
+
 
 class Department(models.Model):
     name = models.CharField("单位名称", max_length=100, unique=True)
@@ -71,12 +74,17 @@ class User(AbstractUser):
 
     def get_full_name(self):
         """Chinese names read family name first, with no space."""
-        return f"{self.last_name}{self.first_name}".strip()
+        return self.full_name_of(first_name=self.first_name, last_name=self.last_name)
 
     @property
     def display_name(self):
         """The name to show a person by: the full name, else the username."""
         return self.get_full_name() or self.username
+
+    @staticmethod
+    def full_name_of(*, first_name, last_name):
+        """The full name from bare values (e.g. read with ``values()``): 姓 then 名."""
+        return f"{last_name or ''}{first_name or ''}".strip()
 
 
 class SerialCounter(models.Model):
@@ -305,6 +313,8 @@ class Chase(models.Model):
     class Kind(models.TextChoices):
         CHASE = "chase", "催办"
         REMINDER = "reminder", "到期提醒"
+
+    DEFAULT_MESSAGE = "该任务临近或已超过完成时限，请抓紧办理，并及时在系统中报送工作进展。"
 
     kind = models.CharField("类型", max_length=10, choices=Kind.choices, default=Kind.CHASE)
     tasks = models.ManyToManyField(Task, verbose_name="任务", related_name="chases")

@@ -201,7 +201,6 @@ def task_transition(*, task, action, by, reason="", files=()):
     """
     transition = workflow.get(action)
     reason = (reason or "").strip()
-    kinds = attachments_check(files)
     locked = task_lock(task)
     refusal = permissions.transition_refusal(by, locked, action, reason)
     if refusal is not None:
@@ -210,6 +209,7 @@ def task_transition(*, task, action, by, reason="", files=()):
         raise ValidationError(refusal.message, code=refusal.kind)
     if files and not transition.allows_files:
         raise ValidationError(f"“{transition.label}”不能附加文件。")
+    kinds = attachments_check(files)
     from_status = locked.status
     locked.status = transition.target
     if transition.target == Task.Status.CLOSED:
@@ -232,15 +232,15 @@ def _copy_state(source, target):
 
 
 @transaction.atomic
-def progress_report(*, task, reported_by, date, content, percent, files=(), attachment=None):
+def progress_report(*, task, reported_by, date, content, percent, files=()):
     """Record a progress entry (with evidence files) and let the task follow its newest entry."""
-    files = list(files) + ([attachment] if attachment else [])
-    kinds = attachments_check(files)
+    files = list(files)
     locked = task_lock(task)
-    if not locked.is_open:
-        raise ValidationError(f"任务状态为“{locked.get_status_display()}”，不能再填报进展。")
     if not permissions.may_report_progress(reported_by, locked):
         raise PermissionDenied("您无权填报此任务的进展。")
+    if not locked.is_open:
+        raise ValidationError(f"任务状态为“{locked.get_status_display()}”，不能再填报进展。", code="status")
+    kinds = attachments_check(files)
     update = ProgressUpdate(task=locked, reported_by=reported_by, date=date, content=content, percent=percent)
     update.full_clean()
     update._history_user = reported_by

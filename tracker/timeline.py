@@ -35,12 +35,13 @@ def _records(task, name, queryset):
     """Return the task's ``name`` records: prefetched ones if the caller has them, else ``queryset``."""
     if name in getattr(task, "_prefetched_objects_cache", {}):
         return getattr(task, name).all()
-    return queryset.prefetch_related("attachments")
+    return queryset
 
 
 def progress_entries(task):
     updates = _records(task, "progress_updates",
-                       ProgressUpdate.objects.filter(task=task).select_related("reported_by"))
+                       ProgressUpdate.objects.filter(task=task).select_related("reported_by")
+                       .prefetch_related("attachments"))
     for update in updates:
         # A progress entry is dated by the officer; order it at that day, after what
         # happened earlier that day, by using its recording time when it is the same day.
@@ -66,7 +67,9 @@ def chase_entries(task):
 
 
 def extension_entries(task):
-    for ext in ExtensionRequest.objects.filter(task=task).select_related("requested_by", "decided_by"):
+    requests = _records(task, "extension_requests",
+                        ExtensionRequest.objects.filter(task=task).select_related("requested_by", "decided_by"))
+    for ext in requests:
         change = f"{ext.old_deadline:%Y-%m-%d} → {ext.new_deadline:%Y-%m-%d}" if ext.old_deadline else \
             f"→ {ext.new_deadline:%Y-%m-%d}"
         yield Entry(at=ext.requested_at, kind="extension", label="延期申请", actor=person(ext.requested_by),
@@ -77,7 +80,8 @@ def extension_entries(task):
 
 
 def transition_entries(task):
-    steps = _records(task, "transitions", TaskTransition.objects.filter(task=task).select_related("by"))
+    steps = _records(task, "transitions", TaskTransition.objects.filter(task=task).select_related("by")
+                     .prefetch_related("attachments"))
     for step in steps:
         yield Entry(at=step.at, kind="transition", label=step.action_label, actor=person(step.by),
                     text=step.reason,

@@ -8,13 +8,12 @@ each, so memory and query count stay flat with the number of tasks.
 import tempfile
 from dataclasses import dataclass
 from datetime import datetime
-from itertools import groupby
 
 from django.db.models import Count, Q
 from django.http import FileResponse
 from django.utils import timezone
 
-from tracker import lights
+from tracker import lights, selectors
 from tracker.ledger import xlsx_writer as xl
 from tracker.models import Department, Task
 
@@ -101,19 +100,10 @@ def _chunk_extras(chunk):
         co.setdefault(task_id, []).append(name)
 
     changed = [row["pk"] for row in chunk if row["deadline"] != row["original_deadline"]]
-    deadlines = {}
-    if changed:
-        history = (
-            Task.history.filter(id__in=changed)
-            .order_by("id", "history_date", "history_id")
-            .values_list("id", "deadline")
-        )
-        for task_id, group in groupby(history, key=lambda pair: pair[0]):
-            steps = []
-            for _, deadline in group:
-                if not steps or steps[-1] != deadline:
-                    steps.append(deadline)
-            deadlines[task_id] = steps
+    deadlines = {
+        task_id: [changes[0].old, *(change.new for change in changes)]
+        for task_id, changes in selectors.deadline_changes(task_ids=changed).items()
+    } if changed else {}
     return co, deadlines
 
 

@@ -14,13 +14,12 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
 from tracker import permissions, roles
-from tracker.models import Chase, Task, User
+from tracker.models import SUPERVISION_TEXT_MAX, Chase, Task, User
 from tracker.services import required_text
 from tracker.supervision import mailing
 
 logger = logging.getLogger(__name__)
 
-CHASE_MESSAGE_MAX = 2000
 
 
 def department_officers(department_ids):
@@ -50,7 +49,7 @@ def chase_check(*, sent_by, tasks, message):
         raise PermissionDenied("只有督查员可以催办。")
     if not tasks:
         raise ValidationError("请至少选择一项任务。")
-    message = required_text(message, missing="请填写催办内容。", label="催办内容", max_length=CHASE_MESSAGE_MAX)
+    message = required_text(message, missing="请填写催办内容。", label="催办内容", max_length=SUPERVISION_TEXT_MAX)
     closed = [task.serial for task in tasks if not task.is_open]
     if closed:
         raise ValidationError(f"已办结或已中止的任务无需催办：{'、'.join(closed)}。")

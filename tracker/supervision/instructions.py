@@ -3,10 +3,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
 from tracker import permissions
-from tracker.models import Instruction
+from tracker.models import SUPERVISION_TEXT_MAX, Instruction
 from tracker.services import required_text
-
-CONTENT_MAX = 2000
 
 
 def instruction_check(*, task, author, kind, content):
@@ -19,7 +17,7 @@ def instruction_check(*, task, author, kind, content):
             raise PermissionDenied("您无权对该任务留言。")
     else:
         raise ValidationError("未知的类型。")
-    return required_text(content, missing="请填写批示或留言内容。", label="内容", max_length=CONTENT_MAX)
+    return required_text(content, missing="请填写批示或留言内容。", label="内容", max_length=SUPERVISION_TEXT_MAX)
 
 
 @transaction.atomic

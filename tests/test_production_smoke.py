@@ -156,9 +156,12 @@ def hashed_name(static_root, name):
 
 def test_login_page_answers(site):
     port, _ = site
-    status, _, body = get(port, "/admin/login/")
+    status, headers, body = get(port, "/admin/login/")
     assert status == 200, body.decode(errors="replace")[:2000]
     assert "讲话任务督办系统" in body.decode()
+    assert "no-store" in headers["Cache-Control"]
+    assert "script-src 'self'" in headers["Content-Security-Policy"]
+    assert headers["Strict-Transport-Security"].startswith("max-age=")
 
 
 @pytest.mark.parametrize("name", ["vendor/chartjs/chart.umd.js", "duban/duban.css", "admin/css/base.css"])
@@ -169,4 +172,4 @@ def test_static_files_are_served_under_hashed_names(site, name):
     assert status == 200
     assert body == (static_root / hashed).read_bytes()
     # Hashed names never change content, so browsers may keep them for good.
-    assert "immutable" in headers["Cache-Control"]
+    assert "immutable" in headers["Cache-Control"] and "no-store" not in headers["Cache-Control"]

@@ -59,7 +59,9 @@ def throwaway_database(tmp_dir):
 def production_env(database_url, static_root, media_root):
     """Return the environment an administrator exports before the README's commands."""
     env = dict(os.environ)
-    for name in ("DEBUG", "SECURE_SSL_REDIRECT", "STATIC_ROOT", "MEDIA_ROOT"):
+    # DJANGO_ALLOW_ASYNC_UNSAFE is set by the browser tests' conftest for this test process;
+    # check --deploy rightly refuses it, and no deployment has it.
+    for name in ("DEBUG", "SECURE_SSL_REDIRECT", "STATIC_ROOT", "MEDIA_ROOT", "DJANGO_ALLOW_ASYNC_UNSAFE"):
         env.pop(name, None)
     env.update(
         DJANGO_ENV="production",

@@ -62,6 +62,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Below WhiteNoise, so static files keep their own caching: pages get no-store and the CSP.
+    "config.headers.PageHeadersMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -72,6 +74,22 @@ MIDDLEWARE = [
     # Axes must come last: it inspects the outcome of authentication.
     "axes.middleware.AxesMiddleware",
 ]
+
+# Sent with every page (config/headers.py), in every environment so a violation shows up in
+# development and in the browser tests, not first in production. Scripts come only from our
+# own static files (Chart.js is vendored; page data travels in json_script tags, which are not
+# run). Styles also allow inline ones: Django admin's change list writes a <style> block,
+# simple_history's history list a style= attribute, and the bare 400/500 pages carry their
+# CSS inline so they render even when static files are broken. Inline CSS cannot run code.
+CONTENT_SECURITY_POLICY = "; ".join([
+    "default-src 'self'",
+    "script-src 'self'",
+    "style-src 'self' 'unsafe-inline'",
+    "object-src 'none'",
+    "base-uri 'self'",
+    "frame-ancestors 'none'",
+    "form-action 'self'",
+])
 
 ROOT_URLCONF = "config.urls"
 
@@ -138,7 +156,8 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+# Where collectstatic writes (and WhiteNoise serves from); a deployment may keep it outside the checkout.
+STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", BASE_DIR / "staticfiles"))
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
 # Uploaded files are never served as public media: views check who may see them.

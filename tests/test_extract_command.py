@@ -11,8 +11,6 @@ import docx
 import pytest
 from django.core.management import call_command
 
-pytest.importorskip("speeches.parsing.pipeline", reason="the extraction pipeline is not in the tree yet")
-
 REPO = Path(__file__).resolve().parent.parent
 SPEECH = """在全县教育工作会议上的讲话
 同志们：

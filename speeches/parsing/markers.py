@@ -36,6 +36,12 @@ ARABIC_PAREN = "arabic_paren"
 CIRCLED_FAMILY = "circled"
 
 
+# Ordinal adverbs in series order; 最后 may close any series. The ADVERB family's
+# pattern is made of these words, longest first (首要的是 before 首先).
+ADVERB_ORDER = {"首先": 1, "首要的是": 1, "其次": 2, "其次是": 2, "再次": 3, "再次是": 3, "最后": 99}
+_ADVERBS = "|".join(sorted(ADVERB_ORDER, key=len, reverse=True))
+
+
 @dataclass(frozen=True, slots=True)
 class Family:
     """One marker family: how it is written and where it may stand.
@@ -55,7 +61,7 @@ FAMILIES: tuple[Family, ...] = (
     Family(SECTION, rf"(?P<section>[{CN_DIGITS}]{{1,3}})、(?![{CN_DIGITS}]、)", 0, "strong"),
     Family(SUBSECTION, rf"[（(](?P<subsection>[{CN_DIGITS}]{{1,3}})[）)]", 1, "strong"),
     Family(FANGMIAN, r"(?P<fangmian>另一方面|(?<!另)一方面)(?=[，,：:]|要|是)", 2, "weak"),
-    Family(ADVERB, r"(?P<adverb>首要的是|其次是|再次是|首先|其次|再次|最后)(?=[，,：:]|要|是)", 2, "weak"),
+    Family(ADVERB, rf"(?P<adverb>{_ADVERBS})(?=[，,：:]|要|是)", 2, "weak"),
     Family(DI, rf"(?P<di>第(?P<di_num>[{CN_DIGITS}]{{1,3}})(?:件|条|点|项|是)?)(?=[，,：:、]|(?<=是))", 2, "weak"),
     Family(QI, rf"(?P<qi>其(?P<qi_num>[{CN_DIGITS}]{{1,3}}))(?=[，,：:、])", 2, "strong"),
     Family(
@@ -81,8 +87,6 @@ MARKER_SCAN = re.compile(
     + ")"
 )
 
-# Ordinal adverbs in series order; 最后 may close any series.
-ADVERB_ORDER = {"首先": 1, "首要的是": 1, "其次": 2, "其次是": 2, "再次": 3, "再次是": 3, "最后": 99}
 FANGMIAN_ORDER = {"一方面": 1, "另一方面": 2}
 
 # Phrases that contain a marker-like string but never open a point (GUIDE §2 traps).

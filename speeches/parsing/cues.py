@@ -107,7 +107,7 @@ DIRECTIVE_VERBS = (
     "规范", "保障", "营造", "发挥", "促进", "稳步", "认真", "继续", "持续", "坚定", "明确",
     "提高站位", "转变", "改进", "扭住", "深入", "主动", "依法", "以", "开好", "讲好",
     "列好", "完成", "对照", "适当", "加大", "筹备", "引导", "协同", "疏堵", "抢抓", "真抓",
-    "确定", "协调", "认清", "关于", "强调", "力争", "探索", "建章立制", "学习", "调整",
+    "确定", "协调", "认清", "关于", "强调", "力争", "探索", "建章立制", "学习", "调整", "补齐",
 )
 
 # A shortcoming, problem or gap (存在的问题和不足：一是…有待于进一步提升).
@@ -145,6 +145,7 @@ REVIEW_HEADING_CUES = (
 # Analysis, role, meta remarks: not work to be done.
 OTHER_CUES = (
     "我们是", "事关", "涉及", "关乎", "主要目的", "总结一下", "是从", "的基石",
+    "表示祝贺", "表示感谢",  # a heading that congratulates or thanks sets no task
 )
 
 # A heading that ends like this without opening on a verb analyses, it does not order
@@ -183,7 +184,9 @@ THIRD_PARTY = (
     "书记", "市长", "县长", "区长", "厅长", "局长", "部长", "主任", "会议", "报告", "讲话",
     "指出", "强调", "提出", "要求",
 )
-LEAD_QUOTE = QUOTE_CUES  # only where the lead ends with one of them and a colon
+# Only where the lead ends with one of them and a colon. Not 件事: "重点做好三件事：" is the
+# speaker's own list (a quoted one inherits its quote from the heading above it).
+LEAD_QUOTE = tuple(cue for cue in QUOTE_CUES if cue != "件事")
 LEAD_DIRECTIVE = (
     "做好", "抓好", "重点", "工作：", "任务", "要求", "落实好", "以下几", "几点意见",
     "安排", "部署", "着力", "要把", "必须", "要", "措施",
@@ -214,6 +217,7 @@ ACTOR_HEADS = (
     "员工", "工作者", "乡镇", "街道", "各地", "地区", "机构", "科室", "处室", "领导",
     "教职工", "教研室", "中心组", "家委会", "县区", "区县", "县市区", "团队", "系统", "党组织",
     "股", "室", "研究室", "厅", "处", "科",
+    "中心", "站", "督学", "各村", "各社区",  # 疾控中心, 农经站, 责任督学; each village, each community
 )
 
 # Members that may close a list of actors without being actors on their own
@@ -244,12 +248,19 @@ NOT_OWNER_STARTS = DIRECTIVE_VERBS + (
     # verbs and adverbs a phrase ending on an actor head may open with (实行校长负责制,
     # 尽快形成领导合力, 争当学科带头人), and the 有的/个别/少数 of a criticised example
     "实行", "尽快", "争当", "争做", "形成", "不如", "监督", "重要", "业务", "有的", "个别", "少数",
+    "成立", "设立", "组建",  # 成立社区教育中心: an office to set up, not one charged
 ) + MODAL_OPENERS
 
 # Words before an actor that still leave it the one charged (由局里负责…).
 OWNER_OPENERS = (
     "由", "请", "特别是", "尤其是", "要求", "希望", "督促", "同时", "其中", "另外",
     "此外", "因此", "所以", "作为", "今年", "目前", "下步", "首先",
+)
+
+# Labels of a task table or a parenthesis naming the departments charged
+# (（牵头单位：市市场监管局；配合单位：市税务局、市公安局）, 责任单位：市住建局).
+DUTY_LABELS = (
+    "牵头单位", "配合单位", "责任单位", "协办单位", "责任部门", "牵头部门", "配合部门",
 )
 
 # Never owners: the speaker's side, everyone, beneficiaries.
@@ -266,7 +277,7 @@ NUM = r"(?:[\dxX×]{1,4}|[一二三四五六七八九十两]{1,3})"  # 2024, 20x
 DEADLINE_WORDS = (
     "年底前", "年底", "年内", "年末前", "今年下半年", "今年上半年", "下半年", "上半年",
     "本学期", "新学期", "下学期", "春季学期", "秋季学期", "本学年", "寒假前", "暑假前",
-    "开学前", "今年秋季", "今年春季", "本月底", "本月内", "年前", "月底前",
+    "开学前", "今年秋季", "今年春季", "本月底前", "本月底", "本月内", "年前", "月底前", "本学期内",
 )
 
 # Holidays that bound a promise when followed by 前 / 兑现 / 完成.

@@ -52,6 +52,8 @@ _OWNER = re.compile(
 _OWNER_INSIDE = re.compile(
     rf"(?=[对由])(?:(?:{_CLAUSE_START}|(?<=是))对(?P<e>{_NP})[^，,。；;]{{0,10}}要求"
     rf"|(?<![将把转])由(?P<f>{_SNP})(?![^，,。；;]{{0,12}}?(?:改为|转为|变为|的)))")  # (?=[对由]) skips other positions
+# h. (own pass) the departments a label names: 牵头单位：A；配合单位：B、C
+_DUTY = re.compile(cues.alternation(cues.DUTY_LABELS) + r"[：:]\s*(?P<u>[^；;，,。：:（）()\s]+)")
 _NOT_OWNER = re.compile(cues.alternation(cues.NOT_OWNERS) + "$")
 _NOT_OWNER_START = re.compile(cues.alternation(cues.NOT_OWNER_STARTS) + "|我(?![市县区])|总书记")
 _ORDER = re.compile("|".join((cues.order_yao(cues.NO_ORDER_YAO_FOR_FIELDS),) + cues.ORDER_WORDS_FOR_FIELDS))
@@ -73,7 +75,7 @@ _DEADLINE = re.compile(
         rf"(?P<nyear>{_N}年内)",
         rf"(?P<month>{_MONTH})",
         rf"(?P<year>{_YEAR}(?:底前|底|内|前)?)",
-        rf"(?P<holiday>{cues.alternation(cues.HOLIDAYS)})(?=前|之前|兑现|完成)",
+        rf"(?P<holiday>{cues.alternation(cues.HOLIDAYS)})(?:之?前|(?=兑现|完成))",
         rf"(?P<word>{cues.alternation(cues.DEADLINE_WORDS)})",
         r"(?P<this>今年)",
     ]) + ")")  # the lookahead lets the engine skip most positions with one set test
@@ -231,7 +233,7 @@ def find_owners(text: str) -> list[str]:
     """Return the actor phrases ``text`` charges with acting, in order, no repeats."""
     t = _Text(text)
     found: list[tuple[int, str]] = []
-    for pattern in (_OWNER, _OWNER_INSIDE):
+    for pattern in (_OWNER, _OWNER_INSIDE, _DUTY):
         for m in pattern.finditer(text):
             group = m.lastgroup
             if group and _is_actor(m.group(group)):
@@ -394,9 +396,14 @@ def _future_in_sentence(t: _Text, pos: int) -> bool:
 
 
 def _subject_start(text: str, pos: int) -> int:
-    """Return where the event before ``结束前`` starts (主题教育结束前): ≤8 CJK characters back."""
+    """Return where the event before ``结束前`` starts (主题教育结束前): ≤8 CJK characters back.
+
+    It stops at a preposition, modal or particle (区住建局要在|汛期结束前): the event is a
+    noun phrase, the words before it belong to the sentence.
+    """
     start = pos
-    while start > 0 and pos - start < 8 and "\u4e00" <= text[start - 1] <= "\u9fff":
+    while (start > 0 and pos - start < 8 and "\u4e00" <= text[start - 1] <= "\u9fff"
+           and text[start - 1] not in cues.SUBJECT_STOPS):
         start -= 1
     return start
 

@@ -1,4 +1,4 @@
-"""Decide each item's kind: directive, problem, achievement or other (GUIDE §Kinds).
+"""Decide each item's kind: directive, problem, achievement or other (README §5).
 
 Why in this order: the guide judges an item by its own wording first and by the
 part of the speech it stands in second. So each item gets a *wording* verdict

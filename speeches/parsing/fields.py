@@ -1,4 +1,4 @@
-"""Fill ``owners`` and ``deadlines`` of directive items (GUIDE §Fields).
+"""Fill ``owners`` and ``deadlines`` of directive items (README §6).
 
 Why clause by clause: in this genre the actor charged with a task stands at the
 head of a clause, right before its modal ("各单位党委书记要切实履行…", "由局里负责…",

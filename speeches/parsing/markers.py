@@ -1,7 +1,7 @@
 """Marker families, their context rules and the trap phrases, as data.
 
 Every ordinal marker a speech uses to enumerate its points belongs to one family
-(GUIDE §2). The outline stage scans the text once with ``MARKER_SCAN``, a single
+(README §3). The outline stage scans the text once with ``MARKER_SCAN``, a single
 compiled alternation whose named groups say which family matched, and then
 checks the context rules kept here: where the marker may stand (line start only,
 or also inline after a boundary character) and which phrases are traps.
@@ -90,7 +90,7 @@ MARKER_SCAN = re.compile(
 
 FANGMIAN_ORDER = {"一方面": 1, "另一方面": 2}
 
-# Phrases that contain a marker-like string but never open a point (GUIDE §2 traps).
+# Phrases that contain a marker-like string but never open a point (README §3, not items).
 # Candidates overlapping one of these are dropped; most are already refused by the
 # patterns or by the boundary rule, the list keeps the guide's examples explicit.
 TRAP_PHRASES: tuple[str, ...] = (
@@ -115,7 +115,7 @@ TRAP_SCAN = re.compile("|".join(re.escape(phrase) for phrase in TRAP_PHRASES))
 # “争⏎一、保⏎二、不要三”, “一是一、二是二”.
 SHORT_QUOTE = re.compile(r"“[^“”]{0,30}”")
 
-# A paragraph that opens with these closes every open item (GUIDE §2: a closing
+# A paragraph that opens with these closes every open item (README §6: a closing
 # 同志们，… paragraph belongs to no item).
 CLOSING_PARAGRAPH = re.compile(r"\s*同志们[，,！!]")
 

@@ -27,7 +27,7 @@ from .document import Item
 
 PARAGRAPH_BREAK = re.compile(r"\n|  ")
 SERIES_WINDOW = 3000  # chars within which a 首先 must meet its 其次, 一方面 its 另一方面
-# A line this long is a page that lost its line breaks (GUIDE §2: "a scraped page"),
+# A line this long is a page that lost its line breaks (README §4: a flattened page),
 # and so is a speech of more than a few sentences that is one line from end to end.
 FLAT_LINE = 3000
 FLAT_SPEECH = 500

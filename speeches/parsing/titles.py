@@ -1,4 +1,4 @@
-"""Cut each item's headline (GUIDE §2, field ``title``).
+"""Cut each item's headline (README §4, field ``title``).
 
 The title is the text after the marker (and after a comma or colon right behind
 it) up to the first 。；;！？： , line break or the start of the next item. A page
@@ -18,7 +18,7 @@ CLAUSE_END = re.compile(r"[，,。；;：:！？!?\n]")
 TITLE_END = re.compile(r"[。；;！？!?：:\n]|  ")
 LEADING = " ，,：:、.．"
 # A speech flattened into one huge line lost the break after each heading, so its
-# headings run into their bodies (GUIDE §2: ``上半年工作简要总结今年上半年…``). There
+# headings run into their bodies (README §4: ``…充分认识整治工作的重要意义近年来，…``). There
 # a body opening with a time phrase shows where the heading evidently ended.
 BODY_OPENER = re.compile(
     f"(?:{cues.alternation(cues.BODY_TIME_OPENERS)}|" + r"(?:19|20)[\dXx]{2}年)"

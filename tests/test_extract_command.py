@@ -1,4 +1,4 @@
-"""extract_directives: a readable tree, GUIDE §4 JSON for score.py, exit 2 on bad input."""
+"""extract_directives: a readable tree, the JSON of speeches/parsing/README.md §7 for score.py, exit 2 on bad input."""
 import io
 import json
 import os

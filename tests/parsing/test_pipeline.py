@@ -1,4 +1,4 @@
-"""extract() and to_guide_json(): the whole pipeline and its GUIDE §4 output."""
+"""extract() and to_guide_json(): the whole pipeline and its output format (parsing README §7)."""
 import pytest
 
 from speeches.parsing.document import NoSpeechFound

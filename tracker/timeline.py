@@ -59,11 +59,22 @@ def instruction_entries(task):
                     actor=person(item.author), text=item.content)
 
 
+REMINDER_TEXT = "本任务列入当天的到期提醒邮件。"
+
+
 def chase_entries(task):
+    """The chases and reminders naming ``task``, told as this task's part of them.
+
+    Whoever may see the task reads these entries: a chase of several tasks names only
+    the recipients of this task's departments, and a reminder (a department's digest)
+    does not quote the digest's counts of that department's other tasks.
+    """
+    involved = {task.lead_department_id, *(department.pk for department in task.co_departments.all())}
     for chase in Chase.objects.filter(tasks=task).select_related("sent_by").prefetch_related("recipients"):
-        names = "、".join(person(user) for user in chase.recipients.all()) or "无（相关单位无填报员邮箱）"
+        names = "、".join(person(user) for user in chase.recipients.all() if user.department_id in involved)
+        text = REMINDER_TEXT if chase.kind == Chase.Kind.REMINDER else chase.message
         yield Entry(at=chase.sent_at, kind=chase.kind, label=chase.get_kind_display(),
-                    actor=person(chase.sent_by), text=chase.message, detail=f"接收人：{names}")
+                    actor=person(chase.sent_by), text=text, detail=f"接收人：{names or '无（相关单位无填报员邮箱）'}")
 
 
 def extension_entries(task):

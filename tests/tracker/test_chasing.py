@@ -146,3 +146,38 @@ def test_leaders_have_no_chase_action(client, leader, make_task):
     client.force_login(leader)
     page = client.get(reverse("admin:tracker_task_changelist"))
     assert "chase_tasks" not in page.content.decode()
+
+
+def test_timeline_names_only_the_recipients_of_this_task(supervisor, officers, departments, make_task):
+    """A chase of two tasks at once: each task's timeline names the officers told about it, not the others."""
+    from tracker import timeline
+
+    ours = make_task(title="甲任务", lead_department=departments["a"])
+    theirs = make_task(title="乙任务", lead_department=departments["b"])
+    chasing.chase_send(sent_by=supervisor, tasks=[ours, theirs], message="请抓紧。")
+    (entry,) = [e for e in timeline.task_timeline(task=ours) if e.kind == "chase"]
+    assert "officer_a" in entry.detail and "officer_b" not in entry.detail
+    assert "乙任务" not in entry.text + entry.detail
+
+
+def test_each_chase_mail_lists_only_tasks_its_reader_may_see(supervisor, officers, departments, make_task,
+                                                             django_capture_on_commit_callbacks):
+    """Co-departments included: c helps on one task of a, b on one task of c; nobody reads a task that 404s for them."""
+    from tracker import selectors
+
+    t1 = make_task(title="甲牵头丙配合", lead_department=departments["a"], co_departments=[departments["c"]])
+    t2 = make_task(title="丙牵头乙配合", lead_department=departments["c"], co_departments=[departments["b"]])
+    t3 = make_task(title="乙独办", lead_department=departments["b"])
+    officers["c"].email = "c@example.gov.cn"
+    officers["c"].save()
+    with django_capture_on_commit_callbacks(execute=True):
+        chasing.chase_send(sent_by=supervisor, tasks=[t1, t2, t3], message="请抓紧。")
+    by_user = {officer.email: officer for officer in officers.values()}
+    assert len(mail.outbox) == 3
+    for message in mail.outbox:
+        reader = by_user[message.to[0]]
+        visible = set(selectors.task_list(user=reader).values_list("title", flat=True))
+        named = {task.title for task in (t1, t2, t3) if task.title in message.body}
+        assert named and named <= visible, reader.username
+    body_c = next(m.body for m in mail.outbox if m.to == ["c@example.gov.cn"])
+    assert "甲牵头丙配合" in body_c and "丙牵头乙配合" in body_c and "乙独办" not in body_c

@@ -99,6 +99,10 @@ MATRIX = [
                                                                                       [302, 403, 403, 404]),
     ("ledger export",             ledger_export,                                      ["200+", "200+", "200+", "200-"]),
     ("ledger import page",        get("tracker:ledger_import"),                       [200, 403, 200, 200]),
+    # A 催办 of the task and of a task of B: B's officer reads it, but not the task.
+    ("admin chase view",          get("admin:tracker_chase_change", "chase_pk"),      ["200+", "200+", "200+", "200-"]),
+    # A's daily digest also names a task B helps on: it stays A's.
+    ("admin reminder view",       get("admin:tracker_chase_change", "reminder_pk"),   ["200+", "200+", "200+", 302]),
 ]
 
 
@@ -114,9 +118,19 @@ def world(supervisor, leader, officer_a, officer_b, departments, make_task, medi
                                       percent=10, files=[SimpleUploadedFile("说明.txt", "排查方案".encode())])
     task.refresh_from_db()
     attachment = Attachment.objects.get(progress_update=update)
+    theirs = make_task(title="财政局的任务", lead_department=departments["b"], deadline=deadline)
+    shared = make_task(title="财政局配合的任务", lead_department=departments["a"], co_departments=[departments["b"]],
+                       deadline=deadline)
+    chase = Chase.objects.create(message="请两单位抓紧", sent_by=supervisor)
+    chase.tasks.set([task, theirs])
+    chase.recipients.set([officer_a, officer_b])
+    reminder = Chase.objects.create(kind=Chase.Kind.REMINDER, message=f"{departments['a'].name}到期提醒")
+    reminder.tasks.set([task, shared])
+    reminder.recipients.set([officer_a])
     return {
         "task": task, "pk": task.pk, "history_id": task.history.first().history_id,
         "progress_pk": update.pk, "attachment_pk": attachment.pk, "extension_pk": pending.pk,
+        "chase_pk": chase.pk, "reminder_pk": reminder.pk,
         "users": {"supervisor": supervisor, "leader": leader, "officer_own": officer_a, "officer_other": officer_b},
     }
 

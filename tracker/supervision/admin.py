@@ -6,8 +6,11 @@ services (tracker.admin.ServiceAddAdmin) and never edited afterwards.
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils.html import format_html_join
+from django.utils.safestring import mark_safe
 
-from tracker import permissions, selectors
+from tracker import permissions
 from tracker.admin import ServiceAddAdmin, TaskScopedAdmin, task_action
 from tracker.models import Chase, ExtensionRequest, Instruction
 from tracker.supervision import chasing, extensions, instructions
@@ -80,14 +83,34 @@ class ChaseAdmin(ServiceAddAdmin, admin.ModelAdmin):
     search_fields = ["message"]
     autocomplete_fields = ["tasks"]
     add_fields = ["tasks", "message"]
+    # A record is read through these: its tasks and recipients as the reader may see them.
+    shown_fields = ["kind", "sent_at", "sent_by", "channel", "message", "shown_tasks", "shown_recipients"]
 
     def get_queryset(self, request):
-        qs = super().get_queryset(request).select_related("sent_by")
-        if permissions.sees_everything(request.user):
-            return qs
-        # An officer reads the chases that name at least one task they may see.
-        visible = selectors.task_list(user=request.user).values("pk")
-        return qs.filter(pk__in=Chase.tasks.through.objects.filter(task_id__in=visible).values("chase_id"))
+        return chasing.chase_list(user=request.user, queryset=super().get_queryset(request).select_related("sent_by"))
+
+    def get_object(self, request, object_id, from_field=None):
+        chase = super().get_object(request, object_id, from_field)
+        if chase is not None:
+            chase.visible_tasks, chase.visible_recipients = chasing.chase_shown(user=request.user, chase=chase)
+        return chase
+
+    def get_fields(self, request, obj=None):
+        return self.add_fields if obj is None else self.shown_fields
+
+    def get_readonly_fields(self, request, obj=None):
+        return [] if obj is None else self.shown_fields
+
+    @admin.display(description="任务")
+    def shown_tasks(self, chase):
+        links = format_html_join(mark_safe("<br>"), '<a href="{}">{} {}</a>', (
+            (reverse("tracker:task_detail", args=[task.pk]), task.serial, task.title)
+            for task in chase.visible_tasks))
+        return links or "—"
+
+    @admin.display(description="接收人")
+    def shown_recipients(self, chase):
+        return "、".join(str(user) for user in chase.visible_recipients) or "—"
 
     def service_check(self, request, cleaned):
         chasing.chase_check(sent_by=request.user, tasks=list(cleaned["tasks"]), message=cleaned["message"])

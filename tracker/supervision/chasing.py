@@ -13,7 +13,7 @@ from functools import partial
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
-from tracker import permissions, roles
+from tracker import permissions, roles, selectors
 from tracker.models import SUPERVISION_TEXT_MAX, Chase, Task, User
 from tracker.services import required_text
 from tracker.supervision import mailing
@@ -85,6 +85,19 @@ def chase_send(*, sent_by, tasks, message, channel="email"):
     transaction.on_commit(partial(_deliver_chase, chase.pk, messages))
     chase.officers_without_email = [officer for officer in officers if not officer.email]
     return chase
+
+
+def chase_list(*, user, queryset=None):
+    """Return the chase records ``user`` may read (催办 naming their tasks, their own department's reminders)."""
+    qs = Chase.objects.all() if queryset is None else queryset
+    return qs.filter(permissions.chase_visibility_q(user))
+
+
+def chase_shown(*, user, chase):
+    """Return (tasks, recipients) of ``chase`` as ``user`` may read them: their tasks, their colleagues."""
+    tasks = selectors.task_list(user=user).filter(chases=chase).order_by("serial")
+    recipients = chase.recipients.filter(permissions.recipient_visibility_q(user)).order_by("username")
+    return list(tasks), list(recipients)
 
 
 def chase_notice(chase, *, task_count=1):

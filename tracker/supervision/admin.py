@@ -5,6 +5,7 @@ services (tracker.admin.ServiceAddAdmin) and never edited afterwards.
 """
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.html import format_html_join
@@ -32,7 +33,8 @@ def chase_tasks(modeladmin, request, queryset):
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
-            modeladmin.message_user(request, chasing.chase_notice(chase, task_count=len(tasks)), messages.SUCCESS)
+            level, text = chasing.chase_notice(chase, task_count=len(tasks))
+            modeladmin.message_user(request, text, level)
             return None
     return TemplateResponse(request, "admin/tracker/task/chase_confirmation.html", {
         **modeladmin.admin_site.each_context(request),
@@ -117,3 +119,13 @@ class ChaseAdmin(ServiceAddAdmin, admin.ModelAdmin):
 
     def service_perform(self, request, cleaned):
         return chasing.chase_send(sent_by=request.user, tasks=cleaned["tasks"], message=cleaned["message"])
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        # The admin saves inside its own transaction: the e-mails leave when it commits,
+        # and only then can the notice say what the mail server did.
+        def tell():
+            level, text = chasing.chase_notice(obj, task_count=len(form.cleaned_data["tasks"]))
+            self.message_user(request, text, level)
+
+        transaction.on_commit(tell)

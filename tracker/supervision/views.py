@@ -66,7 +66,8 @@ def dashboard_view(request):
 
 def act_on_task(request, task, form, anchor, action):
     """Validate ``form``, run ``action(cleaned_data)`` (a service call returning the success
-    message) and go back to the task; a refusal becomes the error message, nothing saved."""
+    message, or (level, message)) and go back to the task; a refusal becomes the error
+    message, nothing saved."""
     if not form.is_valid():
         messages.error(request, first_error(form))
     else:
@@ -75,7 +76,8 @@ def act_on_task(request, task, form, anchor, action):
         except ValidationError as exc:
             messages.error(request, error_text(exc))
         else:
-            messages.success(request, done)
+            level, text = done if isinstance(done, tuple) else (messages.SUCCESS, done)
+            messages.add_message(request, level, text)
     return back_to_task(task, anchor)
 
 

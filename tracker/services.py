@@ -5,6 +5,7 @@ no path can skip a rule.
 """
 import os
 import uuid
+from datetime import timedelta
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -35,6 +36,27 @@ def required_text(value, *, missing, label, max_length):
     if len(text) > max_length:
         raise ValidationError(f"{label}不能超过 {max_length} 字。")
     return text
+
+
+# A double click, or a form sent again while the first submission was still on its way,
+# arrives within seconds; a slow upload of evidence files can take a minute.
+REPEAT_WINDOW = timedelta(minutes=2)
+REPEAT_MESSAGE = "已提交，请勿重复提交。"
+
+
+def repeat_of(records, *, at="created_at", matches=None):
+    """Return the newest of ``records`` written within REPEAT_WINDOW, marked ``repeated``; else None.
+
+    ``records`` are the caller's earlier identical submissions (same task, same person,
+    same content), ``matches`` an optional further test in Python. Call this after
+    locking the task row: two identical submissions then take turns and the second
+    finds the first, on every app server and database.
+    """
+    recent = records.filter(**{f"{at}__gte": timezone.now() - REPEAT_WINDOW}).order_by(f"-{at}", "-pk")
+    record = next((r for r in recent if matches is None or matches(r)), None)
+    if record is not None:
+        record.repeated = True
+    return record
 
 
 def serial_next(*, year):
@@ -233,13 +255,21 @@ def _copy_state(source, target):
 
 @transaction.atomic
 def progress_report(*, task, reported_by, date, content, percent, files=()):
-    """Record a progress entry (with evidence files) and let the task follow its newest entry."""
+    """Record a progress entry (with evidence files) and let the task follow its newest entry.
+
+    The same entry sent again by the same person within REPEAT_WINDOW (a double click)
+    writes nothing: the first entry comes back, marked ``repeated``.
+    """
     files = list(files)
     locked = task_lock(task)
     if not permissions.may_report_progress(reported_by, locked):
         raise PermissionDenied("您无权填报此任务的进展。")
     if not locked.is_open:
         raise ValidationError(f"任务状态为“{locked.get_status_display()}”，不能再填报进展。", code="status")
+    repeat = repeat_of(locked.progress_updates.filter(reported_by=reported_by, date=date, content=content,
+                                                      percent=percent))
+    if repeat is not None:
+        return repeat
     kinds = attachments_check(files)
     update = ProgressUpdate(task=locked, reported_by=reported_by, date=date, content=content, percent=percent)
     update.full_clean()

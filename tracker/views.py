@@ -125,11 +125,14 @@ def progress_add(request, pk):
         return _render_task(request, task.pk, bound=form, status=400)
     data = form.cleaned_data
     try:
-        services.progress_report(task=task, reported_by=request.user, date=data["date"],
-                                 content=data["content"], percent=data["percent"], files=data["files"])
+        update = services.progress_report(task=task, reported_by=request.user, date=data["date"],
+                                          content=data["content"], percent=data["percent"], files=data["files"])
     except ValidationError as error:
         return _refused(request, task, form, error)
-    messages.success(request, "进展已填报。")
+    if getattr(update, "repeated", False):
+        messages.warning(request, services.REPEAT_MESSAGE)
+    else:
+        messages.success(request, "进展已填报。")
     return redirect(reverse("tracker:task_detail", args=[task.pk]) + "#timeline")
 
 

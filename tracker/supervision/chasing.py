@@ -17,7 +17,7 @@ from django.db import transaction
 
 from tracker import permissions, roles, selectors
 from tracker.models import SUPERVISION_TEXT_MAX, Chase, Task, User
-from tracker.services import required_text
+from tracker.services import REPEAT_MESSAGE, repeat_of, required_text
 from tracker.supervision import mailing
 
 
@@ -73,10 +73,17 @@ def chase_send(*, sent_by, tasks, message, channel="email"):
     Chinese) for an empty message or no tasks; nothing is written then. The
     returned chase carries ``delivery``, filled in once the e-mails were tried:
     right after this call returns, unless it ran inside a caller's transaction.
+    The same chase sent again within REPEAT_WINDOW (same sender, message and tasks: a
+    double click) sends nothing and returns the first, marked ``repeated``.
     """
     tasks = list(tasks)
     message = chase_check(sent_by=sent_by, tasks=tasks, message=message)
-    tasks = list(Task.objects.filter(pk__in=[task.pk for task in tasks]).select_related("lead_department"))
+    # Locked in one order, so two chases sharing tasks take turns without deadlocking.
+    tasks = list(Task.objects.select_for_update(of=("self",)).filter(pk__in=[task.pk for task in tasks])
+                 .select_related("lead_department").order_by("pk"))
+    repeat = chase_repeat_of(sent_by=sent_by, tasks=tasks, message=message)
+    if repeat is not None:
+        return repeat
     by_dept = tasks_by_department(tasks)
     officers = list(department_officers(by_dept))
     addressed = [officer for officer in officers if officer.email]
@@ -95,6 +102,13 @@ def chase_send(*, sent_by, tasks, message, channel="email"):
     chase.delivery = ChaseDelivery(addressed=addressed, without_email=[o for o in officers if not o.email])
     transaction.on_commit(partial(_deliver_chase, chase.pk, letters, chase.delivery))
     return chase
+
+
+def chase_repeat_of(*, sent_by, tasks, message):
+    """Return the same chase (sender, message, tasks) sent within REPEAT_WINDOW, marked ``repeated``; else None."""
+    wanted = {task.pk for task in tasks}
+    earlier = Chase.objects.filter(kind=Chase.Kind.CHASE, sent_by=sent_by, message=message).prefetch_related("tasks")
+    return repeat_of(earlier, at="sent_at", matches=lambda chase: {t.pk for t in chase.tasks.all()} == wanted)
 
 
 def _deliver_chase(chase_pk, letters, delivery):
@@ -120,6 +134,8 @@ def chase_shown(*, user, chase):
 
 def chase_notice(chase, *, task_count=1):
     """Return (message level, text): whom ``chase``'s e-mails reached, which failed, who has no address."""
+    if getattr(chase, "repeated", False):
+        return messages.WARNING, REPEAT_MESSAGE
     delivery = chase.delivery
     tasks = "" if task_count == 1 else f" {task_count} 项任务"
     level = messages.SUCCESS

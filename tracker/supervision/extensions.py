@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from tracker import permissions
 from tracker.models import SUPERVISION_TEXT_MAX, ExtensionRequest
-from tracker.services import required_text, task_lock, task_save
+from tracker.services import repeat_of, required_text, task_lock, task_save
 
 
 def extension_request_check(*, task, requested_by, new_deadline, reason, today=None):
@@ -46,6 +46,12 @@ def extension_request_create(*, task, requested_by, new_deadline, reason, today=
     """
     today = today or timezone.localdate()
     task = task_lock(task)  # two requests or decisions for one task take turns
+    # The same request sent again within REPEAT_WINDOW (a double click) is the pending one.
+    repeat = repeat_of(task.extension_requests.filter(
+        requested_by=requested_by, new_deadline=new_deadline, reason=(reason or "").strip(),
+        status=ExtensionRequest.Status.PENDING), at="requested_at")
+    if repeat is not None:
+        return repeat
     reason = extension_request_check(task=task, requested_by=requested_by, new_deadline=new_deadline,
                                      reason=reason, today=today)
     request = ExtensionRequest(task=task, old_deadline=task.deadline, new_deadline=new_deadline,
@@ -66,7 +72,14 @@ def extension_decide(*, extension, decided_by, approve, comment=""):
         raise PermissionDenied("只有督查员可以审批延期申请。")
     extension = ExtensionRequest.objects.select_for_update().get(pk=extension.pk)
     if extension.status != ExtensionRequest.Status.PENDING:
-        raise ValidationError(f"该申请已{extension.get_status_display()}，不能重复审批。")
+        # The same decision by the same person just now is a double click, not a second decision.
+        repeat = repeat_of(ExtensionRequest.objects.filter(
+            pk=extension.pk, decided_by=decided_by,
+            status=ExtensionRequest.Status.APPROVED if approve else ExtensionRequest.Status.REFUSED),
+            at="decided_at")
+        if repeat is not None:
+            return repeat
+        raise ValidationError(f"该申请{extension.get_status_display()}，不能重复审批。")
     comment = (comment or "").strip()
     if not approve and not comment:
         raise ValidationError("不同意延期时请填写审批意见。")

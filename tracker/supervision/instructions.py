@@ -4,7 +4,7 @@ from django.db import transaction
 
 from tracker import permissions
 from tracker.models import SUPERVISION_TEXT_MAX, Instruction
-from tracker.services import required_text
+from tracker.services import repeat_of, required_text, task_lock
 
 
 def instruction_check(*, task, author, kind, content):
@@ -22,8 +22,16 @@ def instruction_check(*, task, author, kind, content):
 
 @transaction.atomic
 def instruction_add(*, task, author, kind, content):
-    """Add an instruction (批示) or a comment to ``task``; return it."""
+    """Add an instruction (批示) or a comment to ``task``; return it.
+
+    The same text posted again by the same person within REPEAT_WINDOW (a double
+    click) writes nothing: the first comes back, marked ``repeated``.
+    """
     content = instruction_check(task=task, author=author, kind=kind, content=content)
+    task_lock(task)  # two identical posts take turns, so the second finds the first
+    repeat = repeat_of(Instruction.objects.filter(task=task, author=author, kind=kind, content=content))
+    if repeat is not None:
+        return repeat
     instruction = Instruction(task=task, author=author, kind=kind, content=content)
     instruction.full_clean()
     instruction.save()

@@ -4,8 +4,11 @@ attachments, chases, extension requests and instructions.
 Models hold fields, invariants (database constraints) and small properties. Every
 write that has a rule goes through ``tracker.services``.
 """
+import unicodedata
+
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
@@ -16,6 +19,11 @@ from tracker import choices
 
 # The longest 催办内容, 延期理由, 审批意见 or 批示/留言 accepted: about a page of text.
 SUPERVISION_TEXT_MAX = 2000
+
+
+def has_control_characters(text, *, allow=""):
+    """True if ``text`` holds a control character or a line/paragraph separator not in ``allow``."""
+    return any(unicodedata.category(ch) in ("Cc", "Zl", "Zp") and ch not in allow for ch in text)
 
 
 class Department(models.Model):
@@ -36,6 +44,18 @@ class Department(models.Model):
 
     def __str__(self):
         return self.name
+
+    def clean(self):
+        """Names are one line: they head e-mail subjects, where a line break fails every sending."""
+        errors = {}
+        for field in ("name", "short_name"):
+            if has_control_characters(getattr(self, field)):
+                label = self._meta.get_field(field).verbose_name
+                errors[field] = f"{label}只能写一行，不能含换行、制表符等控制字符。"
+        if has_control_characters(self.aliases, allow="\r\n"):
+            errors["aliases"] = "别名每行一个，不能含制表符等其他控制字符。"
+        if errors:
+            raise ValidationError(errors)
 
     @property
     def alias_list(self):

@@ -54,6 +54,9 @@ def reminder_email(*, recipient, department, groups, today):
 
 
 def build_message(*, to_user, subject, body):
+    # A subject is one header line: a line break in it (a department name saved before
+    # names were checked) would make every sending fail with BadHeaderError.
+    subject = " ".join(subject.split())
     return mail.EmailMessage(subject=subject, body=body, from_email=settings.DEFAULT_FROM_EMAIL, to=[to_user.email])
 
 

@@ -16,7 +16,8 @@ from pathlib import Path
 
 from django.conf import settings
 from django.contrib.auth.models import Group
-from django.core.management.base import BaseCommand
+from django.core.exceptions import ValidationError
+from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
 
@@ -58,10 +59,16 @@ class Command(BaseCommand):
     def load_departments(self):
         departments = {}
         for order, row in enumerate(read_json("departments.json"), start=1):
-            dept, _ = Department.objects.get_or_create(
-                name=row["name"],
-                defaults={"short_name": row["short_name"], "aliases": "\n".join(row["aliases"]), "order": order},
-            )
+            dept = Department.objects.filter(name=row["name"]).first()
+            if dept is None:
+                dept = Department(name=row["name"], short_name=row["short_name"],
+                                  aliases="\n".join(row["aliases"]), order=order)
+                try:
+                    dept.full_clean()
+                except ValidationError as error:
+                    # Inside the command's transaction: nothing loaded so far is kept.
+                    raise CommandError(f"departments.json 第 {order} 个单位有误：{'；'.join(error.messages)}") from None
+                dept.save()
             departments[dept.name] = dept
         return departments
 

@@ -37,7 +37,7 @@ def task_get(*, user, pk):
 def task_list_filtered(*, user, params):
     """Return (filterset, tasks): the visible tasks with their signal, filtered by ``params``."""
     tasks = lights.annotate_signal(task_list(user=user))
-    filterset = TaskFilter(params, queryset=tasks)
+    filterset = TaskFilter(params, queryset=tasks, user=user)
     return filterset, filterset.qs
 
 

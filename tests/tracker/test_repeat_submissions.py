@@ -93,7 +93,7 @@ def test_double_clicking_the_admin_chase_action_chases_once(client, supervisor, 
     with django_capture_on_commit_callbacks(execute=True):
         first, second = twice(client, reverse("admin:tracker_task_changelist"), data)
     assert Chase.objects.count() == 1 and len(mail.outbox) == 1
-    assert REPEAT in second.content.decode()
+    assert "催办 2 项任务" in first.content.decode() and REPEAT in second.content.decode()
     # The same message to a different selection is a new chase.
     chasing.chase_send(sent_by=supervisor, tasks=[task], message="请抓紧。")
     assert Chase.objects.count() == 2
@@ -114,6 +114,7 @@ def test_double_clicking_an_extension_request_files_one_without_an_error(client,
     first, second = twice(client, reverse("tracker:extension_request", args=[task.pk]),
                           {"new_deadline": new, "reason": "等待拨款"})
     assert ExtensionRequest.objects.count() == 1
+    assert "延期申请已提交" in first.content.decode()
     page = second.content.decode()
     assert REPEAT in page and "已有一份待审批" not in page
 
@@ -125,6 +126,7 @@ def test_double_clicking_an_extension_decision_is_not_an_error(client, task, off
                                                   new_deadline=task.deadline + timedelta(days=5))
     client.force_login(supervisor)
     first, second = twice(client, reverse("tracker:extension_decide", args=[pending.pk]), {"decision": "approve"})
+    assert "已同意延期至" in first.content.decode()
     page = second.content.decode()
     assert REPEAT in page and "不能重复审批" not in page
     assert Task.objects.get(pk=task.pk).deadline == pending.new_deadline
@@ -158,7 +160,7 @@ def at_once(work, times=2):
         try:
             start.wait(10)
             work()
-        except Exception as error:  # reported to the test
+        except Exception as error:  # noqa: BLE001 - reported to the test
             errors.append(error)
         finally:
             connection.close()

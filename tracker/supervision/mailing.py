@@ -71,7 +71,7 @@ def deliver_each(messages, *, what):
     try:
         connection = mail.get_connection()
         connection.open()
-    except Exception:  # noqa: BLE001 - any transport error: logged, reported by the caller
+    except Exception:  # any transport error: logged, reported by the caller
         logger.exception("%s：无法连接邮件服务器，%d 封邮件未发送", what, len(messages))
         return list(messages)
     failed = []
@@ -79,7 +79,7 @@ def deliver_each(messages, *, what):
         for message in messages:
             try:
                 sent = connection.send_messages([message])
-            except Exception:  # noqa: BLE001
+            except Exception:  # logged, counted as failed
                 logger.exception("%s：发给 %s 的邮件发送失败", what, "、".join(message.to))
                 failed.append(message)
             else:
@@ -89,7 +89,7 @@ def deliver_each(messages, *, what):
     finally:
         try:
             connection.close()
-        except Exception:  # noqa: BLE001 - the messages are already sent or counted as failed
+        except Exception:  # the messages are already sent or counted as failed
             logger.warning("%s：关闭邮件连接时出错", what, exc_info=True)
     return failed
 

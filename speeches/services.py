@@ -20,6 +20,7 @@ from speeches import selectors
 from speeches.models import Speech, SpeechItem, SpeechUpload
 from speeches.parsing import pipeline
 from speeches.parsing.document import EmptyInput, ExtractionError
+from speeches.parsing.normalise import normalise_text
 from speeches.parsing.reader import read_input
 from tracker import services as tracker_services
 from tracker.models import Department, Task
@@ -66,6 +67,7 @@ def speech_text_read(*, data: bytes | None = None, text: str | None = None, file
     if (data is None) == (text is None):
         raise EmptyInput("请上传一个讲话稿文件，或粘贴讲话全文（二者选一）。")
     if text is not None:
+        text = normalise_text(text)
         if len(text.encode("utf-8")) > limit:
             raise UploadTooLarge(f"粘贴的文本超过 {_size(limit)} 上限，请分篇导入。")
         if not text.strip():
@@ -89,7 +91,8 @@ def speech_import(*, data: bytes | None = None, text: str | None = None, filenam
     Raise an ExtractionError (nothing saved) when the input cannot be read or holds no speech.
     """
     raw = speech_text_read(data=data, text=text, filename=filename)
-    name = PurePath(filename).name if filename else ""
+    name = normalise_text(PurePath(filename).name) if filename else ""
+    meeting, speaker = normalise_text(meeting), normalise_text(speaker)
     document = pipeline.extract(raw, name)  # raises NoSpeechFound when no speech has a numbered item
     with transaction.atomic():
         upload = SpeechUpload(filename=name[:255], uploaded_by=uploaded_by)

@@ -22,6 +22,7 @@ from lxml import etree
 
 from .document import BadDocx, DocxTooLarge, EmptyInput
 from .docx_numbering import Numbering, w
+from .normalise import normalise_text
 
 MAX_TOTAL_BYTES = 100 * 1024 * 1024
 MAX_ENTRIES = 2000
@@ -75,7 +76,7 @@ def read_docx(data: bytes, *, max_total_bytes: int = MAX_TOTAL_BYTES, max_entrie
         lines = list(_block_lines(body, numbering, styles))
     except _UNREADABLE:
         raise BadDocx(BAD_DOCX_MESSAGE) from None
-    text = "\n".join(lines)
+    text = normalise_text("\n".join(lines))  # a w:t may hold a carriage return
     if not text.strip():
         raise EmptyInput("该 Word 文档中没有文字内容。")
     return text

@@ -84,3 +84,12 @@ def test_bad_input_message_is_one_line_without_traceback(tmp_path):
     assert result.returncode == 2
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1 and "不是可读取的文本" in lines[0] and "Traceback" not in result.stderr
+
+
+def test_a_utf16_file_with_nul_characters_is_imported_without_them(county, tmp_path):
+    path = tmp_path / "讲话.txt"
+    path.write_bytes("在全县工作会议上的讲话\n一、抓好\x00安全。县教育局要抓好安全。\n二、加强学习。".encode("utf-16"))
+    run(str(path), "--meeting", "秋季\udcff开学会")
+    speech = Speech.objects.get()
+    assert "\x00" not in speech.text and "抓好安全" in speech.text
+    assert speech.meeting == "秋季\ufffd开学会"

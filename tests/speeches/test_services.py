@@ -55,3 +55,21 @@ def test_pasted_text_over_the_limit_is_refused(settings, speech_text):
     with pytest.raises(services.UploadTooLarge) as refused:
         services.speech_text_read(text=speech_text)
     assert "上限" in str(refused.value)
+
+
+NUL_SPEECH_UTF16 = "在全县工作会议上的讲话\n一、抓好\x00安全。县教育局要抓好安全。\n二、加强学习。\x00".encode("utf-16")
+
+
+@pytest.mark.parametrize("source", [
+    {"data": NUL_SPEECH_UTF16, "filename": "讲\udcff话.txt"},
+    {"text": "在全县工作会议上的讲话\r\n一、抓好\x00安全。县教育局要抓好安全。\n二、加强学习。\udc80"},
+], ids=["utf-16 file", "pasted"])
+def test_nul_and_lone_surrogates_never_reach_the_database(county, source):
+    """PostgreSQL cannot store NUL and no driver can encode a lone surrogate: both go before the save."""
+    upload = services.speech_import(**source, meeting="秋季\x00开学会", speaker="李\udcff县长")
+    speech = upload.speeches.get()
+    stored = [upload.filename, speech.title, speech.text, speech.meeting, speech.speaker,
+              *SpeechItem.objects.values_list("text", flat=True)]
+    assert not any("\x00" in value or any("\ud800" <= ch <= "\udfff" for ch in value) for value in stored)
+    assert (speech.meeting, speech.speaker) == ("秋季开学会", "李\ufffd县长")
+    assert "抓好安全" in speech.text

@@ -228,6 +228,18 @@ def test_a_seed_collection_file_is_grouped(sup_client, county, shared_dir):
     assert SpeechItem.objects.filter(speech__upload=batch).count() > 20
 
 
+@pytest.mark.parametrize("source", [
+    {"data": "一、抓好\x00安全。县教育局要抓好安全。\n二、加强学习。".encode("utf-16"), "name": "讲话.txt"},
+    {"text": "一、抓好\x00安全。县教育局要抓好安全。\n二、加强学习。"},
+], ids=["utf-16 file", "pasted"])
+def test_nul_characters_are_dropped_not_saved_or_refused(sup_client, county, source):
+    """PostgreSQL cannot store U+0000: the page drops it instead of failing with a 500."""
+    response = upload(sup_client, **source, meeting="秋季\x00开学会")
+    speech = only_speech()
+    assert response.status_code == 302
+    assert "\x00" not in speech.text and "抓好安全" in speech.text and speech.meeting == "秋季开学会"
+
+
 # --- bad input: a clear Chinese message, nothing saved -----------------------------------
 
 

@@ -162,6 +162,9 @@ LOGIN_REDIRECT_URL = "admin:index"
 
 # Product settings.
 SPEECH_UPLOAD_MAX_BYTES = int(os.environ.get("SPEECH_UPLOAD_MAX_BYTES", str(10 * 1024 * 1024)))
+# The extractor's time grows with characters, not bytes (a 10 MB GBK file holds 5 million):
+# this many characters go through parse and save in a few seconds (bench/bench_speech_limits.py).
+SPEECH_TEXT_MAX_CHARS = int(os.environ.get("SPEECH_TEXT_MAX_CHARS", "1000000"))
 ATTACHMENT_MAX_BYTES = int(os.environ.get("ATTACHMENT_MAX_BYTES", str(20 * 1024 * 1024)))
 SIGNAL_YELLOW_DAYS = int(os.environ.get("SIGNAL_YELLOW_DAYS", "7"))
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 20000

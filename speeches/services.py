@@ -62,25 +62,30 @@ def speech_text_read(*, data: bytes | None = None, text: str | None = None, file
 
     The file's name must say .txt or .docx and its content must agree: a renamed
     picture, a corrupt or oversized .docx, or a binary file is refused either way.
+    A file over SPEECH_UPLOAD_MAX_BYTES and a text over SPEECH_TEXT_MAX_CHARS are refused.
     """
-    limit = settings.SPEECH_UPLOAD_MAX_BYTES
     if (data is None) == (text is None):
         raise EmptyInput("请上传一个讲话稿文件，或粘贴讲话全文（二者选一）。")
     if text is not None:
         text = normalise_text(text)
-        if len(text.encode("utf-8")) > limit:
-            raise UploadTooLarge(f"粘贴的文本超过 {_size(limit)} 上限，请分篇导入。")
         if not text.strip():
             raise EmptyInput("粘贴的文本为空，没有可读取的文字。")
-        return text
-    if len(data) > limit:
-        raise UploadTooLarge(f"文件大小 {_size(len(data))}，超过 {_size(limit)} 上限，请压缩或分篇上传。")
-    suffix = PurePath(filename).suffix.lower() if filename else ""
-    if filename and suffix not in ALLOWED_SUFFIXES:
-        raise UnsupportedFileType(
-            SUFFIX_HINTS.get(suffix, f"只支持 .txt 和 .docx 格式的讲话稿（收到的文件是“{PurePath(filename).name}”）。")
-        )
-    return read_input(data, filename)
+        source = "粘贴的文本"
+    else:
+        limit = settings.SPEECH_UPLOAD_MAX_BYTES
+        if len(data) > limit:
+            raise UploadTooLarge(f"文件大小 {_size(len(data))}，超过 {_size(limit)} 上限，请压缩或分篇上传。")
+        suffix = PurePath(filename).suffix.lower() if filename else ""
+        if filename and suffix not in ALLOWED_SUFFIXES:
+            raise UnsupportedFileType(
+                SUFFIX_HINTS.get(suffix, f"只支持 .txt 和 .docx 格式的讲话稿（收到的文件是“{PurePath(filename).name}”）。")
+            )
+        text = read_input(data, filename)
+        source = "文件中的文字"
+    max_chars = settings.SPEECH_TEXT_MAX_CHARS
+    if len(text) > max_chars:
+        raise UploadTooLarge(f"{source}共 {len(text):,} 字，超过 {max_chars:,} 字的上限，请分篇导入。")
+    return text
 
 
 def speech_import(*, data: bytes | None = None, text: str | None = None, filename: str = "",

@@ -51,10 +51,25 @@ def test_decisions_for_items_of_another_speech_or_already_taken_are_ignored(coun
 
 
 def test_pasted_text_over_the_limit_is_refused(settings, speech_text):
-    settings.SPEECH_UPLOAD_MAX_BYTES = 200
+    settings.SPEECH_TEXT_MAX_CHARS = 200
     with pytest.raises(services.UploadTooLarge) as refused:
         services.speech_text_read(text=speech_text)
     assert "上限" in str(refused.value)
+
+
+@pytest.mark.parametrize("source", [
+    lambda text, make_docx: {"text": text},
+    lambda text, make_docx: {"data": text.encode("utf-8"), "filename": "讲话.txt"},
+    lambda text, make_docx: {"data": text.encode("gb18030"), "filename": "讲话.txt"},
+    lambda text, make_docx: {"data": make_docx(text.splitlines()), "filename": "讲话.docx"},
+], ids=["pasted", "utf-8 file", "gb18030 file", "docx"])
+def test_text_over_the_character_limit_is_refused_however_it_comes(settings, speech_text, make_docx, source):
+    """The parser's time grows with characters, not bytes: one cap for every way in, and it says the limit."""
+    settings.SPEECH_TEXT_MAX_CHARS = len(speech_text)
+    assert services.speech_text_read(**source(speech_text, make_docx)).strip() == speech_text.strip()
+    with pytest.raises(services.UploadTooLarge) as refused:
+        services.speech_text_read(**source(speech_text + "一、加强学习。", make_docx))
+    assert f"{len(speech_text):,} 字" in str(refused.value) and "\n" not in str(refused.value)
 
 
 NUL_SPEECH_UTF16 = "在全县工作会议上的讲话\n一、抓好\x00安全。县教育局要抓好安全。\n二、加强学习。\x00".encode("utf-16")

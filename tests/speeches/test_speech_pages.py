@@ -288,8 +288,19 @@ def test_an_oversized_file_is_refused(sup_client, county, settings, row_counts, 
     before = row_counts()
     response = upload(sup_client, data=speech_text.encode("utf-8") * 3, name="大.txt")
     assert response.status_code == 200 and "上限" in response.content.decode()
-    response = upload(sup_client, text=speech_text * 3)
-    assert response.status_code == 200 and "上限" in response.content.decode()
+    assert row_counts() == before
+
+
+@pytest.mark.parametrize("source", [
+    lambda text: {"text": text},
+    lambda text: {"data": text.encode("gb18030"), "name": "长.txt"},
+], ids=["pasted", "file"])
+def test_text_over_the_character_limit_is_refused_with_the_limit(
+        sup_client, county, settings, row_counts, speech_text, source):
+    settings.SPEECH_TEXT_MAX_CHARS = 300
+    before = row_counts()
+    response = upload(sup_client, **source(speech_text * 3))
+    assert response.status_code == 200 and "超过 300 字的上限" in response.content.decode()
     assert row_counts() == before
 
 

@@ -8,6 +8,8 @@ The web pages, ``import_speech`` and ``load_demo`` all come through here.
 from __future__ import annotations
 
 import datetime
+import os
+import stat
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import PurePath
@@ -72,9 +74,8 @@ def speech_text_read(*, data: bytes | None = None, text: str | None = None, file
             raise EmptyInput("粘贴的文本为空，没有可读取的文字。")
         source = "粘贴的文本"
     else:
-        limit = settings.SPEECH_UPLOAD_MAX_BYTES
-        if len(data) > limit:
-            raise UploadTooLarge(f"文件大小 {_size(len(data))}，超过 {_size(limit)} 上限，请压缩或分篇上传。")
+        if len(data) > settings.SPEECH_UPLOAD_MAX_BYTES:
+            raise _file_too_large(len(data))
         suffix = PurePath(filename).suffix.lower() if filename else ""
         if filename and suffix not in ALLOWED_SUFFIXES:
             raise UnsupportedFileType(
@@ -86,6 +87,41 @@ def speech_text_read(*, data: bytes | None = None, text: str | None = None, file
     if len(text) > max_chars:
         raise UploadTooLarge(f"{source}共 {len(text):,} 字，超过 {max_chars:,} 字的上限，请分篇导入。")
     return text
+
+
+def speech_file_read(*, path: str) -> bytes:
+    """Return the bytes of the file at ``path``, reading at most SPEECH_UPLOAD_MAX_BYTES + 1 of them.
+
+    Only a regular file is read: a device such as /dev/zero never ends and a pipe may
+    never start, so both are refused at once. The file is opened without blocking, or
+    opening a pipe nobody writes to would wait forever before we could ask what it is.
+    """
+    limit = settings.SPEECH_UPLOAD_MAX_BYTES
+    try:
+        descriptor = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+    except FileNotFoundError:
+        raise ExtractionError("找不到该文件。") from None
+    except PermissionError:
+        raise ExtractionError("没有读取该文件的权限。") from None
+    except OSError:
+        raise ExtractionError("无法读取该文件。") from None
+    try:
+        status = os.fstat(descriptor)
+        if stat.S_ISDIR(status.st_mode):
+            raise ExtractionError("这是一个目录，不是文件。")
+        if not stat.S_ISREG(status.st_mode):
+            raise ExtractionError("这不是普通文件（而是设备、管道等），请给出讲话稿文件的路径。")
+        if status.st_size > limit:
+            raise _file_too_large(status.st_size)
+        with open(descriptor, "rb", closefd=False) as file:
+            data = file.read(limit + 1)  # the file may have grown since fstat
+    except OSError:
+        raise ExtractionError("无法读取该文件。") from None
+    finally:
+        os.close(descriptor)
+    if len(data) > limit:
+        raise _file_too_large()
+    return data
 
 
 def speech_import(*, data: bytes | None = None, text: str | None = None, filename: str = "",
@@ -178,6 +214,12 @@ def speech_confirm(*, speech: Speech, decisions: Iterable[ItemDecision], confirm
 
 def _fallback_title(filename: str) -> str:
     return PurePath(filename).stem if filename else UNTITLED
+
+
+def _file_too_large(size: int | None = None) -> UploadTooLarge:
+    limit = _size(settings.SPEECH_UPLOAD_MAX_BYTES)
+    found = f"文件大小 {_size(size)}，超过" if size is not None else "文件超过"
+    return UploadTooLarge(f"{found} {limit} 上限，请压缩或分篇上传。")
 
 
 def _size(n: int) -> str:

@@ -165,6 +165,10 @@ SPEECH_UPLOAD_MAX_BYTES = int(os.environ.get("SPEECH_UPLOAD_MAX_BYTES", str(10 *
 # The extractor's time grows with characters, not bytes (a 10 MB GBK file holds 5 million):
 # this many characters go through parse and save in a few seconds (bench/bench_speech_limits.py).
 SPEECH_TEXT_MAX_CHARS = int(os.environ.get("SPEECH_TEXT_MAX_CHARS", "1000000"))
+# The upload form posts multipart, where pasted text counts at its UTF-8 size: at most 4 bytes
+# a character, plus room for the other fields. A text over the character limit thus reaches the
+# form and gets its message; only a post far beyond it meets the 400 page (which states the limits).
+DATA_UPLOAD_MAX_MEMORY_SIZE = max(4 * SPEECH_TEXT_MAX_CHARS + 1024 * 1024, 2_621_440)  # Django's default
 ATTACHMENT_MAX_BYTES = int(os.environ.get("ATTACHMENT_MAX_BYTES", str(20 * 1024 * 1024)))
 SIGNAL_YELLOW_DAYS = int(os.environ.get("SIGNAL_YELLOW_DAYS", "7"))
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 20000

@@ -216,13 +216,19 @@ def _fallback_title(filename: str) -> str:
     return PurePath(filename).stem if filename else UNTITLED
 
 
+def speech_limits() -> str:
+    """Return the limits on a speech that every way in enforces, as the pages state them."""
+    return (f"文件不超过 {size_text(settings.SPEECH_UPLOAD_MAX_BYTES)}，"
+            f"全文（文件或粘贴）不超过 {settings.SPEECH_TEXT_MAX_CHARS:,} 字")
+
+
 def _file_too_large(size: int | None = None) -> UploadTooLarge:
-    limit = _size(settings.SPEECH_UPLOAD_MAX_BYTES)
-    found = f"文件大小 {_size(size)}，超过" if size is not None else "文件超过"
+    limit = size_text(settings.SPEECH_UPLOAD_MAX_BYTES)
+    found = f"文件大小 {size_text(size)}，超过" if size is not None else "文件超过"
     return UploadTooLarge(f"{found} {limit} 上限，请压缩或分篇上传。")
 
 
-def _size(n: int) -> str:
+def size_text(n: int) -> str:
     return f"{n / (1024 * 1024):.1f} MB" if n >= 1024 * 1024 else f"{max(1, n // 1024)} KB"
 
 

@@ -314,6 +314,40 @@ def test_the_service_refuses_oversize_even_without_the_form(county, settings, ro
     assert row_counts() == before
 
 
+def test_a_pasted_text_within_the_promised_limit_reaches_the_form(sup_client, county, settings):
+    """2.7 MB of UTF-8 is far under the promised character limit; Django's 2.5 MB default answered a bare 400."""
+    assert settings.SPEECH_TEXT_MAX_CHARS >= 900_000
+    response = upload(sup_client, text="好" * 900_000)
+    assert response.status_code == 200 and "没有找到任何编号列出的要点" in response.content.decode()
+
+
+def test_a_pasted_text_over_the_character_limit_gets_a_form_error_not_a_400(sup_client, county, settings, row_counts):
+    before = row_counts()
+    limit = settings.SPEECH_TEXT_MAX_CHARS
+    response = upload(sup_client, text="好" * (limit + 1))
+    assert response.status_code == 200
+    assert f"超过 {limit:,} 字的上限" in response.content.decode()
+    assert row_counts() == before
+
+
+def test_a_post_too_large_to_read_explains_the_limits_in_chinese(sup_client, county, settings, row_counts):
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 10_000
+    settings.SPEECH_TEXT_MAX_CHARS = 3_000
+    before = row_counts()
+    response = upload(sup_client, text="好" * 4_000)
+    body = response.content.decode()
+    assert response.status_code == 400
+    assert "提交的内容过大" in body and "3,000 字" in body and "10.0 MB" in body
+    assert row_counts() == before
+
+
+def test_the_upload_page_states_the_limits_it_enforces(sup_client, settings):
+    settings.SPEECH_UPLOAD_MAX_BYTES = 5 * 1024 * 1024
+    settings.SPEECH_TEXT_MAX_CHARS = 200_000
+    body = sup_client.get(UPLOAD).content.decode()
+    assert "5.0 MB" in body and "200,000 字" in body
+
+
 # --- who may use the pages ----------------------------------------------------------------
 
 

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import PurePath
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
 
@@ -35,6 +36,7 @@ SUFFIX_HINTS = {
     ".pdf": "不支持 PDF 文件，请上传 .txt 或 .docx 格式的讲话稿。",
 }
 UNTITLED = "未命名讲话"
+UNTITLED_ITEM = "（无标题）"  # a marker with nothing after it ("一、" alone on its line)
 
 
 class UploadTooLarge(ExtractionError):
@@ -130,42 +132,60 @@ def speech_import(*, data: bytes | None = None, text: str | None = None, filenam
     """Read, extract and save an upload: one Speech per speech found, with its items.
 
     Raise an ExtractionError (nothing saved) when the input cannot be read or holds no speech.
+    Every row is built and validated before the original file is stored; if the save still
+    fails, the rows roll back and the stored file is removed, so media holds no orphan.
     """
     raw = speech_text_read(data=data, text=text, filename=filename)
     name = normalise_text(PurePath(filename).name) if filename else ""
     meeting, speaker = normalise_text(meeting), normalise_text(speaker)
     document = pipeline.extract(raw, name)  # raises NoSpeechFound when no speech has a numbered item
-    with transaction.atomic():
-        upload = SpeechUpload(filename=name[:255], uploaded_by=uploaded_by)
-        if data is not None:
-            upload.file.save(name or "speech.txt", ContentFile(data), save=False)
-        upload.full_clean()
-        upload.save()
-        for position, extracted in enumerate(document.speeches, start=1):
-            speech = Speech(
-                upload=upload, position=position, title=(extracted.title.strip() or _fallback_title(name))[:300],
-                speaker=speaker[:100], meeting=meeting[:200], date=date, text=extracted.text,
-                original_file=upload.file.name or "", uploaded_by=uploaded_by,
-            )
-            speech.full_clean()
-            speech.save()
-            _save_items(speech, extracted.items)
+    try:
+        planned = [
+            _speech_rows(extracted, position=position, title=extracted.title.strip() or _fallback_title(name),
+                         meeting=meeting, speaker=speaker, date=date, uploaded_by=uploaded_by)
+            for position, extracted in enumerate(document.speeches, start=1)
+        ]
+    except ValidationError as error:
+        raise ExtractionError(f"识别结果无法保存：{'；'.join(error.messages)}") from error
+    upload = SpeechUpload(filename=name[:255], uploaded_by=uploaded_by)
+    stored = ""
+    try:
+        with transaction.atomic():
+            if data is not None:
+                upload.file.save(name or "speech.txt", ContentFile(data), save=False)
+                stored = upload.file.name
+            upload.full_clean()
+            upload.save()
+            for speech, levels in planned:
+                speech.upload, speech.original_file = upload, stored
+                speech.save()
+                _save_items(speech, levels)
+    except BaseException:
+        if stored:  # the rows rolled back; the file is no part of the transaction
+            upload.file.storage.delete(stored)
+        raise
     return upload
 
 
-def _save_items(speech: Speech, items) -> None:
-    """Save the items with their spans, a level at a time so that each row is inserted with its parent.
+def _speech_rows(extracted, *, position: int, title: str, meeting: str, speaker: str,
+                 date: datetime.date | None, uploaded_by) -> tuple[Speech, list[list[SpeechItem]]]:
+    """Build and validate one speech and its items, unsaved; the items grouped by depth.
 
-    The number of queries does not grow with the number of items (a 10 MB speech has thousands).
+    Grouped by depth, each level can be inserted after the level holding its parents, so
+    every row is created with its parent and the number of queries does not grow with
+    the number of items (a 10 MB speech has thousands).
     """
+    speech = Speech(position=position, title=title[:300], speaker=speaker[:100], meeting=meeting[:200],
+                    date=date, text=extracted.text, uploaded_by=uploaded_by)
+    speech.full_clean(exclude=["upload"])
     rows: dict[str, SpeechItem] = {}
     depth: dict[str, int] = {}
-    levels: list[list[tuple]] = []
-    for order, item in enumerate(items, start=1):
+    levels: list[list[SpeechItem]] = []
+    for order, item in enumerate(extracted.items, start=1):
         row = SpeechItem(
-            speech=speech, order=order, level=item.level, marker=item.marker[:20],
-            title=(item.title or "")[:500], text=speech.text[item.start:item.end], kind=item.kind,
-            owner_text="\n".join(item.owners)[:300], deadline_text="\n".join(item.deadlines)[:100],
+            speech=speech, parent=rows[item.parent] if item.parent else None, order=order, level=item.level,
+            marker=item.marker[:20], title=(item.title or UNTITLED_ITEM)[:500], text=speech.text[item.start:item.end],
+            kind=item.kind, owner_text="\n".join(item.owners)[:300], deadline_text="\n".join(item.deadlines)[:100],
             start=item.start, end=item.end,
         )
         # end >= start holds by construction and the database checks it on insert;
@@ -175,11 +195,14 @@ def _save_items(speech: Speech, items) -> None:
         depth[item.id] = depth[item.parent] + 1 if item.parent else 0  # a parent precedes its children
         if depth[item.id] == len(levels):
             levels.append([])
-        levels[depth[item.id]].append((item, row))
+        levels[depth[item.id]].append(row)
+    return speech, levels
+
+
+def _save_items(speech: Speech, levels: list[list[SpeechItem]]) -> None:
+    """Insert the items a level at a time, so that each row's parent already has its id."""
     for level in levels:
-        for item, row in level:
-            row.parent = rows[item.parent] if item.parent else None
-        created = SpeechItem.objects.bulk_create([row for _, row in level])
+        created = SpeechItem.objects.bulk_create(level)
         if any(row.pk is None for row in created):  # a backend that does not return ids
             ids = dict(speech.items.filter(order__in=[row.order for row in created]).values_list("order", "pk"))
             for row in created:

@@ -111,3 +111,35 @@ def test_saving_items_takes_the_same_queries_however_many_items(county):
         return len(captured)
 
     assert queries_for(15) == queries_for(5)
+
+
+def _stored_files(root):
+    return sorted(path for path in root.rglob("*") if path.is_file()) if root.exists() else []
+
+
+def test_a_save_that_fails_after_the_file_was_stored_removes_the_file(county, speech_text, media_root, monkeypatch):
+    """The transaction rolls the rows back; the original file must go with them, not stay in media."""
+    from django.db import DatabaseError
+
+    def fail(*args, **kwargs):
+        raise DatabaseError("disk full")
+
+    monkeypatch.setattr(services, "_save_items", fail)
+    with pytest.raises(DatabaseError):
+        services.speech_import(data=speech_text.encode("gb18030"), filename="讲话.txt")
+    assert _stored_files(media_root) == []
+    assert not SpeechItem.objects.exists() and not services.SpeechUpload.objects.exists()
+
+
+def test_a_successful_upload_keeps_its_original_file(county, speech_text, media_root):
+    upload = services.speech_import(data=speech_text.encode("gb18030"), filename="讲话.txt")
+    assert _stored_files(media_root) == [media_root / upload.file.name]
+    assert (media_root / upload.file.name).read_bytes() == speech_text.encode("gb18030")
+
+
+def test_an_item_without_a_title_is_saved_with_a_placeholder(county):
+    """An item whose marker stands alone ("一、" and nothing after) failed model validation: a 500."""
+    upload = services.speech_import(text="在全县工作会议上的讲话\n一、\n二、抓好安全。县教育局要抓好安全。")
+    assert list(SpeechItem.objects.order_by("order").values_list("marker", "title")) == [
+        ("一、", services.UNTITLED_ITEM), ("二、", "抓好安全")]
+    assert upload.speeches.count() == 1

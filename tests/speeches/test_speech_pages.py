@@ -275,12 +275,13 @@ BAD_INPUTS = [
 
 @pytest.mark.parametrize("case, make, message", BAD_INPUTS, ids=[c[0] for c in BAD_INPUTS])
 def test_bad_input_shows_a_chinese_message_and_saves_nothing(
-        sup_client, county, make_docx, row_counts, case, make, message):
+        sup_client, county, make_docx, row_counts, media_root, case, make, message):
     before = row_counts()
     response = upload(sup_client, **make(make_docx))
     assert response.status_code == 200
     assert message in response.content.decode()
     assert row_counts() == before
+    assert not media_root.exists() or not any(path.is_file() for path in media_root.rglob("*"))
 
 
 def test_an_oversized_file_is_refused(sup_client, county, settings, row_counts, speech_text):

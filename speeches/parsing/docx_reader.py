@@ -27,9 +27,10 @@ from .normalise import normalise_text
 MAX_TOTAL_BYTES = 100 * 1024 * 1024
 MAX_ENTRIES = 2000
 # Reading costs per element, not per byte: a million empty paragraphs are 6 MB of XML that
-# compress to 10 KB and take seconds to walk. A Word document of a million characters has
-# about 400,000 tags, so the cap leaves room for heavy formatting (bench/bench_speech_limits.py).
-MAX_DOCUMENT_TAGS = 1_000_000
+# compress to 10 KB and take seconds to walk. A Word document of 500,000 characters (the
+# default SPEECH_TEXT_MAX_CHARS) has about 180,000 tags, so the cap leaves room for heavy
+# formatting while the slowest body under it reads in about a second (bench/bench_speech_limits.py).
+MAX_DOCUMENT_TAGS = 500_000
 DOCUMENT_PART = "word/document.xml"
 _CHUNK = 64 * 1024
 _LOCAL_HEADER = struct.Struct("<4s22xHH")  # signature … file name length, extra length

@@ -5,6 +5,7 @@ from django import forms
 from django.conf import settings
 from django.utils import timezone
 
+from speeches import services
 from speeches.parsing.normalise import normalise_text
 from tracker.models import Task
 
@@ -41,10 +42,9 @@ class SpeechUploadForm(forms.Form):
 
     def clean_file(self):
         upload = self.cleaned_data.get("file")
-        limit = settings.SPEECH_UPLOAD_MAX_BYTES
-        if upload and upload.size > limit:
+        if upload and upload.size > settings.SPEECH_UPLOAD_MAX_BYTES:
             # Refuse before reading the whole file into memory.
-            raise forms.ValidationError(f"文件超过 {limit // (1024 * 1024)} MB 上限，请压缩或分篇上传。")
+            raise forms.ValidationError(str(services.upload_too_large(upload.size)))
         return upload
 
     def clean(self):

@@ -77,7 +77,7 @@ def speech_text_read(*, data: bytes | None = None, text: str | None = None, file
         source = "粘贴的文本"
     else:
         if len(data) > settings.SPEECH_UPLOAD_MAX_BYTES:
-            raise _file_too_large(len(data))
+            raise upload_too_large(len(data))
         suffix = PurePath(filename).suffix.lower() if filename else ""
         if filename and suffix not in ALLOWED_SUFFIXES:
             raise UnsupportedFileType(
@@ -114,7 +114,7 @@ def speech_file_read(*, path: str) -> bytes:
         if not stat.S_ISREG(status.st_mode):
             raise ExtractionError("这不是普通文件（而是设备、管道等），请给出讲话稿文件的路径。")
         if status.st_size > limit:
-            raise _file_too_large(status.st_size)
+            raise upload_too_large(status.st_size)
         with open(descriptor, "rb", closefd=False) as file:
             data = file.read(limit + 1)  # the file may have grown since fstat
     except OSError:
@@ -122,7 +122,7 @@ def speech_file_read(*, path: str) -> bytes:
     finally:
         os.close(descriptor)
     if len(data) > limit:
-        raise _file_too_large()
+        raise upload_too_large()
     return data
 
 
@@ -245,13 +245,15 @@ def speech_limits() -> str:
             f"全文（文件或粘贴）不超过 {settings.SPEECH_TEXT_MAX_CHARS:,} 字")
 
 
-def _file_too_large(size: int | None = None) -> UploadTooLarge:
+def upload_too_large(size: int | None = None) -> UploadTooLarge:
+    """Return the refusal of a file over SPEECH_UPLOAD_MAX_BYTES, with its size when known."""
     limit = size_text(settings.SPEECH_UPLOAD_MAX_BYTES)
     found = f"文件大小 {size_text(size)}，超过" if size is not None else "文件超过"
     return UploadTooLarge(f"{found} {limit} 上限，请压缩或分篇上传。")
 
 
 def size_text(n: int) -> str:
+    """Return a byte count as people read it: "10.0 MB", "12 KB"."""
     return f"{n / (1024 * 1024):.1f} MB" if n >= 1024 * 1024 else f"{max(1, n // 1024)} KB"
 
 

@@ -34,6 +34,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench import harness  # noqa: E402
 from bench.bench_extract import MB, SEEDS, generate  # noqa: E402
+from tests.speeches.conftest import docx_bytes  # noqa: E402  (the .docx writer the tests use)
 
 # Where a refusal says why: the form's message, a field's message, or the 400 page's heading.
 ERRORS = (re.compile(r'<p class="errornote" role="alert">(.*?)</p>'), re.compile(r'<ul class="errorlist[^>]*><li>(.*?)</li>'),
@@ -87,7 +88,7 @@ def main() -> None:
         ("accepted: one long speech .txt", cap, {"file": ("长篇.txt", one_speech.encode("utf-8"))}),
         ("accepted: no line breaks .txt", cap, {"file": ("无换行.txt", flat.encode("utf-8"))}),
         ("accepted: collection .txt GB18030", cap, {"file": ("合集GBK.txt", text.encode("gb18030"))}),
-        ("accepted: collection .docx", cap, {"file": ("合集.docx", _docx(text.split("\n")))}),
+        ("accepted: collection .docx", cap, {"file": ("合集.docx", docx_bytes(text.split("\n")))}),
         ("accepted: pasted", cap, {"text": text}),
         ("refused: pasted, 1 char over", cap + 1, {"text": over}),
         ("refused: .txt GB18030, 1 char over", cap + 1, {"file": ("超字数.txt", over.encode("gb18030"))}),
@@ -139,21 +140,10 @@ def _one_speech(text: str) -> str:
     return "在全县工作会议上的讲话\n同志们：\n" + text
 
 
-def _docx(lines: list[str]) -> bytes:
-    import docx
-
-    document = docx.Document()
-    for line in lines:
-        document.add_paragraph(line)
-    buffer = io.BytesIO()
-    document.save(buffer)
-    return buffer.getvalue()
-
-
 def _crowded_docx(paragraphs: int) -> bytes:
     import zipfile
 
-    source = zipfile.ZipFile(io.BytesIO(_docx(["一、抓好安全"])))
+    source = zipfile.ZipFile(io.BytesIO(docx_bytes(["一、抓好安全"])))
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         for info in source.infolist():

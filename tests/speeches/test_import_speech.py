@@ -72,16 +72,9 @@ def test_bad_input_exits_2_with_one_chinese_line_and_saves_nothing(tmp_path, mak
 
 
 def test_bad_input_message_is_one_line_without_traceback(tmp_path):
-    import subprocess
-    import sys
-    from pathlib import Path
-
     path = tmp_path / "图.txt"
     path.write_bytes(bytes(range(256)) * 20)
-    manage = Path(__file__).resolve().parents[2] / "manage.py"
-    env = {"PATH": "/usr/bin:/bin", "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}"}
-    result = subprocess.run([sys.executable, str(manage), "import_speech", str(path)],
-                            capture_output=True, text=True, env=env, timeout=120)
+    result = _command_in_a_subprocess(path, tmp_path)
     assert result.returncode == 2
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1 and "不是可读取的文本" in lines[0] and "Traceback" not in result.stderr
@@ -109,7 +102,7 @@ def _command_in_a_subprocess(path, tmp_path):
     manage = Path(__file__).resolve().parents[2] / "manage.py"
     env = {"PATH": "/usr/bin:/bin", "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}"}
     return subprocess.run([sys.executable, str(manage), "import_speech", str(path)], capture_output=True, text=True,
-                          env=env, timeout=60, preexec_fn=limit_memory)
+                          env=env, timeout=120, preexec_fn=limit_memory)
 
 
 def _fifo(tmp_path):

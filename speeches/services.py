@@ -248,7 +248,12 @@ def speech_limits() -> str:
 def upload_too_large(size: int | None = None) -> UploadTooLarge:
     """Return the refusal of a file over SPEECH_UPLOAD_MAX_BYTES, with its size when known."""
     limit = size_text(settings.SPEECH_UPLOAD_MAX_BYTES)
-    found = f"文件大小 {size_text(size)}，超过" if size is not None else "文件超过"
+    found = "文件超过"
+    if size is not None:
+        if size_text(size) == limit:  # just over: rounded, both would read "10.0 MB"
+            found, limit = f"文件大小 {size:,} 字节，超过", f"{settings.SPEECH_UPLOAD_MAX_BYTES:,} 字节"
+        else:
+            found = f"文件大小 {size_text(size)}，超过"
     return UploadTooLarge(f"{found} {limit} 上限，请压缩或分篇上传。")
 
 

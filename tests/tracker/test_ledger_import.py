@@ -252,9 +252,9 @@ def _extra_column(wb, tasks):
 
 EDITED_FILES = {
     "swapped ids": (_swapped_ids, "督办编号与隐藏的任务ID不符"),
-    "unknown id": (_unknown_id, "任务不存在"),
+    "unknown id": (_unknown_id, "任务不存在或不属于本单位"),
     "garbled id": (_garbled_id, "隐藏的任务ID缺失或被改动"),
-    "task of another department": (_foreign_task, "该任务不属于本单位"),
+    "task of another department": (_foreign_task, "任务不存在或不属于本单位"),
     "merged cells": (_merged, "数据区域有合并单元格"),
     "formula in data": (_formula, "数据中含有公式"),
     "foreign headers": (_foreign_headers, "表头与本系统导出的台账不一致"),
@@ -275,6 +275,22 @@ def test_tampered_workbooks_are_refused(client, officer_a, tasks, pending_dir, c
     assert ProgressUpdate.objects.count() == 1
     tasks["first"].refresh_from_db()
     assert tasks["first"].progress == 50
+
+
+def test_a_foreign_task_and_a_missing_one_get_the_same_message(client, officer_a, tasks):
+    """The error must not tell an officer whether another department's task id exists."""
+    def message_for(task_id):
+        wb = export_workbook(client, officer_a)
+        ws = wb["任务清单"]
+        r = row_of(ws, tasks["first"])
+        ws[f"P{r}"] = task_id
+        ws[f"K{r}"] = "试探别的任务ID"
+        page = upload(client, as_upload(wb)).content.decode()
+        return re.search(rf"第{r}行 P列：([^<]+)</li>", page).group(1)
+
+    missing = Task.objects.order_by("-pk").first().pk + 100
+    assert message_for(tasks["foreign"].pk) == message_for(missing)
+    assert "不存在或不属于本单位" in message_for(missing)
 
 
 def _zip(entries):

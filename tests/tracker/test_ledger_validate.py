@@ -52,7 +52,7 @@ def test_parse_date(value, expected):
 
 
 def facts(**overrides):
-    base = dict(id=1, serial="DB-2024-0001", title="排查", visible=True, may_report=True, is_open=True,
+    base = dict(id=1, serial="DB-2024-0001", title="排查", may_report=True, is_open=True,
                 deadline=date(2024, 6, 30), progress=50, latest_progress="一半")
     base.update(overrides)
     return {base["id"]: ReportFacts(**base)}
@@ -86,8 +86,7 @@ def test_unchanged_closed_task_is_no_error_but_a_changed_one_is():
 
 @pytest.mark.parametrize("sheet_row,task_facts,message", [
     (row(task_id="x"), facts(), "第3行 P列：隐藏的任务ID缺失或被改动，请使用导出的原始文件填写"),
-    (row(task_id=2), facts(), "第3行 P列：任务不存在（隐藏的任务ID被改动或任务已删除）"),
-    (row(), facts(visible=False, serial=""), "第3行 P列：该任务不属于本单位，不能导入"),
+    (row(task_id=2), facts(), "第3行 P列：任务不存在或不属于本单位（隐藏的任务ID可能被改动），不能导入"),
     (row(serial="DB-2024-0002"), facts(), "第3行 B列：督办编号与隐藏的任务ID不符（文件被改动），请重新导出后填写"),
     (row(deadline="2024-13-01"), facts(), "第3行 I列：完成时限不是有效日期"),
     (row(deadline=datetime(2024, 7, 30)), facts(), "第3行 I列：完成时限不能通过导入修改（如需调整请提出延期申请）"),

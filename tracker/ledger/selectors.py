@@ -5,10 +5,10 @@ from tracker.models import Task
 
 
 def task_report_facts(*, user, ids, lock=False):
-    """Return {task id: ReportFacts} for the tasks ``ids`` names: what a ledger import may do to each.
+    """Return {task id: ReportFacts} for the tasks of ``ids`` the user may see: what a ledger import may do to each.
 
-    Tasks the user may not see are reported as invisible (and carry no details), so the
-    import can refuse them without telling one department about another's tasks.
+    A task the user may not see is left out exactly as one that does not exist, so the
+    import cannot tell one department whether another's task id exists.
     ``lock`` takes row locks (inside a transaction) so the facts hold until it commits.
     """
     ids = sorted(set(ids))
@@ -23,22 +23,18 @@ _FACT_FIELDS = ("pk", "serial", "title", "status", "deadline", "progress", "late
 
 
 def _report_facts_chunk(user, ids, lock):
-    existing = Task.objects.filter(pk__in=ids)
     # Only the columns the facts and the permission check read: no joins, no long texts but one.
-    visible = selectors.task_list(user=user, queryset=existing).select_related(None).only(*_FACT_FIELDS)
+    visible = selectors.task_list(user=user, queryset=Task.objects.filter(pk__in=ids))
+    visible = visible.select_related(None).only(*_FACT_FIELDS)
     if lock:
         visible = visible.select_for_update(of=("self",))
     if not permissions.sees_everything(user):
         # can_view_task reads prefetched co-departments instead of asking per task.
         visible = visible.prefetch_related("co_departments")
-    facts = {
-        pk: ReportFacts(id=pk, serial="", title="", visible=False, may_report=False, is_open=False,
-                      deadline=None, progress=0, latest_progress="")
-        for pk in existing.values_list("pk", flat=True)
-    }
+    facts = {}
     for task in visible:
         facts[task.pk] = ReportFacts(
-            id=task.pk, serial=task.serial, title=task.title, visible=True,
+            id=task.pk, serial=task.serial, title=task.title,
             may_report=permissions.can_report_progress(user, task), is_open=task.is_open,
             deadline=task.deadline, progress=task.progress, latest_progress=task.latest_progress,
         )

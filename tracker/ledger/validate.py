@@ -1,7 +1,7 @@
 """Judge the rows of an uploaded ledger against what the database says about each task.
 
 Pure: no Django. The caller hands in the sheet's rows (ledger_read.SheetRow) and one
-ReportFacts per task id the file names; out come the changes to write and the errors
+ReportFacts per task id the file names and the user may see; out come the changes to write and the errors
 to show, each error with its row and column as an official reads them (第12行 L列).
 ``recheck`` runs again on confirmation, against fresh facts, so nothing that changed
 between preview and confirmation slips through.
@@ -12,16 +12,16 @@ from dataclasses import asdict, dataclass, field
 from datetime import date, datetime
 
 MAX_TEXT = 5000
+NOT_VISIBLE = "任务不存在或不属于本单位（隐藏的任务ID可能被改动），不能导入"
 
 
 @dataclass(frozen=True, slots=True)
 class ReportFacts:
-    """What the import needs to know about one task, for one user."""
+    """What the import needs to know about one task the user may see."""
 
     id: int
     serial: str
     title: str
-    visible: bool
     may_report: bool
     is_open: bool
     deadline: date | None
@@ -137,7 +137,7 @@ def parse_date(value):
 
 
 def validate(rows, facts, *, letters):
-    """Return the Verdict for ``rows`` given ``facts`` (task id -> ReportFacts).
+    """Return the Verdict for ``rows`` given ``facts`` (task id -> ReportFacts of the tasks the user may see).
 
     ``letters`` maps the read fields (task_id, serial, deadline, progress_text,
     percent) to their column letters, for the messages.
@@ -157,11 +157,8 @@ def validate(rows, facts, *, letters):
             continue
         seen[task_id] = row.number
         task = facts.get(task_id)
-        if task is None:
-            error("task_id", "任务不存在（隐藏的任务ID被改动或任务已删除）")
-            continue
-        if not task.visible:
-            error("task_id", "该任务不属于本单位，不能导入")
+        if task is None:  # one message for "no such task" and "not yours": the file learns nothing
+            error("task_id", NOT_VISIBLE)
             continue
         if parse_text(row.serial) != task.serial:
             error("serial", "督办编号与隐藏的任务ID不符（文件被改动），请重新导出后填写")
@@ -209,7 +206,7 @@ def recheck(changes, facts):
     valid, errors = [], []
     for change in changes:
         task = facts.get(change.task_id)
-        if task is None or not task.visible:
+        if task is None:
             errors.append(RowError(change.row, "", "任务已不存在或不再属于本单位"))
         elif not task.is_open:
             errors.append(RowError(change.row, "", "任务已办结或已中止，不能再填报进展"))

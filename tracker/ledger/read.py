@@ -44,18 +44,25 @@ class SheetRow:
     progress_text: object
     percent: object
     percent_is_percent_format: bool
+    baseline: object = None
 
 
 @dataclass(frozen=True, slots=True)
 class LedgerLayout:
-    """Which headers the sheet must carry, and which of them the import reads."""
+    """Which headers the sheet must carry, and which of them the import reads.
+
+    ``legacy`` are the headers of ledgers exported before the hidden 导出基准 column:
+    such a file cannot tell which rows the officer filled in, so it is refused by name.
+    """
 
     headers: tuple
+    legacy: tuple = ()
     task_id: str = "任务ID"
     serial: str = "督办编号"
     deadline: str = "完成时限"
     progress_text: str = "最新进展"
     percent: str = "完成率"
+    baseline: str = "导出基准"
 
     def letter(self, header):
         return get_column_letter(self.headers.index(header) + 1)
@@ -149,6 +156,11 @@ def _read_rows(workbook, *, layout, max_rows):
     rows = sheet.iter_rows(min_row=HEADER_ROW)
     header_cells = next(rows, ())
     found = tuple(str(c.value).strip() if c.value is not None else "" for c in header_cells[:width])
+    if layout.legacy and found[:len(layout.legacy)] == tuple(layout.legacy) and not any(found[len(layout.legacy):]):
+        raise LedgerFileError(
+            "这份台账是系统升级前导出的，缺少用于比对的隐藏列，无法判断哪些行是您填写的（直接导入可能覆盖他人"
+            "新填报的进展）。请重新导出台账，在新文件中填写后再上传。"
+        )
     if found != tuple(layout.headers):
         raise LedgerFileError(
             "表头与本系统导出的台账不一致（第2行）。请使用导出的文件填写，不要增删、移动或改名列。"
@@ -179,6 +191,7 @@ def _read_rows(workbook, *, layout, max_rows):
             progress_text=values[index[layout.progress_text]],
             percent=values[index[layout.percent]],
             percent_is_percent_format=_is_percent(percent_cell),
+            baseline=values[index[layout.baseline]],
         ))
     if formulas:
         shown = "、".join(formulas[:10]) + ("等" if len(formulas) > 10 else "")

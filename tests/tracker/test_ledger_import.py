@@ -449,6 +449,28 @@ def test_oversized_upload_is_refused(client, officer_a, tasks, settings):
     assert "文件超过 1 MB" in response.content.decode()
 
 
+@pytest.mark.parametrize("rows,cells,declared,message", [
+    (20_000, 0, None, "表格超过 102 行（含空白行）"),
+    (150, 3, "A1:Q10", "表格超过 102 行（含空白行）"),  # the dimension lies: the count still stops it
+    (20_000, 3, None, "文件内容超出上限"),  # more elements than 100 rows allow: refused before openpyxl loads
+])
+def test_a_sheet_of_rows_past_the_cap_is_refused_before_its_rows_are_read(client, officer_a, tasks, settings,
+                                                                           pending_dir, rows, cells, declared,
+                                                                           message):
+    """Issue 11: a million empty rows took 26 s an upload. Empty rows, rows of a few cells, a lying dimension."""
+    from bench.bench_ledger_hostile import hostile_ledger
+    from tracker.ledger import export
+
+    settings.LEDGER_IMPORT_MAX_ROWS = 100
+    client.force_login(officer_a)
+    data = hostile_ledger(export.HEADERS, rows=rows, cells=cells, declared=declared)
+    response = upload(client, SimpleUploadedFile("台账.xlsx", data))
+    page = response.content.decode()
+    assert message in page and "每次最多导入 100 行任务" in page
+    assert token_of(response) is None
+    assert not pending_dir.exists() or not list(pending_dir.glob("*.json"))
+
+
 def test_workbook_without_data_rows_is_refused(client, officer_a, tasks):
     wb = export_workbook(client, officer_a)
     ws = wb["任务清单"]

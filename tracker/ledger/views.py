@@ -67,6 +67,7 @@ def ledger_import(request):
             })
     return render_page(request, "tracker/ledger_import.html", {
         "form": form, "max_mb": settings.LEDGER_IMPORT_MAX_BYTES // (1024 * 1024),
+        "max_rows": settings.LEDGER_IMPORT_MAX_ROWS,
     })
 
 

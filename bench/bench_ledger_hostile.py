@@ -110,14 +110,6 @@ def hostile_ledger(headers, *, rows, cells=0, declared=None, far_row=None, share
     return out.getvalue()
 
 
-def proc_status_kb(field):
-    with open("/proc/self/status") as status:
-        for line in status:
-            if line.startswith(field + ":"):
-                return int(line.split()[1])
-    return 0
-
-
 def django_setup():
     sys.path.insert(0, str(REPO))
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
@@ -131,6 +123,7 @@ def django_setup():
 def child(path):
     """Run one upload through the preview; print what it cost as JSON."""
     django_setup()
+    from bench.bench_excel import proc_status_kb
     from tracker.ledger import imports
     from tracker.ledger.read import LedgerFileError
 

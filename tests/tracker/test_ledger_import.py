@@ -288,20 +288,15 @@ def _swapped_ids(wb, tasks):
     return wb
 
 
-def _unknown_id(wb, tasks):
-    ws = wb["任务清单"]
-    r = row_of(ws, tasks["first"])
-    ws[f"P{r}"] = 987654
-    ws[f"K{r}"] = "改了ID"
-    return wb
-
-
-def _garbled_id(wb, tasks):
-    ws = wb["任务清单"]
-    r = row_of(ws, tasks["first"])
-    ws[f"P{r}"] = "abc"
-    ws[f"K{r}"] = "改了ID"
-    return wb
+def _first_row(**cells):
+    """Return an edit that sets ``cells`` (column letter: value) in the first task's row."""
+    def edit(wb, tasks):
+        ws = wb["任务清单"]
+        r = row_of(ws, tasks["first"])
+        for column, value in cells.items():
+            ws[f"{column}{r}"] = value
+        return wb
+    return edit
 
 
 def _foreign_task(wb, tasks):
@@ -310,14 +305,6 @@ def _foreign_task(wb, tasks):
     ws[f"P{r}"] = tasks["foreign"].pk
     ws[f"B{r}"] = tasks["foreign"].serial
     ws[f"K{r}"] = "替别的单位填"
-    return wb
-
-
-def _garbled_baseline(wb, tasks):
-    ws = wb["任务清单"]
-    r = row_of(ws, tasks["first"])
-    ws[f"Q{r}"] = "随便改的"
-    ws[f"K{r}"] = "改了基准"
     return wb
 
 
@@ -362,10 +349,10 @@ def _extra_column(wb, tasks):
 
 EDITED_FILES = {
     "swapped ids": (_swapped_ids, "督办编号与隐藏的任务ID不符"),
-    "unknown id": (_unknown_id, "任务不存在或不属于本单位"),
-    "garbled id": (_garbled_id, "隐藏的任务ID缺失或被改动"),
+    "unknown id": (_first_row(P=987654, K="改了ID"), "任务不存在或不属于本单位"),
+    "garbled id": (_first_row(P="abc", K="改了ID"), "隐藏的任务ID缺失或被改动"),
     "task of another department": (_foreign_task, "任务不存在或不属于本单位"),
-    "garbled baseline": (_garbled_baseline, "Q列：隐藏的导出基准缺失或被改动"),
+    "garbled baseline": (_first_row(Q="随便改的", K="改了基准"), "Q列：隐藏的导出基准缺失或被改动"),
     "swapped baselines": (_swapped_baselines, "与系统中较新进展冲突的行（1）"),
     "merged cells": (_merged, "数据区域有合并单元格"),
     "formula in data": (_formula, "数据中含有公式"),

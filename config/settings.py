@@ -62,6 +62,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Below WhiteNoise, so static files keep their own caching: pages get no-store and the CSP.
+    "config.headers.PageHeadersMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -72,6 +74,22 @@ MIDDLEWARE = [
     # Axes must come last: it inspects the outcome of authentication.
     "axes.middleware.AxesMiddleware",
 ]
+
+# Sent with every page (config/headers.py), in every environment so a violation shows up in
+# development and in the browser tests, not first in production. Scripts come only from our
+# own static files (Chart.js is vendored; page data travels in json_script tags, which are not
+# run). Styles also allow inline ones: Django admin's change list writes a <style> block,
+# simple_history's history list a style= attribute, and the bare 400/500 pages carry their
+# CSS inline so they render even when static files are broken. Inline CSS cannot run code.
+CONTENT_SECURITY_POLICY = "; ".join([
+    "default-src 'self'",
+    "script-src 'self'",
+    "style-src 'self' 'unsafe-inline'",
+    "object-src 'none'",
+    "base-uri 'self'",
+    "frame-ancestors 'none'",
+    "form-action 'self'",
+])
 
 ROOT_URLCONF = "config.urls"
 
@@ -138,7 +156,8 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+# Where collectstatic writes (and WhiteNoise serves from); a deployment may keep it outside the checkout.
+STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", BASE_DIR / "staticfiles"))
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
 # Uploaded files are never served as public media: views check who may see them.
@@ -162,6 +181,14 @@ LOGIN_REDIRECT_URL = "admin:index"
 
 # Product settings.
 SPEECH_UPLOAD_MAX_BYTES = int(os.environ.get("SPEECH_UPLOAD_MAX_BYTES", str(10 * 1024 * 1024)))
+# The extractor's time grows with characters, not bytes (a 10 MB GBK file holds 5 million):
+# 500,000 characters go through parse and save in 1–1.8 CPU seconds (2–5 s on a busy 2-core
+# machine); a million took 2.5–3.3 CPU s and up to 10 s (bench/bench_speech_limits.py).
+SPEECH_TEXT_MAX_CHARS = int(os.environ.get("SPEECH_TEXT_MAX_CHARS", "500000"))
+# The upload form posts multipart, where pasted text counts at its UTF-8 size: at most 4 bytes
+# a character, plus room for the other fields. A text over the character limit thus reaches the
+# form and gets its message; only a post far beyond it meets the 400 page (which states the limits).
+DATA_UPLOAD_MAX_MEMORY_SIZE = max(4 * SPEECH_TEXT_MAX_CHARS + 1024 * 1024, 2_621_440)  # Django's default
 ATTACHMENT_MAX_BYTES = int(os.environ.get("ATTACHMENT_MAX_BYTES", str(20 * 1024 * 1024)))
 SIGNAL_YELLOW_DAYS = int(os.environ.get("SIGNAL_YELLOW_DAYS", "7"))
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 20000

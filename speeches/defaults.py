@@ -20,10 +20,11 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from speeches.owners import DepartmentIndex, assign, match_owners
+from tracker import choices
 
 PROPOSED_KINDS = ("directive", "problem")
-CATEGORY_OF_KIND = {"problem": "rectify"}  # everything else is 部署任务
-DEFAULT_CATEGORY = "deploy"
+CATEGORY_OF_KIND = {"problem": choices.RECTIFY}  # everything else is 部署任务
+DEFAULT_CATEGORY = choices.DEPLOY
 TITLE_MAX = 300
 OWNER_TEXT_MAX = 300
 DEADLINE_TEXT_MAX = 100

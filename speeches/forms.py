@@ -5,7 +5,16 @@ from django import forms
 from django.conf import settings
 from django.utils import timezone
 
+from speeches import services
+from speeches.parsing.normalise import normalise_text
 from tracker.models import Task
+
+
+class PlainTextField(forms.CharField):
+    """A CharField that drops NUL and lone surrogates instead of refusing the whole post over them."""
+
+    def to_python(self, value):
+        return super().to_python(normalise_text(value) if isinstance(value, str) else value)
 
 
 class SpeechUploadForm(forms.Form):
@@ -18,12 +27,12 @@ class SpeechUploadForm(forms.Form):
         widget=forms.ClearableFileInput(attrs={"accept": ".txt,.docx,text/plain,"
                                                "application/vnd.openxmlformats-officedocument.wordprocessingml.document"}),
     )
-    text = forms.CharField(
+    text = PlainTextField(
         label="或粘贴讲话全文", required=False, strip=False,
         widget=forms.Textarea(attrs={"rows": 10, "cols": 80, "placeholder": "在此粘贴讲话全文（与上传文件二选一）"}),
     )
-    meeting = forms.CharField(label="会议名称", max_length=200, required=False)
-    speaker = forms.CharField(label="讲话人", max_length=100, required=False)
+    meeting = PlainTextField(label="会议名称", max_length=200, required=False)
+    speaker = PlainTextField(label="讲话人", max_length=100, required=False)
     date = forms.DateField(
         label="讲话日期", initial=timezone.localdate,
         help_text="“年底前”“本学期”等时限按此日期推算。",
@@ -33,10 +42,9 @@ class SpeechUploadForm(forms.Form):
 
     def clean_file(self):
         upload = self.cleaned_data.get("file")
-        limit = settings.SPEECH_UPLOAD_MAX_BYTES
-        if upload and upload.size > limit:
+        if upload and upload.size > settings.SPEECH_UPLOAD_MAX_BYTES:
             # Refuse before reading the whole file into memory.
-            raise forms.ValidationError(f"文件超过 {limit // (1024 * 1024)} MB 上限，请压缩或分篇上传。")
+            raise forms.ValidationError(str(services.upload_too_large(upload.size)))
         return upload
 
     def clean(self):

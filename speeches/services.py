@@ -8,11 +8,14 @@ The web pages, ``import_speech`` and ``load_demo`` all come through here.
 from __future__ import annotations
 
 import datetime
+import os
+import stat
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import PurePath
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
 
@@ -20,6 +23,7 @@ from speeches import selectors
 from speeches.models import Speech, SpeechItem, SpeechUpload
 from speeches.parsing import pipeline
 from speeches.parsing.document import EmptyInput, ExtractionError
+from speeches.parsing.normalise import normalise_text
 from speeches.parsing.reader import read_input
 from tracker import services as tracker_services
 from tracker.models import Department, Task
@@ -32,6 +36,7 @@ SUFFIX_HINTS = {
     ".pdf": "不支持 PDF 文件，请上传 .txt 或 .docx 格式的讲话稿。",
 }
 UNTITLED = "未命名讲话"
+UNTITLED_ITEM = "（无标题）"  # a marker with nothing after it ("一、" alone on its line)
 
 
 class UploadTooLarge(ExtractionError):
@@ -61,24 +66,64 @@ def speech_text_read(*, data: bytes | None = None, text: str | None = None, file
 
     The file's name must say .txt or .docx and its content must agree: a renamed
     picture, a corrupt or oversized .docx, or a binary file is refused either way.
+    A file over SPEECH_UPLOAD_MAX_BYTES and a text over SPEECH_TEXT_MAX_CHARS are refused.
     """
-    limit = settings.SPEECH_UPLOAD_MAX_BYTES
     if (data is None) == (text is None):
         raise EmptyInput("请上传一个讲话稿文件，或粘贴讲话全文（二者选一）。")
     if text is not None:
-        if len(text.encode("utf-8")) > limit:
-            raise UploadTooLarge(f"粘贴的文本超过 {_size(limit)} 上限，请分篇导入。")
+        text = normalise_text(text)
         if not text.strip():
             raise EmptyInput("粘贴的文本为空，没有可读取的文字。")
-        return text
+        source = "粘贴的文本"
+    else:
+        if len(data) > settings.SPEECH_UPLOAD_MAX_BYTES:
+            raise upload_too_large(len(data))
+        suffix = PurePath(filename).suffix.lower() if filename else ""
+        if filename and suffix not in ALLOWED_SUFFIXES:
+            raise UnsupportedFileType(
+                SUFFIX_HINTS.get(suffix, f"只支持 .txt 和 .docx 格式的讲话稿（收到的文件是“{PurePath(filename).name}”）。")
+            )
+        text = read_input(data, filename)
+        source = "文件中的文字"
+    max_chars = settings.SPEECH_TEXT_MAX_CHARS
+    if len(text) > max_chars:
+        raise UploadTooLarge(f"{source}共 {len(text):,} 字，超过 {max_chars:,} 字的上限，请分篇导入。")
+    return text
+
+
+def speech_file_read(*, path: str) -> bytes:
+    """Return the bytes of the file at ``path``, reading at most SPEECH_UPLOAD_MAX_BYTES + 1 of them.
+
+    Only a regular file is read: a device such as /dev/zero never ends and a pipe may
+    never start, so both are refused at once. The file is opened without blocking, or
+    opening a pipe nobody writes to would wait forever before we could ask what it is.
+    """
+    limit = settings.SPEECH_UPLOAD_MAX_BYTES
+    try:
+        descriptor = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+    except FileNotFoundError:
+        raise ExtractionError("找不到该文件。") from None
+    except PermissionError:
+        raise ExtractionError("没有读取该文件的权限。") from None
+    except OSError:
+        raise ExtractionError("无法读取该文件。") from None
+    try:
+        status = os.fstat(descriptor)
+        if stat.S_ISDIR(status.st_mode):
+            raise ExtractionError("这是一个目录，不是文件。")
+        if not stat.S_ISREG(status.st_mode):
+            raise ExtractionError("这不是普通文件（而是设备、管道等），请给出讲话稿文件的路径。")
+        if status.st_size > limit:
+            raise upload_too_large(status.st_size)
+        with open(descriptor, "rb", closefd=False) as file:
+            data = file.read(limit + 1)  # the file may have grown since fstat
+    except OSError:
+        raise ExtractionError("无法读取该文件。") from None
+    finally:
+        os.close(descriptor)
     if len(data) > limit:
-        raise UploadTooLarge(f"文件大小 {_size(len(data))}，超过 {_size(limit)} 上限，请压缩或分篇上传。")
-    suffix = PurePath(filename).suffix.lower() if filename else ""
-    if filename and suffix not in ALLOWED_SUFFIXES:
-        raise UnsupportedFileType(
-            SUFFIX_HINTS.get(suffix, f"只支持 .txt 和 .docx 格式的讲话稿（收到的文件是“{PurePath(filename).name}”）。")
-        )
-    return read_input(data, filename)
+        raise upload_too_large()
+    return data
 
 
 def speech_import(*, data: bytes | None = None, text: str | None = None, filename: str = "",
@@ -87,50 +132,81 @@ def speech_import(*, data: bytes | None = None, text: str | None = None, filenam
     """Read, extract and save an upload: one Speech per speech found, with its items.
 
     Raise an ExtractionError (nothing saved) when the input cannot be read or holds no speech.
+    Every row is built and validated before the original file is stored; if the save still
+    fails, the rows roll back and the stored file is removed, so media holds no orphan.
     """
     raw = speech_text_read(data=data, text=text, filename=filename)
-    name = PurePath(filename).name if filename else ""
+    name = normalise_text(PurePath(filename).name) if filename else ""
+    meeting, speaker = normalise_text(meeting), normalise_text(speaker)
     document = pipeline.extract(raw, name)  # raises NoSpeechFound when no speech has a numbered item
-    with transaction.atomic():
-        upload = SpeechUpload(filename=name[:255], uploaded_by=uploaded_by)
-        if data is not None:
-            upload.file.save(name or "speech.txt", ContentFile(data), save=False)
-        upload.full_clean()
-        upload.save()
-        for position, extracted in enumerate(document.speeches, start=1):
-            speech = Speech(
-                upload=upload, position=position, title=(extracted.title.strip() or _fallback_title(name))[:300],
-                speaker=speaker[:100], meeting=meeting[:200], date=date, text=extracted.text,
-                original_file=upload.file.name or "", uploaded_by=uploaded_by,
-            )
-            speech.full_clean()
-            speech.save()
-            _save_items(speech, extracted.items)
+    try:
+        planned = [
+            _speech_rows(extracted, position=position, title=extracted.title.strip() or _fallback_title(name),
+                         meeting=meeting, speaker=speaker, date=date, uploaded_by=uploaded_by)
+            for position, extracted in enumerate(document.speeches, start=1)
+        ]
+    except ValidationError as error:
+        raise ExtractionError(f"识别结果无法保存：{'；'.join(error.messages)}") from error
+    upload = SpeechUpload(filename=name[:255], uploaded_by=uploaded_by)
+    stored = ""
+    try:
+        with transaction.atomic():
+            if data is not None:
+                upload.file.save(name or "speech.txt", ContentFile(data), save=False)
+                stored = upload.file.name
+            upload.full_clean()
+            upload.save()
+            for speech, levels in planned:
+                speech.upload, speech.original_file = upload, stored
+                speech.save()
+                _save_items(speech, levels)
+    except BaseException:
+        if stored:  # the rows rolled back; the file is no part of the transaction
+            upload.file.storage.delete(stored)
+        raise
     return upload
 
 
-def _save_items(speech: Speech, items) -> None:
-    """Save the items in order with their spans, then link each to its parent."""
-    rows = []
-    for order, item in enumerate(items, start=1):
+def _speech_rows(extracted, *, position: int, title: str, meeting: str, speaker: str,
+                 date: datetime.date | None, uploaded_by) -> tuple[Speech, list[list[SpeechItem]]]:
+    """Build and validate one speech and its items, unsaved; the items grouped by depth.
+
+    Grouped by depth, each level can be inserted after the level holding its parents, so
+    every row is created with its parent and the number of queries does not grow with
+    the number of items (a 10 MB speech has thousands).
+    """
+    speech = Speech(position=position, title=title[:300], speaker=speaker[:100], meeting=meeting[:200],
+                    date=date, text=extracted.text, uploaded_by=uploaded_by)
+    speech.full_clean(exclude=["upload"])
+    rows: dict[str, SpeechItem] = {}
+    depth: dict[str, int] = {}
+    levels: list[list[SpeechItem]] = []
+    for order, item in enumerate(extracted.items, start=1):
         row = SpeechItem(
-            speech=speech, order=order, level=item.level, marker=item.marker[:20],
-            title=(item.title or "")[:500], text=speech.text[item.start:item.end], kind=item.kind,
-            owner_text="\n".join(item.owners)[:300], deadline_text="\n".join(item.deadlines)[:100],
+            speech=speech, parent=rows[item.parent] if item.parent else None, order=order, level=item.level,
+            marker=item.marker[:20], title=(item.title or UNTITLED_ITEM)[:500], text=speech.text[item.start:item.end],
+            kind=item.kind, owner_text="\n".join(item.owners)[:300], deadline_text="\n".join(item.deadlines)[:100],
             start=item.start, end=item.end,
         )
-        row.full_clean(exclude=["speech", "parent"])
-        rows.append(row)
-    created = SpeechItem.objects.bulk_create(rows)
-    if any(row.pk is None for row in created):  # a backend that does not return ids
-        created = list(speech.items.order_by("order"))
-    by_extracted_id = {item.id: row for item, row in zip(items, created)}
-    linked = []
-    for item, row in zip(items, created):
-        if item.parent:
-            row.parent = by_extracted_id[item.parent]
-            linked.append(row)
-    SpeechItem.objects.bulk_update(linked, ["parent"])
+        # end >= start holds by construction and the database checks it on insert;
+        # validating the constraint here would cost a query per item, its text included.
+        row.full_clean(exclude=["speech", "parent"], validate_constraints=False)
+        rows[item.id] = row
+        depth[item.id] = depth[item.parent] + 1 if item.parent else 0  # a parent precedes its children
+        if depth[item.id] == len(levels):
+            levels.append([])
+        levels[depth[item.id]].append(row)
+    return speech, levels
+
+
+def _save_items(speech: Speech, levels: list[list[SpeechItem]]) -> None:
+    """Insert the items a level at a time, so that each row's parent already has its id."""
+    for level in levels:
+        created = SpeechItem.objects.bulk_create(level)
+        if any(row.pk is None for row in created):  # a backend that does not return ids
+            ids = dict(speech.items.filter(order__in=[row.order for row in created]).values_list("order", "pk"))
+            for row in created:
+                row.pk = ids[row.order]
 
 
 @transaction.atomic
@@ -163,7 +239,26 @@ def _fallback_title(filename: str) -> str:
     return PurePath(filename).stem if filename else UNTITLED
 
 
-def _size(n: int) -> str:
+def speech_limits() -> str:
+    """Return the limits on a speech that every way in enforces, as the pages state them."""
+    return (f"文件不超过 {size_text(settings.SPEECH_UPLOAD_MAX_BYTES)}，"
+            f"全文（文件或粘贴）不超过 {settings.SPEECH_TEXT_MAX_CHARS:,} 字")
+
+
+def upload_too_large(size: int | None = None) -> UploadTooLarge:
+    """Return the refusal of a file over SPEECH_UPLOAD_MAX_BYTES, with its size when known."""
+    limit = size_text(settings.SPEECH_UPLOAD_MAX_BYTES)
+    found = "文件超过"
+    if size is not None:
+        if size_text(size) == limit:  # just over: rounded, both would read "10.0 MB"
+            found, limit = f"文件大小 {size:,} 字节，超过", f"{settings.SPEECH_UPLOAD_MAX_BYTES:,} 字节"
+        else:
+            found = f"文件大小 {size_text(size)}，超过"
+    return UploadTooLarge(f"{found} {limit} 上限，请压缩或分篇上传。")
+
+
+def size_text(n: int) -> str:
+    """Return a byte count as people read it: "10.0 MB", "12 KB"."""
     return f"{n / (1024 * 1024):.1f} MB" if n >= 1024 * 1024 else f"{max(1, n // 1024)} KB"
 
 

@@ -8,9 +8,10 @@ from __future__ import annotations
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
-from django.http import Http404
+from django.core.exceptions import PermissionDenied, RequestDataTooBig
+from django.http import Http404, HttpResponseBadRequest
 from django.shortcuts import redirect
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
@@ -52,8 +53,17 @@ def upload(request):
                 return redirect("speeches:review", pk=speeches[0].pk)
             return redirect("speeches:upload_detail", pk=batch.pk)
     return render_page(request, "speeches/upload.html", {
-        "form": form, "title": "上传讲话", "max_mb": settings.SPEECH_UPLOAD_MAX_BYTES // (1024 * 1024),
+        "form": form, "title": "上传讲话", "limits": services.speech_limits(),
     })
+
+
+def bad_request(request, exception):
+    """The 400 page. A post over DATA_UPLOAD_MAX_MEMORY_SIZE (in practice a pasted speech) learns the limits."""
+    context = {}
+    if isinstance(exception, RequestDataTooBig):
+        context = {"too_large": True, "limits": services.speech_limits(),
+                   "max_post": services.size_text(settings.DATA_UPLOAD_MAX_MEMORY_SIZE)}
+    return HttpResponseBadRequest(render_to_string("400.html", context))
 
 
 @login_required

@@ -1,10 +1,21 @@
-"""The one FilterSet of tasks: the task list, the dashboard and the export all use it."""
+"""The one FilterSet of tasks: the task list, the dashboard and the export all use it.
+
+Its choices depend on the reader: 来源讲话 offers only the speeches the reader has
+tasks from, so a title never reaches someone who may see none of its tasks.
+"""
 import django_filters
 from django.db.models import Q
 
 from speeches.models import Speech
-from tracker import lights
+from tracker import lights, permissions
 from tracker.models import Department, Task
+
+
+def speeches_of(user):
+    """Return the speeches ``user`` has tasks from (all of them for those who see every task)."""
+    if permissions.sees_everything(user):
+        return Speech.objects.all()
+    return Speech.objects.filter(pk__in=Task.objects.filter(permissions.task_visibility_q(user)).values("speech_id"))
 
 
 class TaskFilter(django_filters.FilterSet):
@@ -16,7 +27,7 @@ class TaskFilter(django_filters.FilterSet):
         label="责任单位（牵头或配合）", queryset=Department.objects.filter(is_active=True), method="filter_department"
     )
     lead_department = django_filters.ModelChoiceFilter(label="牵头单位", queryset=Department.objects.all())
-    speech = django_filters.ModelChoiceFilter(label="来源讲话", queryset=Speech.objects.all())
+    speech = django_filters.ModelChoiceFilter(label="来源讲话", queryset=Speech.objects.none())  # see __init__
     meeting = django_filters.CharFilter(label="会议", field_name="speech__meeting", lookup_expr="icontains")
     deadline = django_filters.DateFromToRangeFilter(label="完成时限")
     created = django_filters.DateFromToRangeFilter(label="创建日期", field_name="created_at__date")
@@ -31,6 +42,11 @@ class TaskFilter(django_filters.FilterSet):
     class Meta:
         model = Task
         fields = []
+
+    def __init__(self, data=None, queryset=None, *, user, **kwargs):
+        """``user`` is the reader: the choices offered are theirs (the tasks are scoped by the caller)."""
+        super().__init__(data, queryset, **kwargs)
+        self.filters["speech"].queryset = speeches_of(user)
 
     def filter_q(self, queryset, name, value):
         value = value.strip()

@@ -65,9 +65,10 @@ class TransitionForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.transition = transition
         self.fields["reason"].label = transition.reason_label
-        self.fields["reason"].required = transition.reason_required
+        # Whether a reason is needed is the service's to judge (it reads the workflow table);
+        # the browser is only asked to insist, so a missing reason shows the service's words.
         if transition.reason_required:
-            self.fields["reason"].error_messages["required"] = f"请填写{transition.reason_label}。"
+            self.fields["reason"].widget.attrs["required"] = True
         if not transition.allows_files:
             del self.fields["files"]
 

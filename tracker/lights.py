@@ -10,8 +10,12 @@ from django.db.models import Case, CharField, IntegerField, Q, Value, When
 from django.utils import timezone
 from django.utils.html import format_html
 
+from tracker import choices
+
 RED, YELLOW, GREEN, CLOSED, SUSPENDED = "red", "yellow", "green", "closed", "suspended"
-LABELS = {RED: "红灯", YELLOW: "黄灯", GREEN: "绿灯", CLOSED: "已办结", SUSPENDED: "已中止"}
+# A closed or suspended task shows its status instead of a light.
+LABELS = {RED: "红灯", YELLOW: "黄灯", GREEN: "绿灯",
+          CLOSED: choices.STATUS_LABELS[choices.CLOSED], SUSPENDED: choices.STATUS_LABELS[choices.SUSPENDED]}
 RANK = {RED: 0, YELLOW: 1, GREEN: 2, CLOSED: 3, SUSPENDED: 4}
 CHOICES = list(LABELS.items())
 
@@ -21,8 +25,8 @@ def signal_conditions(today=None, yellow_days=None):
     today = today or timezone.localdate()
     days = settings.SIGNAL_YELLOW_DAYS if yellow_days is None else yellow_days
     return [
-        (CLOSED, Q(status="closed")),
-        (SUSPENDED, Q(status="suspended")),
+        (CLOSED, Q(status=choices.CLOSED)),
+        (SUSPENDED, Q(status=choices.SUSPENDED)),
         (RED, Q(deadline__lt=today)),
         (YELLOW, Q(deadline__lte=today + timedelta(days=days))),
         (GREEN, Q()),
@@ -35,9 +39,9 @@ def signal_of(*, status, deadline, today, yellow_days):
     For a single task already in hand (the task page, an e-mail) where no annotated
     queryset is at hand; tests check it agrees with ``annotate_signal`` case by case.
     """
-    if status == CLOSED:
+    if status == choices.CLOSED:
         return CLOSED
-    if status == SUSPENDED:
+    if status == choices.SUSPENDED:
         return SUSPENDED
     if deadline is None:
         return GREEN

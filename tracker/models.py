@@ -4,13 +4,26 @@ attachments, chases, extension requests and instructions.
 Models hold fields, invariants (database constraints) and small properties. Every
 write that has a rule goes through ``tracker.services``.
 """
+import unicodedata
+
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
+
+from tracker import choices
+
+# The longest 催办内容, 延期理由, 审批意见 or 批示/留言 accepted: about a page of text.
+SUPERVISION_TEXT_MAX = 2000
+
+
+def has_control_characters(text, *, allow=""):
+    """True if ``text`` holds a control character or a line/paragraph separator not in ``allow``."""
+    return any(unicodedata.category(ch) in ("Cc", "Zl", "Zp") and ch not in allow for ch in text)
 
 
 class Department(models.Model):
@@ -31,6 +44,18 @@ class Department(models.Model):
 
     def __str__(self):
         return self.name
+
+    def clean(self):
+        """Names are one line: they head e-mail subjects, where a line break fails every sending."""
+        errors = {}
+        for field in ("name", "short_name"):
+            if has_control_characters(getattr(self, field)):
+                label = self._meta.get_field(field).verbose_name
+                errors[field] = f"{label}只能写一行，不能含换行、制表符等控制字符。"
+        if has_control_characters(self.aliases, allow="\r\n"):
+            errors["aliases"] = "别名每行一个，不能含制表符等其他控制字符。"
+        if errors:
+            raise ValidationError(errors)
 
     @property
     def alias_list(self):
@@ -69,12 +94,17 @@ class User(AbstractUser):
 
     def get_full_name(self):
         """Chinese names read family name first, with no space."""
-        return f"{self.last_name}{self.first_name}".strip()
+        return self.full_name_of(first_name=self.first_name, last_name=self.last_name)
 
     @property
     def display_name(self):
         """The name to show a person by: the full name, else the username."""
         return self.get_full_name() or self.username
+
+    @staticmethod
+    def full_name_of(*, first_name, last_name):
+        """The full name from bare values (e.g. read with ``values()``): 姓 then 名."""
+        return f"{last_name or ''}{first_name or ''}".strip()
 
 
 class SerialCounter(models.Model):
@@ -94,15 +124,15 @@ class SerialCounter(models.Model):
 
 class Task(models.Model):
     class Category(models.TextChoices):
-        DEPLOY = "deploy", "部署任务"
-        RECTIFY = "rectify", "整改任务"
+        DEPLOY = choices.DEPLOY, choices.CATEGORY_LABELS[choices.DEPLOY]
+        RECTIFY = choices.RECTIFY, choices.CATEGORY_LABELS[choices.RECTIFY]
 
     class Status(models.TextChoices):
-        PENDING = "pending", "待签收"
-        IN_PROGRESS = "in_progress", "办理中"
-        CLOSING = "closing", "申请办结"
-        CLOSED = "closed", "已办结"
-        SUSPENDED = "suspended", "已中止"
+        PENDING = choices.PENDING, choices.STATUS_LABELS[choices.PENDING]
+        IN_PROGRESS = choices.IN_PROGRESS, choices.STATUS_LABELS[choices.IN_PROGRESS]
+        CLOSING = choices.CLOSING, choices.STATUS_LABELS[choices.CLOSING]
+        CLOSED = choices.CLOSED, choices.STATUS_LABELS[choices.CLOSED]
+        SUSPENDED = choices.SUSPENDED, choices.STATUS_LABELS[choices.SUSPENDED]
 
     serial = models.CharField("督办编号", max_length=20, unique=True, editable=False)
     title = models.CharField("任务名称", max_length=300)
@@ -182,7 +212,7 @@ class Task(models.Model):
         constraints = [
             models.CheckConstraint(condition=Q(progress__gte=0, progress__lte=100), name="task_progress_0_100"),
             models.CheckConstraint(
-                condition=~Q(status="closed") | Q(completed_at__isnull=False),
+                condition=~Q(status=choices.CLOSED) | Q(completed_at__isnull=False),
                 name="task_closed_has_completed_at",
             ),
         ]
@@ -200,7 +230,7 @@ class Task(models.Model):
 
     @property
     def is_open(self):
-        return self.status not in {self.Status.CLOSED, self.Status.SUSPENDED}
+        return self.status in choices.OPEN_STATUSES
 
 
 class TaskTransition(models.Model):
@@ -233,6 +263,9 @@ class TaskTransition(models.Model):
         return transition.label if transition else self.action
 
 
+PROGRESS_NEWEST_FIRST = ("-date", "-created_at", "-id")
+
+
 class ProgressUpdate(models.Model):
     task = models.ForeignKey(Task, verbose_name="任务", on_delete=models.CASCADE, related_name="progress_updates")
     date = models.DateField("日期")
@@ -248,10 +281,13 @@ class ProgressUpdate(models.Model):
 
     history = HistoricalRecords(verbose_name="进展历史")
 
+    # The newest entry, the one its task shows: by its date, then when it was entered.
+    NEWEST_FIRST = PROGRESS_NEWEST_FIRST
+
     class Meta:
         verbose_name = "工作进展"
         verbose_name_plural = "工作进展"
-        ordering = ["-date", "-created_at", "-id"]
+        ordering = list(PROGRESS_NEWEST_FIRST)
         indexes = [models.Index(fields=["task", "-date", "-created_at"], name="progress_task_latest")]
         constraints = [
             models.CheckConstraint(condition=Q(percent__gte=0, percent__lte=100), name="progress_percent_0_100"),
@@ -297,6 +333,8 @@ class Chase(models.Model):
     class Kind(models.TextChoices):
         CHASE = "chase", "催办"
         REMINDER = "reminder", "到期提醒"
+
+    DEFAULT_MESSAGE = "该任务临近或已超过完成时限，请抓紧办理，并及时在系统中报送工作进展。"
 
     kind = models.CharField("类型", max_length=10, choices=Kind.choices, default=Kind.CHASE)
     tasks = models.ManyToManyField(Task, verbose_name="任务", related_name="chases")

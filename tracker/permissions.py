@@ -167,3 +167,33 @@ def can_comment(user, task):
 def can_view_dashboard(user):
     """Every role has a dashboard; what it counts is scoped by task_visibility_q."""
     return is_supervisor(user) or is_leader(user) or is_officer(user)
+
+
+def chase_visibility_q(user):
+    """Return a Q that keeps the chase records (催办记录) ``user`` may read.
+
+    Supervisors and leaders read them all. An officer reads a 催办 that names a task
+    they may see, and a daily reminder only if it was their own department's digest:
+    another department's digest is that department's list, even where it names a task
+    the officer's department helps on. What a record shows of its tasks and recipients
+    is narrowed again by ``task_visibility_q`` and ``recipient_visibility_q``.
+    """
+    if sees_everything(user):
+        return Q()
+    if is_officer(user):
+        from tracker.models import Chase, Task
+
+        visible = Task.objects.filter(task_visibility_q(user)).values("pk")
+        naming = Chase.tasks.through.objects.filter(task_id__in=visible).values("chase_id")
+        received = Chase.recipients.through.objects.filter(user__department_id=user.department_id).values("chase_id")
+        return Q(kind=Chase.Kind.CHASE, pk__in=naming) | Q(kind=Chase.Kind.REMINDER, pk__in=received)
+    return Q(pk__in=[])
+
+
+def recipient_visibility_q(user):
+    """Return a Q on users: whom ``user`` may read among a chase's recipients (an officer: their own department)."""
+    if sees_everything(user):
+        return Q()
+    if is_officer(user):
+        return Q(department_id=user.department_id)
+    return Q(pk__in=[])

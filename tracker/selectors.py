@@ -1,7 +1,23 @@
-"""Every read a user makes of tasks: querysets scoped to what the user may see."""
-from tracker import lights, permissions
+"""Every read a user makes of tasks: querysets scoped to what the user may see, and the task page."""
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from django.db.models import Prefetch
+from django.utils import timezone
+
+from tracker import lights, permissions, timeline
 from tracker.filters import TaskFilter
-from tracker.models import Task
+from tracker.models import (
+    SUPERVISION_TEXT_MAX,
+    Attachment,
+    Chase,
+    ExtensionRequest,
+    Instruction,
+    ProgressUpdate,
+    Task,
+    TaskTransition,
+    User,
+)
 
 
 def task_list(*, user, queryset=None):
@@ -21,16 +37,12 @@ def task_get(*, user, pk):
 def task_list_filtered(*, user, params):
     """Return (filterset, tasks): the visible tasks with their signal, filtered by ``params``."""
     tasks = lights.annotate_signal(task_list(user=user))
-    filterset = TaskFilter(params, queryset=tasks)
+    filterset = TaskFilter(params, queryset=tasks, user=user)
     return filterset, filterset.qs
 
 
 def task_detail_get(*, user, pk):
     """Return task ``pk`` with its signal and everything its page shows, or raise Task.DoesNotExist."""
-    from django.db.models import Prefetch
-
-    from tracker.models import Attachment, ProgressUpdate, TaskTransition
-
     attachments = Attachment.objects.select_related("uploaded_by")
     return (
         lights.annotate_signal(task_list(user=user))
@@ -44,6 +56,9 @@ def task_detail_get(*, user, pk):
                      queryset=TaskTransition.objects.select_related("by")
                      .prefetch_related(Prefetch("attachments", queryset=attachments))),
             Prefetch("attachments", queryset=attachments),
+            Prefetch("extension_requests",
+                     queryset=ExtensionRequest.objects.select_related("requested_by", "decided_by")
+                     .order_by("requested_at", "id")),
         )
         .get(pk=pk)
     )
@@ -51,9 +66,115 @@ def task_detail_get(*, user, pk):
 
 def attachment_get(*, user, pk):
     """Return attachment ``pk`` if ``user`` may see its task, else raise Attachment.DoesNotExist."""
-    from tracker.models import Attachment
-
     visible = task_list(user=user).values("pk")
     return Attachment.objects.select_related("task").filter(task__in=visible).get(pk=pk)
 
 
+@dataclass(frozen=True, slots=True)
+class DeadlineChange:
+    at: datetime
+    old: date | None
+    new: date | None
+    by: str
+    reason: str
+
+
+def deadline_changes_from_rows(rows) -> dict[int, list[DeadlineChange]]:
+    """Return {task id: [DeadlineChange]} from history rows in (task, time) order.
+
+    ``rows`` are dicts with id, deadline, history_date, by, history_change_reason;
+    a row whose deadline differs from the task's previous row is a change. Pure.
+    """
+    changes, previous = {}, {}
+    for row in rows:
+        task_id = row["id"]
+        if task_id in previous and previous[task_id] != row["deadline"]:
+            changes.setdefault(task_id, []).append(DeadlineChange(
+                at=row["history_date"], old=previous[task_id], new=row["deadline"],
+                by=row["by"] or "", reason=row["history_change_reason"] or ""))
+        previous[task_id] = row["deadline"]
+    return changes
+
+
+def deadline_changes(*, task_ids) -> dict[int, list[DeadlineChange]]:
+    """Return {task id: [DeadlineChange]} for the given tasks, read from their history in one query.
+
+    The one reading of a deadline's story, for the task page and the ledger: every
+    move shows, whether by an approved extension or by a supervisor's edit; tasks
+    whose deadline never moved are absent.
+    """
+    rows = (Task.history.filter(id__in=list(task_ids))
+            .order_by("id", "history_date", "history_id")
+            .values("id", "deadline", "history_date", "history_change_reason",
+                    "history_user__username", "history_user__last_name", "history_user__first_name"))
+    return deadline_changes_from_rows(
+        {**row, "by": User.full_name_of(first_name=row["history_user__first_name"],
+                                        last_name=row["history_user__last_name"]) or row["history_user__username"]}
+        for row in rows
+    )
+
+
+@dataclass(frozen=True)
+class TaskPage:
+    """Everything the task page shows of one task to one user, and what that user may do there.
+
+    Built once per page by ``task_page``; the view turns it into forms and the
+    templates only display it, so no rule is decided or queried while rendering.
+    """
+
+    task: Task
+    transitions: list  # workflow.Transition the user may start now
+    may_report: bool  # 填报进展
+    may_edit: bool  # the admin's edit form
+    timeline: list  # timeline.Entry, oldest first
+    deadline_changes: list  # DeadlineChange, oldest first
+    extension_requests: list  # ExtensionRequest, oldest first
+    pending_extension: ExtensionRequest | None
+    extension_offer: str  # what the 申请延期 spot shows: "form", "too_late", "pending" or ""
+    may_decide_extension: bool
+    may_chase: bool
+    may_instruct: bool  # 批示 as well as 留言
+    may_comment: bool
+    instruction_kinds: list  # (value, label) the user may post
+    text_max: int = SUPERVISION_TEXT_MAX
+    chase_message: str = ""
+
+
+def task_page(*, user, pk: int, today: date | None = None) -> TaskPage:
+    """Read task ``pk`` and everything its page shows to ``user``; raise Task.DoesNotExist if not visible."""
+    task = task_detail_get(user=user, pk=pk)
+    today = today or timezone.localdate()
+    requests = list(task.extension_requests.all())
+    pending = next((ext for ext in requests if ext.status == ExtensionRequest.Status.PENDING), None)
+    may_instruct = permissions.can_add_instruction(user, task)
+    may_comment = permissions.can_comment(user, task)
+    kinds = [choice for choice in Instruction.Kind.choices
+             if may_instruct or choice[0] == Instruction.Kind.COMMENT]
+    return TaskPage(
+        task=task,
+        transitions=permissions.available_transitions(user, task),
+        may_report=permissions.can_report_progress(user, task),
+        may_edit=permissions.can_edit_task(user, task),
+        timeline=timeline.task_timeline(task=task),
+        deadline_changes=deadline_changes(task_ids=[task.pk]).get(task.pk, []),
+        extension_requests=requests,
+        pending_extension=pending,
+        extension_offer=_extension_offer(user, task, pending, today),
+        may_decide_extension=pending is not None and permissions.can_decide_extension(user, task),
+        may_chase=permissions.can_chase(user, task) and task.is_open,
+        may_instruct=may_instruct,
+        may_comment=may_comment,
+        instruction_kinds=kinds if (may_instruct or may_comment) else [],
+        chase_message=Chase.DEFAULT_MESSAGE,
+    )
+
+
+def _extension_offer(user, task, pending, today):
+    """Offer the 申请延期 form to the lead officer while one may be asked for; else say why not."""
+    if not permissions.can_request_extension(user, task):
+        return ""
+    if pending is not None:
+        return "pending"
+    if task.deadline is None:
+        return ""
+    return "too_late" if task.deadline < today else "form"

@@ -5,11 +5,11 @@ no path can skip a rule.
 """
 import os
 import uuid
+from datetime import timedelta
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import F
 from django.utils import timezone
 
 from tracker import filetypes, permissions, workflow
@@ -36,6 +36,27 @@ def required_text(value, *, missing, label, max_length):
     if len(text) > max_length:
         raise ValidationError(f"{label}不能超过 {max_length} 字。")
     return text
+
+
+# A double click, or a form sent again while the first submission was still on its way,
+# arrives within seconds; a slow upload of evidence files can take a minute.
+REPEAT_WINDOW = timedelta(minutes=2)
+REPEAT_MESSAGE = "已提交，请勿重复提交。"
+
+
+def repeat_of(records, *, at="created_at", matches=None):
+    """Return the newest of ``records`` written within REPEAT_WINDOW, marked ``repeated``; else None.
+
+    ``records`` are the caller's earlier identical submissions (same task, same person,
+    same content), ``matches`` an optional further test in Python. Call this after
+    locking the task row: two identical submissions then take turns and the second
+    finds the first, on every app server and database.
+    """
+    recent = records.filter(**{f"{at}__gte": timezone.now() - REPEAT_WINDOW}).order_by(f"-{at}", "-pk")
+    record = next((r for r in recent if matches is None or matches(r)), None)
+    if record is not None:
+        record.repeated = True
+    return record
 
 
 def serial_next(*, year):
@@ -69,33 +90,45 @@ def task_save_new(*, task, created_by):
     if task.status == Task.Status.CLOSED and task.completed_at is None:
         task.completed_at = timezone.now()
     task.full_clean(exclude=["co_departments"])
-    task._history_user = created_by
-    task.save()
+    return task_save(task=task, by=created_by, reason="创建任务")
+
+
+HISTORY_REASON_MAX = 100  # simple_history's history_change_reason column
+
+
+def task_save(*, task: Task, by, reason: str, update_fields: list[str] | None = None) -> Task:
+    """Save ``task`` as its next version, its history record naming ``by`` and ``reason``.
+
+    Every write to a task row goes through here (but the ledger's bulk update, which
+    does the same in SQL): the version is what optimistic locking compares, the
+    history record is what 修改记录 shows. The caller holds the row for the rest of
+    the transaction (``task_lock``, or ``task_update``'s version check).
+    """
+    if task.pk is not None:
+        task.version += 1
+    task._history_user = by
+    task._change_reason = reason[:HISTORY_REASON_MAX]
+    if update_fields is not None:
+        update_fields = [*update_fields, "version", "updated_at"]
+    task.save(update_fields=update_fields)
     return task
 
 
-def _claim(*, task, expected_version):
-    """Bump the task's version if it is still ``expected_version``, else raise TaskConflict.
-
-    The conditional UPDATE is the compare-and-set of optimistic locking: of two
-    editors who read the same version, exactly one matches a row; on PostgreSQL the
-    UPDATE also holds the row lock until commit, so the save that follows is safe.
-    """
-    claimed = Task.objects.filter(pk=task.pk, version=expected_version).update(version=F("version") + 1)
-    if not claimed:
-        raise TaskConflict()
-    task.version = expected_version + 1
-
-
-def task_lock(task):
+def task_lock(task: Task) -> Task:
     """Return a fresh copy of ``task`` with its row locked until the transaction ends."""
     return Task.objects.select_for_update().get(pk=task.pk)
 
 
-def _mark_history(task, *, user, reason=""):
-    task._history_user = user
-    if reason:
-        task._change_reason = reason[:100]
+def _check_version(*, task, expected_version):
+    """Raise TaskConflict unless the stored task is still at ``expected_version`` (optimistic locking).
+
+    The row is locked while it is compared, so of two editors who read the same
+    version exactly one saves; the other is told and keeps their page.
+    """
+    current = Task.objects.select_for_update().filter(pk=task.pk).values_list("version", flat=True).first()
+    if current != expected_version:
+        raise TaskConflict()
+    task.version = expected_version
 
 
 @transaction.atomic
@@ -108,9 +141,8 @@ def task_update(*, task, expected_version, changed_by, co_departments=None, reas
     if task.status == Task.Status.CLOSED and task.completed_at is None:
         task.completed_at = timezone.now()
     task.full_clean(exclude=["co_departments"])
-    _claim(task=task, expected_version=expected_version)
-    _mark_history(task, user=changed_by, reason=reason)
-    task.save()
+    _check_version(task=task, expected_version=expected_version)
+    task_save(task=task, by=changed_by, reason=reason or "修改任务")
     if co_departments is not None:
         task.co_departments.set(co_departments)
     return task
@@ -191,7 +223,6 @@ def task_transition(*, task, action, by, reason="", files=()):
     """
     transition = workflow.get(action)
     reason = (reason or "").strip()
-    kinds = attachments_check(files)
     locked = task_lock(task)
     refusal = permissions.transition_refusal(by, locked, action, reason)
     if refusal is not None:
@@ -200,13 +231,12 @@ def task_transition(*, task, action, by, reason="", files=()):
         raise ValidationError(refusal.message, code=refusal.kind)
     if files and not transition.allows_files:
         raise ValidationError(f"“{transition.label}”不能附加文件。")
+    kinds = attachments_check(files)
     from_status = locked.status
     locked.status = transition.target
     if transition.target == Task.Status.CLOSED:
         locked.completed_at = timezone.now()
-    locked.version += 1
-    _mark_history(locked, user=by, reason=f"{transition.label}：{reason}" if reason else transition.label)
-    locked.save()
+    task_save(task=locked, by=by, reason=f"{transition.label}：{reason}" if reason else transition.label)
     record = TaskTransition.objects.create(
         task=locked, action=action, from_status=from_status, to_status=transition.target, reason=reason, by=by,
     )
@@ -224,40 +254,34 @@ def _copy_state(source, target):
 
 
 @transaction.atomic
-def progress_report(*, task, reported_by, date, content, percent, files=(), attachment=None):
-    """Record a progress entry (with evidence files) and let the task follow its newest entry."""
-    files = list(files) + ([attachment] if attachment else [])
-    kinds = attachments_check(files)
+def progress_report(*, task, reported_by, date, content, percent, files=()):
+    """Record a progress entry (with evidence files) and let the task follow its newest entry.
+
+    The same entry sent again by the same person within REPEAT_WINDOW (a double click)
+    writes nothing: the first entry comes back, marked ``repeated``.
+    """
+    files = list(files)
     locked = task_lock(task)
-    if not locked.is_open:
-        raise ValidationError(f"任务状态为“{locked.get_status_display()}”，不能再填报进展。")
     if not permissions.may_report_progress(reported_by, locked):
         raise PermissionDenied("您无权填报此任务的进展。")
+    if not locked.is_open:
+        raise ValidationError(f"任务状态为“{locked.get_status_display()}”，不能再填报进展。", code="status")
+    repeat = repeat_of(locked.progress_updates.filter(reported_by=reported_by, date=date, content=content,
+                                                      percent=percent))
+    if repeat is not None:
+        return repeat
+    kinds = attachments_check(files)
     update = ProgressUpdate(task=locked, reported_by=reported_by, date=date, content=content, percent=percent)
     update.full_clean()
     update._history_user = reported_by
     update.save()
     for file, kind in zip(files, kinds):
         attachment_add(task=locked, file=file, uploaded_by=reported_by, progress_update=update, kind=kind)
-    _sync_locked(locked, user=reported_by, reason="填报进展")
+    # The task shows its newest entry, which need not be this one (an entry may be dated back).
+    newest = locked.progress_updates.order_by(*ProgressUpdate.NEWEST_FIRST).first()
+    locked.progress, locked.latest_progress = newest.percent, newest.content
+    task_save(task=locked, by=reported_by, reason="填报进展")
     _copy_state(locked, task)
     return update
-
-
-def _sync_locked(task, *, user=None, reason=""):
-    newest = task.progress_updates.order_by("-date", "-created_at", "-id").first()
-    task.progress = newest.percent if newest else 0
-    task.latest_progress = newest.content if newest else ""
-    task.version += 1
-    _mark_history(task, user=user, reason=reason)
-    task.save()
-
-
-@transaction.atomic
-def task_sync_progress(*, task):
-    """Copy the newest progress entry's percent and text onto the task (and bump its version)."""
-    locked = task_lock(task)
-    _sync_locked(locked)
-    _copy_state(locked, task)
 
 

@@ -35,12 +35,13 @@ def _records(task, name, queryset):
     """Return the task's ``name`` records: prefetched ones if the caller has them, else ``queryset``."""
     if name in getattr(task, "_prefetched_objects_cache", {}):
         return getattr(task, name).all()
-    return queryset.prefetch_related("attachments")
+    return queryset
 
 
 def progress_entries(task):
     updates = _records(task, "progress_updates",
-                       ProgressUpdate.objects.filter(task=task).select_related("reported_by"))
+                       ProgressUpdate.objects.filter(task=task).select_related("reported_by")
+                       .prefetch_related("attachments"))
     for update in updates:
         # A progress entry is dated by the officer; order it at that day, after what
         # happened earlier that day, by using its recording time when it is the same day.
@@ -58,15 +59,28 @@ def instruction_entries(task):
                     actor=person(item.author), text=item.content)
 
 
+REMINDER_TEXT = "本任务列入当天的到期提醒邮件。"
+
+
 def chase_entries(task):
+    """The chases and reminders naming ``task``, told as this task's part of them.
+
+    Whoever may see the task reads these entries: a chase of several tasks names only
+    the recipients of this task's departments, and a reminder (a department's digest)
+    does not quote the digest's counts of that department's other tasks.
+    """
+    involved = {task.lead_department_id, *(department.pk for department in task.co_departments.all())}
     for chase in Chase.objects.filter(tasks=task).select_related("sent_by").prefetch_related("recipients"):
-        names = "、".join(person(user) for user in chase.recipients.all()) or "无（相关单位无填报员邮箱）"
+        names = "、".join(person(user) for user in chase.recipients.all() if user.department_id in involved)
+        text = REMINDER_TEXT if chase.kind == Chase.Kind.REMINDER else chase.message
         yield Entry(at=chase.sent_at, kind=chase.kind, label=chase.get_kind_display(),
-                    actor=person(chase.sent_by), text=chase.message, detail=f"接收人：{names}")
+                    actor=person(chase.sent_by), text=text, detail=f"接收人：{names or '无（相关单位无填报员邮箱）'}")
 
 
 def extension_entries(task):
-    for ext in ExtensionRequest.objects.filter(task=task).select_related("requested_by", "decided_by"):
+    requests = _records(task, "extension_requests",
+                        ExtensionRequest.objects.filter(task=task).select_related("requested_by", "decided_by"))
+    for ext in requests:
         change = f"{ext.old_deadline:%Y-%m-%d} → {ext.new_deadline:%Y-%m-%d}" if ext.old_deadline else \
             f"→ {ext.new_deadline:%Y-%m-%d}"
         yield Entry(at=ext.requested_at, kind="extension", label="延期申请", actor=person(ext.requested_by),
@@ -77,7 +91,8 @@ def extension_entries(task):
 
 
 def transition_entries(task):
-    steps = _records(task, "transitions", TaskTransition.objects.filter(task=task).select_related("by"))
+    steps = _records(task, "transitions", TaskTransition.objects.filter(task=task).select_related("by")
+                     .prefetch_related("attachments"))
     for step in steps:
         yield Entry(at=step.at, kind="transition", label=step.action_label, actor=person(step.by),
                     text=step.reason,

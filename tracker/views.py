@@ -5,7 +5,7 @@ services (writes). A task the user may not see answers 404, as if it did not exi
 """
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect
@@ -62,82 +62,78 @@ def sort_links(query, names):
 @login_required
 @require_GET
 def task_detail(request, pk):
-    task = task_or_404(request.user, pk)
-    return _render_task(request, task)
+    return _render_task(request, pk)
 
 
-def _render_task(request, task, *, bound=None, status=200):
-    """Render the task page; ``bound`` is a submitted form to show again with its errors."""
-    user = request.user
-    action_forms = []
-    for transition in permissions.available_transitions(user, task):
-        if isinstance(bound, TransitionForm) and bound.transition.action == transition.action:
-            action_forms.append(bound)
-        else:
-            action_forms.append(TransitionForm(transition=transition))
+def _render_task(request, pk, *, bound=None, status=200):
+    """Render the task page from its TaskPage; ``bound`` is a submitted form to show again with its errors."""
+    page = task_or_404(request.user, pk, get=selectors.task_page)
+    action_forms = [
+        bound if isinstance(bound, TransitionForm) and bound.transition.action == transition.action
+        else TransitionForm(transition=transition)
+        for transition in page.transitions
+    ]
     progress_form = None
-    if permissions.can_report_progress(user, task):
+    if page.may_report:
         progress_form = bound if isinstance(bound, ProgressForm) else ProgressForm()
     return render_page(request, "tracker/task_detail.html", {
-        "title": f"{task.serial} {task.title}",
-        "task": task,
+        "title": f"{page.task.serial} {page.task.title}",
+        "page": page,
+        "task": page.task,
         "action_forms": action_forms,
         "progress_form": progress_form,
-        "can_edit": permissions.can_edit_task(user, task),
-        "status_labels": workflow.STATUS_LABELS,
     }, status=status)
+
+
+def _refused(request, task, form, error):
+    """Show a service's refusal: a task whose state moved on goes back to its page, else the form shows why."""
+    if getattr(error, "code", None) == "status":
+        messages.error(request, "；".join(error.messages))
+        return redirect("tracker:task_detail", pk=task.pk)
+    for message in error.messages:
+        form.add_error(None, message)
+    return _render_task(request, task.pk, bound=form, status=400)
 
 
 @login_required
 @require_POST
 def task_transition(request, pk, action):
-    task = task_or_404(request.user, pk)
+    """One workflow step; the service judges role, status and reason, the view only shows its verdict."""
+    task = task_or_404(request.user, pk, get=selectors.task_get)
     transition = workflow.get(action)
     if transition is None:
         raise Http404("未知的操作。")
-    # The reason is the form's to check: "-" stands in for it so the refusal is about role and status.
-    refusal = permissions.transition_refusal(request.user, task, action, reason="-")
-    if refusal is not None:
-        if refusal.kind == "role":
-            raise PermissionDenied(refusal.message)
-        messages.error(request, refusal.message)
-        return redirect("tracker:task_detail", pk=task.pk)
     form = TransitionForm(request.POST, request.FILES, transition=transition)
-    if form.is_valid():
-        try:
-            services.task_transition(task=task, action=action, by=request.user,
-                                     reason=form.cleaned_data["reason"], files=form.cleaned_data.get("files", []))
-        except ValidationError as error:
-            for message in error.messages:
-                form.add_error(None, message)
-        else:
-            messages.success(request, f"已{transition.label}：任务现为“{workflow.STATUS_LABELS[transition.target]}”。")
-            return redirect("tracker:task_detail", pk=task.pk)
-    return _render_task(request, task, bound=form, status=400)
+    if not form.is_valid():
+        return _render_task(request, task.pk, bound=form, status=400)
+    try:
+        services.task_transition(task=task, action=action, by=request.user,
+                                 reason=form.cleaned_data["reason"], files=form.cleaned_data.get("files", []))
+    except ValidationError as error:
+        return _refused(request, task, form, error)
+    messages.success(request, f"已{transition.label}：任务现为“{task.get_status_display()}”。")
+    return redirect("tracker:task_detail", pk=task.pk)
 
 
 @login_required
 @require_POST
 def progress_add(request, pk):
-    task = task_or_404(request.user, pk)
-    if not permissions.may_report_progress(request.user, task):
-        raise PermissionDenied("您无权填报此任务的进展。")
-    if not task.is_open:
-        messages.error(request, f"任务状态为“{task.get_status_display()}”，不能再填报进展。")
-        return redirect("tracker:task_detail", pk=task.pk)
+    """A progress entry; the service judges who may report and whether the task is still open."""
+    task = task_or_404(request.user, pk, get=selectors.task_get)
     form = ProgressForm(request.POST, request.FILES)
-    if form.is_valid():
-        data = form.cleaned_data
-        try:
-            services.progress_report(task=task, reported_by=request.user, date=data["date"],
-                                     content=data["content"], percent=data["percent"], files=data["files"])
-        except ValidationError as error:
-            for message in error.messages:
-                form.add_error(None, message)
-        else:
-            messages.success(request, "进展已填报。")
-            return redirect(reverse("tracker:task_detail", args=[task.pk]) + "#timeline")
-    return _render_task(request, task, bound=form, status=400)
+    if not form.is_valid():
+        return _render_task(request, task.pk, bound=form, status=400)
+    data = form.cleaned_data
+    try:
+        update = services.progress_report(task=task, reported_by=request.user, date=data["date"],
+                                          content=data["content"], percent=data["percent"], files=data["files"])
+    except ValidationError as error:
+        return _refused(request, task, form, error)
+    if getattr(update, "repeated", False):
+        messages.warning(request, services.REPEAT_MESSAGE)
+    else:
+        messages.success(request, "进展已填报。")
+    return redirect(reverse("tracker:task_detail", args=[task.pk]) + "#timeline")
 
 
 @login_required

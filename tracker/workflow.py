@@ -6,20 +6,13 @@ page, the admin's bulk actions, the services) reads the same table.
 """
 from dataclasses import dataclass
 
-# The status values of tracker.models.Task.Status (a test keeps them in step).
-PENDING, IN_PROGRESS, CLOSING, CLOSED, SUSPENDED = "pending", "in_progress", "closing", "closed", "suspended"
-STATUS_LABELS = {
-    PENDING: "待签收",
-    IN_PROGRESS: "办理中",
-    CLOSING: "申请办结",
-    CLOSED: "已办结",
-    SUSPENDED: "已中止",
-}
+from tracker.choices import CLOSED, CLOSING, IN_PROGRESS, PENDING, STATUS_LABELS, SUSPENDED
 
-# Who may perform an action (the role predicates below decide).
-SUPERVISOR = "supervisor"
-LEAD_OFFICER = "lead_officer"
-ROLE_LABELS = {SUPERVISOR: "督查员", LEAD_OFFICER: "牵头单位的填报员"}
+# Who performs an action (the predicates in PERFORMER_CHECKS decide). Not the role
+# groups of tracker.roles: "the lead department's officer" depends on the task.
+BY_SUPERVISOR = "supervisor"
+BY_LEAD_OFFICER = "lead_officer"
+PERFORMER_LABELS = {BY_SUPERVISOR: "督查员", BY_LEAD_OFFICER: "牵头单位的填报员"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,7 +38,7 @@ class Transition:
     label: str
     sources: frozenset
     target: str
-    role: str
+    performer: str
     reason_required: bool = False
     reason_label: str = "说明"
     allows_files: bool = False
@@ -53,15 +46,15 @@ class Transition:
 
 
 TRANSITIONS = (
-    Transition("accept", "签收", frozenset({PENDING}), IN_PROGRESS, LEAD_OFFICER,
+    Transition("accept", "签收", frozenset({PENDING}), IN_PROGRESS, BY_LEAD_OFFICER,
                reason_label="签收说明（可选）"),
-    Transition("request_close", "申请办结", frozenset({IN_PROGRESS}), CLOSING, LEAD_OFFICER,
+    Transition("request_close", "申请办结", frozenset({IN_PROGRESS}), CLOSING, BY_LEAD_OFFICER,
                reason_required=True, reason_label="办结报告", allows_files=True),
-    Transition("close", "销号", frozenset({CLOSING}), CLOSED, SUPERVISOR,
+    Transition("close", "销号", frozenset({CLOSING}), CLOSED, BY_SUPERVISOR,
                reason_label="销号意见（可选）"),
-    Transition("send_back", "退回", frozenset({CLOSING}), IN_PROGRESS, SUPERVISOR,
+    Transition("send_back", "退回", frozenset({CLOSING}), IN_PROGRESS, BY_SUPERVISOR,
                reason_required=True, reason_label="退回理由", button_class="danger"),
-    Transition("suspend", "中止", frozenset({PENDING, IN_PROGRESS, CLOSING}), SUSPENDED, SUPERVISOR,
+    Transition("suspend", "中止", frozenset({PENDING, IN_PROGRESS, CLOSING}), SUSPENDED, BY_SUPERVISOR,
                reason_required=True, reason_label="中止理由", button_class="danger"),
 )
 BY_ACTION = {t.action: t for t in TRANSITIONS}
@@ -75,7 +68,7 @@ def _is_lead_officer(actor, task):
     return actor.is_officer and actor.department_id is not None and actor.department_id == task.lead_department_id
 
 
-ROLE_CHECKS = {SUPERVISOR: _is_supervisor, LEAD_OFFICER: _is_lead_officer}
+PERFORMER_CHECKS = {BY_SUPERVISOR: _is_supervisor, BY_LEAD_OFFICER: _is_lead_officer}
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,7 +85,7 @@ def get(action):
 
 
 def role_allows(transition, actor, task):
-    return ROLE_CHECKS[transition.role](actor, task)
+    return PERFORMER_CHECKS[transition.performer](actor, task)
 
 
 def check(action, *, actor, task, reason=""):
@@ -101,7 +94,7 @@ def check(action, *, actor, task, reason=""):
     if transition is None:
         return Refusal("unknown", "未知的操作，请从任务页面上的按钮发起。")
     if not role_allows(transition, actor, task):
-        return Refusal("role", f"只有{ROLE_LABELS[transition.role]}可以执行“{transition.label}”。")
+        return Refusal("role", f"只有{PERFORMER_LABELS[transition.performer]}可以执行“{transition.label}”。")
     if task.status not in transition.sources:
         allowed = "、".join(f"“{STATUS_LABELS[s]}”" for s in sorted(transition.sources, key=list(STATUS_LABELS).index))
         return Refusal(

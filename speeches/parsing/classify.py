@@ -1,4 +1,4 @@
-"""Decide each item's kind: directive, problem, achievement or other (GUIDE §Kinds).
+"""Decide each item's kind: directive, problem, achievement or other (README §5).
 
 Why in this order: the guide judges an item by its own wording first and by the
 part of the speech it stands in second. So each item gets a *wording* verdict
@@ -30,24 +30,27 @@ _OTHER = re.compile(cues.alternation(cues.OTHER_CUES))
 _OTHER_END = re.compile(cues.alternation(cues.OTHER_HEADING_ENDS) + r"[：:]?$")
 _QUOTE_END = re.compile(cues.alternation(cues.QUOTE_CUES) + r"[：:]?$")
 # A gap stated outright: no imperative verb in front makes it an order (规范办学意识有待加强).
-_STRONG_PROBLEM = re.compile(r"有待|亟待|有所(?:欠缺|不够|不足|缺乏|弱化|减弱|下降)")
+_STRONG_PROBLEM = re.compile(cues.alternation(cues.GAP_WORDS) + "|有所" + cues.alternation(cues.GAP_AFTER_YOUSUO))
 # A heading that asks to understand the situation or the significance: an order itself,
 # but its points analyse (一、统一思想，充分认识…重要意义 / 认清形势，明确任务).
-_ANALYSIS_HEADING = re.compile(r"(?:认识|认清|把握|看清)[^，,。；;]{0,20}(?:意义|形势|重要性|必要性|紧迫性|新常态)")
+_ANALYSIS_HEADING = re.compile(cues.alternation(cues.GRASP_VERBS) + r"[^，,。；;]{0,20}" + cues.alternation(cues.GRASP_OBJECTS))
 _LEAD_OTHER_SENTENCE = re.compile(cues.LEAD_OTHER_SENTENCE)
 _LEADS = (  # checked in this order on the sentence that introduces a list
     (QUOTE, re.compile(cues.alternation(cues.LEAD_QUOTE) + r"[：:]$")),
     (PROBLEM, re.compile(cues.alternation(cues.LEAD_PROBLEM))),
     (ACHIEVEMENT, re.compile(cues.alternation(cues.LEAD_ACHIEVEMENT))),
     (OTHER, re.compile(cues.alternation(cues.LEAD_OTHER))),
-    (DIRECTIVE, re.compile(r"(?<![主重纲概摘只])" + cues.alternation(cues.LEAD_DIRECTIVE))),  # not 主要
+    (DIRECTIVE, re.compile(cues.yao_guard(cues.NO_ORDER_YAO) + cues.alternation(cues.LEAD_DIRECTIVE))),  # not 主要
 )
 _THIRD_PARTY = re.compile(cues.alternation(cues.THIRD_PARTY))
 _CLAUSE_END = re.compile(r"[。！？!?；;：:\n]")
-_MODAL_IN_BODY = re.compile(r"(?<![主重纲概摘只])要|必须|务必|确保|将|力争|争取")  # 主要, 重要: no order
+_MODAL_IN_BODY = re.compile(
+    "|".join((cues.order_yao(cues.NO_ORDER_YAO),) + cues.ORDER_WORDS + cues.AIM_WORDS + (cues.FUTURE_WORD,)))
 # A sentence right after a list that sums it up as results (这些成绩的取得，离不开…).
-_TRAILING_REVIEW = re.compile(r"这些成绩|上述成绩|以上成绩|这些成就|成绩的取得|取得这些成绩|肯定成绩的同时")
-_PAST_IN_BODY = re.compile(r"了|已|先后|累计|共计|目前|成立|出台|印发|建成")
+_TRAILING_REVIEW = re.compile(cues.alternation(cues.RESULTS_SUMMED_UP))
+_HEADLINE_ORDER = re.compile("|".join(cues.HEADLINE_ORDERS))
+_REPORT_ORDER = re.compile("|".join(cues.REPORT_ORDER_COUNT))
+_PAST_IN_BODY = re.compile("|".join(("了", "已") + cues.REPORT_WORDS))
 _MARKER_PUNCT = "，,、：:. ．"
 LEAD_CHARS = 80
 HEAD_CHARS = 30  # a scraped heading may run into its body: judge its opening only
@@ -145,7 +148,7 @@ def _wording(it: Item, head: str) -> str:
         return "imperative"
     if _ACHIEVEMENT.search(head):
         return ACHIEVEMENT
-    if _VERB_START.match(head) or re.search(r"要|必须|确保", head):
+    if _VERB_START.match(head) or _HEADLINE_ORDER.search(head):
         return "imperative"
     return "neutral"
 
@@ -195,7 +198,7 @@ def _reads_as_report(speech: Speech) -> bool:
         return False
     last = max(it.end for it in speech.items)
     body = speech.text[speech.items[0].start:last]
-    orders = len(re.findall(r"要|必须|务必", body))
+    orders = len(_REPORT_ORDER.findall(body))
     return len(body) > 1000 and orders * 1000 < len(body) * REPORT_ORDERS_PER_1000
 
 

@@ -25,6 +25,72 @@ def alternation(words: tuple[str, ...]) -> str:
     return f"(?=[{firsts}])(?:" + "|".join(re.escape(w) for w in words) + ")"
 
 
+def yao_guard(words: tuple[str, ...]) -> str:
+    """Return a lookbehind refusing a 要 that closes one of ``words`` (主要, 重要…)."""
+    before = "".join(sorted({w[0] for w in words if w.endswith("要")}))
+    return f"(?<![{before}])" if before else ""
+
+
+def order_yao(words: tuple[str, ...]) -> str:
+    """Return a regex for the 要 that gives an order: not inside one of ``words``.
+
+    ``words`` are two-character words holding a 要 that orders nothing (主要, 要求);
+    a 要 closing one is refused by a lookbehind, a 要 opening one by a lookahead.
+    """
+    after = "".join(sorted({w[1] for w in words if w.startswith("要")}))
+    return yao_guard(words) + "要" + (f"(?![{after}])" if after else "")
+
+
+# --- orders: the words that tell someone to act -----------------------------------
+# Stages ask this in different places and have learnt different exceptions; the
+# exceptions are kept apart by name so that each reader keeps its behaviour.
+
+# Words holding a 要 that orders nothing, as the kind of an item reads a lead or a
+# body (主要任务, 重要讲话, 纲要, 只要…就).
+NO_ORDER_YAO = ("主要", "重要", "纲要", "概要", "摘要", "只要")
+# The same, as the owner and deadline readers take it: a 要 there must charge an actor,
+# so needs, requests and points (需要, 要求, 要点, 必要) are no order either.
+NO_ORDER_YAO_FOR_FIELDS = (
+    "重要", "主要", "需要", "只要", "纲要", "摘要", "提要", "简要", "紧要", "必要", "首要", "不要",
+    "要求", "要素", "要点", "要害", "要闻",
+)
+# An actor phrase may hold these (各单位主要领导, 重要岗位人员): its 要 ends no phrase.
+YAO_IN_ACTOR = ("主要", "重要")
+# Orders that need no 要.
+ORDER_WORDS = ("必须", "务必")
+# Further orders the owner reader accepts (应当, 一定要).
+ORDER_WORDS_FOR_FIELDS = ORDER_WORDS + ("应当", "一定要")
+# A target set for the work (确保…, 力争…, 争取…).
+AIM_WORDS = ("确保", "力争", "争取")
+# 将 states what will be done: with an order or a target it makes a sentence look ahead.
+FUTURE_WORD = "将"
+# A headline holding one of these anywhere reads as an order (…要…, …必须…, …确保…).
+HEADLINE_ORDERS = ("要", "必须", "确保")
+# Words counted to tell a report (few orders) from a speech giving orders.
+REPORT_ORDER_COUNT = ("要",) + ORDER_WORDS
+# What charges an actor named before it (各学校，…要; 今年都要…).
+CHARGE_WORDS = ("要", FUTURE_WORD, "必须")
+# Adverbs that may stand between 今年 and its charge (今年都要, 今年一定要).
+CHARGE_ADVERBS = ("都", "也", "还", "就", "一定", "必须")
+# A later clause goes on with the subject before it when it opens on the order
+# itself, an adverb or a preposition (，要在x月上旬基本完成; ，在使用上一定要…).
+GOES_ON_OPENERS = (
+    "要", "必须", "务必", "一定", "都", "也", "还", "并", "同时", "切实", "在", "从", "于",
+    "按", "对", "把", FUTURE_WORD, "确保",
+)
+# Determiners that make a bare noun phrase an actor addressed as a group (各学校, 广大教师).
+GROUP_DETERMINERS = ("各", "每", "全", "所有", "其他", "广大", "有关", "相关")
+
+# --- past work -----------------------------------------------------------------------
+
+# Words of a report on work done, counted in an item's body beside 了 and 已
+# (先后建成…, 累计投入…, 目前已…).
+REPORT_WORDS = ("先后", "累计", "共计", "目前", "成立", "出台", "印发", "建成")
+# A sentence right after a list that sums it up as results (这些成绩的取得，离不开…).
+RESULTS_SUMMED_UP = (
+    "这些成绩", "上述成绩", "以上成绩", "这些成就", "成绩的取得", "取得这些成绩", "肯定成绩的同时",
+)
+
 # --- kinds: the item's own wording ------------------------------------------------
 
 # A heading or sentence that opens with one of these asks for action.
@@ -41,7 +107,7 @@ DIRECTIVE_VERBS = (
     "规范", "保障", "营造", "发挥", "促进", "稳步", "认真", "继续", "持续", "坚定", "明确",
     "提高站位", "转变", "改进", "扭住", "深入", "主动", "依法", "以", "开好", "讲好",
     "列好", "完成", "对照", "适当", "加大", "筹备", "引导", "协同", "疏堵", "抢抓", "真抓",
-    "确定", "协调", "认清", "关于", "强调", "力争", "探索", "建章立制", "学习", "调整",
+    "确定", "协调", "认清", "关于", "强调", "力争", "探索", "建章立制", "学习", "调整", "补齐",
 )
 
 # A shortcoming, problem or gap (存在的问题和不足：一是…有待于进一步提升).
@@ -51,6 +117,16 @@ PROBLEM_CUES = (
     "粗放", "亟待", "需要进一步", "不高", "不易", "被动", "偏少", "偏低", "不均衡",
     "不规范", "不健全", "不完善", "不明显", "较弱", "较低", "问题突出", "存在",
 )
+
+# A gap stated outright: no imperative verb in front makes it an order (规范办学意识有待加强,
+# 责任意识有所弱化).
+GAP_WORDS = ("有待", "亟待")
+GAP_AFTER_YOUSUO = ("欠缺", "不够", "不足", "缺乏", "弱化", "减弱", "下降")
+
+# A sentence naming shortcomings that opens a list of them (存在的问题和不足：).
+PROBLEM_LEAD_VERBS = ("存在", "面临")
+SHORTCOMINGS = ("问题", "不足", "差距", "短板")
+SHORTCOMING_PHRASES = ("问题和不足", "不足之处")
 
 # Past work, results, experience (形成了…机制, 回顾…成绩).
 ACHIEVEMENT_CUES = (
@@ -69,11 +145,17 @@ REVIEW_HEADING_CUES = (
 # Analysis, role, meta remarks: not work to be done.
 OTHER_CUES = (
     "我们是", "事关", "涉及", "关乎", "主要目的", "总结一下", "是从", "的基石",
+    "表示祝贺", "表示感谢",  # a heading that congratulates or thanks sets no task
 )
 
 # A heading that ends like this without opening on a verb analyses, it does not order
 # ("2024年教育改革发展形势").
 OTHER_HEADING_ENDS = ("形势", "意义", "机遇和挑战", "机遇与挑战", "现状")
+
+# A heading that asks to understand the situation or the significance: an order itself,
+# but its points analyse (统一思想，充分认识…重要意义 / 认清形势，明确任务).
+GRASP_VERBS = ("认识", "认清", "把握", "看清")
+GRASP_OBJECTS = ("意义", "形势", "重要性", "必要性", "紧迫性", "新常态")
 
 # A heading that names someone else's speech or document: its points are quoted.
 QUOTE_CUES = (
@@ -102,11 +184,28 @@ THIRD_PARTY = (
     "书记", "市长", "县长", "区长", "厅长", "局长", "部长", "主任", "会议", "报告", "讲话",
     "指出", "强调", "提出", "要求",
 )
-LEAD_QUOTE = QUOTE_CUES  # only where the lead ends with one of them and a colon
+# Only where the lead ends with one of them and a colon. Not 件事: "重点做好三件事：" is the
+# speaker's own list (a quoted one inherits its quote from the heading above it).
+LEAD_QUOTE = tuple(cue for cue in QUOTE_CUES if cue != "件事")
 LEAD_DIRECTIVE = (
     "做好", "抓好", "重点", "工作：", "任务", "要求", "落实好", "以下几", "几点意见",
     "安排", "部署", "着力", "要把", "必须", "要", "措施",
 )
+
+# --- titles: where a heading that lost its line break ends ---------------------------
+
+# A time phrase that opens a body sentence (今年…, 近年来…, 2024年…).
+BODY_TIME_OPENERS = (
+    "今年", "去年", "近年来", "近年", "近几年", "当前", "目前", "今后一段时期", "一年来", "多年来",
+)
+# Adverbials of purpose, basis or a span of years that open a body sentence.
+BODY_ADVERBIALS = (
+    "为确保", "为有效", "为了", "根据", "近几年来", "近几年", "近年来", "近年", "多年来", "一年来",
+)
+# The actor of the whole speech as the subject of a body sentence (全市…要, 我们…是).
+SPEECH_WIDE_SUBJECTS = ("全市", "全县", "全区", "全省", "我市", "我县", "各单位", "各学校", "我们")
+# Predicates that show a clause has a subject in front (…是…, …作为…, …已经…).
+SUBJECT_PREDICATES = ("是", "作为", "已经", "成为", "在于")
 
 # --- fields: owners ----------------------------------------------------------------
 
@@ -118,6 +217,7 @@ ACTOR_HEADS = (
     "员工", "工作者", "乡镇", "街道", "各地", "地区", "机构", "科室", "处室", "领导",
     "教职工", "教研室", "中心组", "家委会", "县区", "区县", "县市区", "团队", "系统", "党组织",
     "股", "室", "研究室", "厅", "处", "科",
+    "中心", "站", "督学", "各村", "各社区",  # 疾控中心, 农经站, 责任督学; each village, each community
 )
 
 # Members that may close a list of actors without being actors on their own
@@ -148,12 +248,19 @@ NOT_OWNER_STARTS = DIRECTIVE_VERBS + (
     # verbs and adverbs a phrase ending on an actor head may open with (实行校长负责制,
     # 尽快形成领导合力, 争当学科带头人), and the 有的/个别/少数 of a criticised example
     "实行", "尽快", "争当", "争做", "形成", "不如", "监督", "重要", "业务", "有的", "个别", "少数",
+    "成立", "设立", "组建",  # 成立社区教育中心: an office to set up, not one charged
 ) + MODAL_OPENERS
 
 # Words before an actor that still leave it the one charged (由局里负责…).
 OWNER_OPENERS = (
     "由", "请", "特别是", "尤其是", "要求", "希望", "督促", "同时", "其中", "另外",
     "此外", "因此", "所以", "作为", "今年", "目前", "下步", "首先",
+)
+
+# Labels of a task table or a parenthesis naming the departments charged
+# (（牵头单位：市市场监管局；配合单位：市税务局、市公安局）, 责任单位：市住建局).
+DUTY_LABELS = (
+    "牵头单位", "配合单位", "责任单位", "协办单位", "责任部门", "牵头部门", "配合部门",
 )
 
 # Never owners: the speaker's side, everyone, beneficiaries.
@@ -170,14 +277,14 @@ NUM = r"(?:[\dxX×]{1,4}|[一二三四五六七八九十两]{1,3})"  # 2024, 20x
 DEADLINE_WORDS = (
     "年底前", "年底", "年内", "年末前", "今年下半年", "今年上半年", "下半年", "上半年",
     "本学期", "新学期", "下学期", "春季学期", "秋季学期", "本学年", "寒假前", "暑假前",
-    "开学前", "今年秋季", "今年春季", "本月底", "本月内", "年前", "月底前",
+    "开学前", "今年秋季", "今年春季", "本月底前", "本月底", "本月内", "年前", "月底前", "本学期内",
 )
 
 # Holidays that bound a promise when followed by 前 / 兑现 / 完成.
 HOLIDAYS = ("教师节", "国庆节", "国庆", "春节", "元旦", "中秋节", "五一")
 
 # Words before a bare date or year that make it a target (确保2024年通过).
-TARGET_BEFORE = ("确保", "力争", "争取", "计划", "到", "预计")
+TARGET_BEFORE = AIM_WORDS + ("计划", "到", "预计")
 # Words that make it a target only in a sentence that looks ahead (于2025年建成 + 要/将);
 # "我县于2024年基本实现普及…" tells what was done.
 TARGET_BEFORE_WEAK = ("于", "在", "截至")

@@ -12,8 +12,9 @@ then UTF-16. The order of the attempts matters:
    on short Chinese texts (six GBK characters come out as Cyrillic or Latin-1 mojibake).
 5. charset-normalizer for whatever else remains (Big5, Shift-JIS, Latin-1 …).
 
-Whatever is decoded is then checked for binary content, and line endings are
-normalised to ``\\n`` so that offsets mean the same thing for every source.
+Whatever is decoded is normalised (``\\n`` line endings, so that offsets mean the same
+thing for every source; no NUL, which UTF-16 editors pad with and PostgreSQL cannot
+store) and then checked for binary content.
 """
 from __future__ import annotations
 
@@ -24,6 +25,7 @@ import unicodedata
 from charset_normalizer import from_bytes
 
 from .document import EmptyInput, NotText
+from .normalise import normalise_text
 
 # Longest first: the UTF-32 LE BOM starts with the UTF-16 LE BOM.
 _BOMS = (
@@ -64,8 +66,7 @@ def decode_bytes(data: bytes) -> str:
     """
     if not data:
         raise EmptyInput(EMPTY_MESSAGE)
-    text = _decode(data)
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    text = normalise_text(_decode(data))
     if not text.strip():
         raise EmptyInput(EMPTY_MESSAGE)
     if _control_share(text) > _MAX_CONTROL_SHARE:

@@ -1,4 +1,4 @@
-"""Fill ``owners`` and ``deadlines`` of directive items (GUIDE §Fields).
+"""Fill ``owners`` and ``deadlines`` of directive items (README §6).
 
 Why clause by clause: in this genre the actor charged with a task stands at the
 head of a clause, right before its modal ("各单位党委书记要切实履行…", "由局里负责…",
@@ -20,9 +20,10 @@ from . import cues
 from .document import DIRECTIVE, Speech
 
 _HEAD = cues.alternation(cues.ACTOR_HEADS) + "(?!(?<=办)[学法事好理公案]|(?<=组)织)"  # 办学, 办法; 党组|织
-_NP_CHAR = r"(?:主要|重要|[^，,。；;：:！？!?\s“”\"要将是])"
+_NP_CHAR = "(?:" + "|".join(cues.YAO_IN_ACTOR) + r"|[^，,。；;：:！？!?\s“”\"要将是])"
 _NP = rf"{_NP_CHAR}{{0,28}}{_HEAD}(?:[、和与及]{cues.alternation(cues.ACTOR_TAILS)})*"
-_DETERMINED = r"(?:各|每|全|所有|其他|广大|有关|相关)"
+_DETERMINED = cues.alternation(cues.GROUP_DETERMINERS)
+_CHARGE = cues.alternation(cues.CHARGE_WORDS)
 _OPENER = cues.alternation(cues.OWNER_OPENERS)
 _MODAL = cues.alternation(cues.OWNER_MODALS)
 _PIVOT = cues.alternation(cues.OWNER_PIVOTS)
@@ -41,7 +42,7 @@ _SUBJECT = re.compile(
 _OWNER = re.compile(
     rf"{_CLAUSE_START}(?:"
     rf"(?:{_OPENER}[，,]?)?(?P<a>{_NP})(?=[^，,。；;要将的是]{{0,4}}?(?:{_MODAL})|对[^，,。；;]{{1,12}}要|为[^，,。；;]{{1,8}}服务)"
-    rf"|(?:(?:特别是|尤其是|作为)(?P<b>{_NP})|(?P<c>(?:[^，,。；;：:！？!?\s“”\"]{{1,8}}的)?{_DETERMINED}{_NP}))[，,](?=[^。；;]{{0,30}}?(?:要|将|必须))"
+    rf"|(?:(?:特别是|尤其是|作为)(?P<b>{_NP})|(?P<c>(?:[^，,。；;：:！？!?\s“”\"]{{1,8}}的)?{_DETERMINED}{_NP}))[，,](?=[^。；;]{{0,30}}?{_CHARGE})"
     rf"|{_PIVOT}(?:我们)?(?P<d>{_SNP})(?=[^的，,。；;])"
     ")")
 # Their own pass, as they may stand inside a phrase the first pass has read:
@@ -51,13 +52,15 @@ _OWNER = re.compile(
 _OWNER_INSIDE = re.compile(
     rf"(?=[对由])(?:(?:{_CLAUSE_START}|(?<=是))对(?P<e>{_NP})[^，,。；;]{{0,10}}要求"
     rf"|(?<![将把转])由(?P<f>{_SNP})(?![^，,。；;]{{0,12}}?(?:改为|转为|变为|的)))")  # (?=[对由]) skips other positions
+# h. (own pass) the departments a label names: 牵头单位：A；配合单位：B、C
+_DUTY = re.compile(cues.alternation(cues.DUTY_LABELS) + r"[：:]\s*(?P<u>[^；;，,。：:（）()\s]+)")
 _NOT_OWNER = re.compile(cues.alternation(cues.NOT_OWNERS) + "$")
 _NOT_OWNER_START = re.compile(cues.alternation(cues.NOT_OWNER_STARTS) + "|我(?![市县区])|总书记")
-_ORDER = re.compile(r"(?<![重主需只纲摘提简紧必首不])要(?![求素点害闻])|必须|务必|应当|一定要")
+_ORDER = re.compile("|".join((cues.order_yao(cues.NO_ORDER_YAO_FOR_FIELDS),) + cues.ORDER_WORDS_FOR_FIELDS))
 _SPEAKER_SIDE = re.compile(cues.alternation(cues.NOT_OWNERS))
 # a later clause of the sentence goes on with the same subject when it opens with the
 # order itself or with an adverb or preposition (，要在x月上旬基本完成; ，在使用上一定要…)
-_GOES_ON = re.compile(r"(?:要|必须|务必|一定|都|也|还|并|同时|切实|在|从|于|按|对|把|将|确保)")
+_GOES_ON = re.compile(cues.alternation(cues.GOES_ON_OPENERS))
 _CLAUSES = re.compile(r"[^，,]+")
 _PAST = re.compile(cues.alternation(cues.PAST_MARKERS) + r"|(?<![为除])了(?!解)")
 _SENTENCE_END = re.compile(r"[。；;！？!?\n]")
@@ -72,7 +75,7 @@ _DEADLINE = re.compile(
         rf"(?P<nyear>{_N}年内)",
         rf"(?P<month>{_MONTH})",
         rf"(?P<year>{_YEAR}(?:底前|底|内|前)?)",
-        rf"(?P<holiday>{cues.alternation(cues.HOLIDAYS)})(?=前|之前|兑现|完成)",
+        rf"(?P<holiday>{cues.alternation(cues.HOLIDAYS)})(?:之?前|(?=兑现|完成))",
         rf"(?P<word>{cues.alternation(cues.DEADLINE_WORDS)})",
         r"(?P<this>今年)",
     ]) + ")")  # the lookahead lets the engine skip most positions with one set test
@@ -82,12 +85,12 @@ _AFTER = re.compile(cues.alternation(cues.TARGET_AFTER))
 _NOT_BEFORE = re.compile(cues.alternation(cues.NOT_DEADLINE_BEFORE) + "$")
 _NOT_AFTER = re.compile(cues.alternation(cues.NOT_DEADLINE_AFTER))
 _BOUNDED = re.compile(r"(?:上旬|中旬|下旬|底|末|前|以前|之前|内)$")
-_FUTURE = re.compile(_ORDER.pattern + r"|将|确保|力争|争取|计划")
+_FUTURE = re.compile("|".join((_ORDER.pattern, cues.FUTURE_WORD) + cues.AIM_WORDS + ("计划",)))
 _NEGATED = re.compile(cues.alternation(cues.NEGATED_WORK))
 # 今年 bounds the work only where it stands right before the modal (今年要…, 我们今年都要…)
 # or frames a clause whose subject is a charged actor (今年，市教育局将建立…);
 # "今年，我县将拿出…" or "今年教育工作的重点要…" only set the scene
-_THIS_YEAR_MODAL = re.compile(r"(?:都|也|还|就|一定|必须)?(?:要|将|必须)")
+_THIS_YEAR_MODAL = re.compile(f"(?:{cues.alternation(cues.CHARGE_ADVERBS)})?{_CHARGE}")
 _THIS_YEAR_ACTOR = re.compile(rf"[，,]?(?P<a>{_NP})(?=[^，,。；;要将的]{{0,4}}?(?:{_MODAL}))")
 
 
@@ -230,7 +233,7 @@ def find_owners(text: str) -> list[str]:
     """Return the actor phrases ``text`` charges with acting, in order, no repeats."""
     t = _Text(text)
     found: list[tuple[int, str]] = []
-    for pattern in (_OWNER, _OWNER_INSIDE):
+    for pattern in (_OWNER, _OWNER_INSIDE, _DUTY):
         for m in pattern.finditer(text):
             group = m.lastgroup
             if group and _is_actor(m.group(group)):
@@ -393,9 +396,14 @@ def _future_in_sentence(t: _Text, pos: int) -> bool:
 
 
 def _subject_start(text: str, pos: int) -> int:
-    """Return where the event before ``结束前`` starts (主题教育结束前): ≤8 CJK characters back."""
+    """Return where the event before ``结束前`` starts (主题教育结束前): ≤8 CJK characters back.
+
+    It stops at a preposition, modal or particle (区住建局要在|汛期结束前): the event is a
+    noun phrase, the words before it belong to the sentence.
+    """
     start = pos
-    while start > 0 and pos - start < 8 and "\u4e00" <= text[start - 1] <= "\u9fff":
+    while (start > 0 and pos - start < 8 and "\u4e00" <= text[start - 1] <= "\u9fff"
+           and text[start - 1] not in cues.SUBJECT_STOPS):
         start -= 1
     return start
 

@@ -1,7 +1,7 @@
 """Marker families, their context rules and the trap phrases, as data.
 
 Every ordinal marker a speech uses to enumerate its points belongs to one family
-(GUIDE §2). The outline stage scans the text once with ``MARKER_SCAN``, a single
+(README §3). The outline stage scans the text once with ``MARKER_SCAN``, a single
 compiled alternation whose named groups say which family matched, and then
 checks the context rules kept here: where the marker may stand (line start only,
 or also inline after a boundary character) and which phrases are traps.
@@ -36,6 +36,12 @@ ARABIC_PAREN = "arabic_paren"
 CIRCLED_FAMILY = "circled"
 
 
+# Ordinal adverbs in series order; 最后 may close any series. The ADVERB family's
+# pattern is made of these words, longest first (首要的是 before 首先).
+ADVERB_ORDER = {"首先": 1, "首要的是": 1, "其次": 2, "其次是": 2, "再次": 3, "再次是": 3, "最后": 99}
+_ADVERBS = "|".join(sorted(ADVERB_ORDER, key=len, reverse=True))
+
+
 @dataclass(frozen=True, slots=True)
 class Family:
     """One marker family: how it is written and where it may stand.
@@ -55,7 +61,7 @@ FAMILIES: tuple[Family, ...] = (
     Family(SECTION, rf"(?P<section>[{CN_DIGITS}]{{1,3}})、(?![{CN_DIGITS}]、)", 0, "strong"),
     Family(SUBSECTION, rf"[（(](?P<subsection>[{CN_DIGITS}]{{1,3}})[）)]", 1, "strong"),
     Family(FANGMIAN, r"(?P<fangmian>另一方面|(?<!另)一方面)(?=[，,：:]|要|是)", 2, "weak"),
-    Family(ADVERB, r"(?P<adverb>首要的是|其次是|再次是|首先|其次|再次|最后)(?=[，,：:]|要|是)", 2, "weak"),
+    Family(ADVERB, rf"(?P<adverb>{_ADVERBS})(?=[，,：:]|要|是)", 2, "weak"),
     Family(DI, rf"(?P<di>第(?P<di_num>[{CN_DIGITS}]{{1,3}})(?:件|条|点|项|是)?)(?=[，,：:、]|(?<=是))", 2, "weak"),
     Family(QI, rf"(?P<qi>其(?P<qi_num>[{CN_DIGITS}]{{1,3}}))(?=[，,：:、])", 2, "strong"),
     Family(
@@ -65,7 +71,8 @@ FAMILIES: tuple[Family, ...] = (
         "weak",
     ),
     Family(ARABIC_PAREN, r"(?P<arabic_paren>[（(](?P<ap_num>\d{1,2})[）)]|(?P<ap2_num>\d{1,2})[)）])", 2, "strong"),
-    Family(ARABIC, r"(?P<arabic>(?P<ar_num>\d{1,2})(?:、|[.．](?![\d%％])))", 2, "strong"),
+    # "1、2号地块" and "3、4年级" list numbers: a 、 followed by another small number opens no point
+    Family(ARABIC, r"(?P<arabic>(?P<ar_num>\d{1,2})(?:、(?!\d{1,2}(?!\d))|[.．](?![\d%％])))", 2, "strong"),
     Family(CIRCLED_FAMILY, rf"(?P<circled>[{CIRCLED}])", 2, "weak"),
 )
 FAMILY_BY_NAME = {family.name: family for family in FAMILIES}
@@ -81,11 +88,9 @@ MARKER_SCAN = re.compile(
     + ")"
 )
 
-# Ordinal adverbs in series order; 最后 may close any series.
-ADVERB_ORDER = {"首先": 1, "首要的是": 1, "其次": 2, "其次是": 2, "再次": 3, "再次是": 3, "最后": 99}
 FANGMIAN_ORDER = {"一方面": 1, "另一方面": 2}
 
-# Phrases that contain a marker-like string but never open a point (GUIDE §2 traps).
+# Phrases that contain a marker-like string but never open a point (README §3, not items).
 # Candidates overlapping one of these are dropped; most are already refused by the
 # patterns or by the boundary rule, the list keeps the guide's examples explicit.
 TRAP_PHRASES: tuple[str, ...] = (
@@ -110,7 +115,7 @@ TRAP_SCAN = re.compile("|".join(re.escape(phrase) for phrase in TRAP_PHRASES))
 # “争⏎一、保⏎二、不要三”, “一是一、二是二”.
 SHORT_QUOTE = re.compile(r"“[^“”]{0,30}”")
 
-# A paragraph that opens with these closes every open item (GUIDE §2: a closing
+# A paragraph that opens with these closes every open item (README §6: a closing
 # 同志们，… paragraph belongs to no item).
 CLOSING_PARAGRAPH = re.compile(r"\s*同志们[，,！!]")
 

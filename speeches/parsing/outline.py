@@ -27,7 +27,7 @@ from .document import Item
 
 PARAGRAPH_BREAK = re.compile(r"\n|  ")
 SERIES_WINDOW = 3000  # chars within which a 首先 must meet its 其次, 一方面 its 另一方面
-# A line this long is a page that lost its line breaks (GUIDE §2: "a scraped page"),
+# A line this long is a page that lost its line breaks (README §4: a flattened page),
 # and so is a speech of more than a few sentences that is one line from end to end.
 FLAT_LINE = 3000
 FLAT_SPEECH = 500
@@ -48,7 +48,10 @@ BARE_HEADING_MAX = 40
 _FULL_STOP = "。！？!?；;"
 NUMBER_GAP = 2
 PROBLEM_LEAD_CHARS = 80
-_PROBLEM_LEAD = re.compile(r"(?:存在|面临)[^。；;]{0,12}(?:问题|不足|差距|短板)|问题和不足|不足之处")
+_PROBLEM_LEAD = re.compile(
+    cues.alternation(cues.PROBLEM_LEAD_VERBS) + "[^。；;]{0,12}" + cues.alternation(cues.SHORTCOMINGS)
+    + "|" + cues.alternation(cues.SHORTCOMING_PHRASES)
+)
 STRUCTURAL = (mk.SECTION, mk.SUBSECTION)  # 六是 … 八是: a skipped number still continues the list
 
 

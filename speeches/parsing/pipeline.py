@@ -1,7 +1,7 @@
 """Run the extractor: clean → split → outline → titles → classify → fields.
 
 ``extract`` turns one decoded text into a ``Document``; ``to_guide_json`` writes
-documents in the output format of GUIDE §4, which ``score.py`` reads.
+documents in the output format of README §7, which ``score.py`` reads.
 """
 from __future__ import annotations
 
@@ -43,7 +43,7 @@ def extract(text: str, source: str = "") -> Document:
 
 
 def to_guide_json(documents: list[Document]) -> dict:
-    """Return ``{"documents": [...]}`` as GUIDE §4 specifies, ids unique per file."""
+    """Return ``{"documents": [...]}`` as README §7 specifies, ids unique per file."""
     return {"documents": [_document_json(document) for document in documents]}
 
 

@@ -1,4 +1,4 @@
-"""Split a cleaned document into its speeches, each with its title (GUIDE §1).
+"""Split a cleaned document into its speeches, each with its title (README §2).
 
 A speech opens where the document says one does. Four signs, each found by its
 own linear scan, anywhere in the text (a scraped page may have lost every line

@@ -1,4 +1,4 @@
-"""Cut each item's headline (GUIDE §2, field ``title``).
+"""Cut each item's headline (README §4, field ``title``).
 
 The title is the text after the marker (and after a comma or colon right behind
 it) up to the first 。；;！？： , line break or the start of the next item. A page
@@ -18,23 +18,23 @@ CLAUSE_END = re.compile(r"[，,。；;：:！？!?\n]")
 TITLE_END = re.compile(r"[。；;！？!?：:\n]|  ")
 LEADING = " ，,：:、.．"
 # A speech flattened into one huge line lost the break after each heading, so its
-# headings run into their bodies (GUIDE §2: ``上半年工作简要总结今年上半年…``). There
+# headings run into their bodies (README §4: ``…充分认识整治工作的重要意义近年来，…``). There
 # a body opening with a time phrase shows where the heading evidently ended.
 BODY_OPENER = re.compile(
-    r"(?:今年|去年|近年来|近年|近几年|当前|目前|今后一段时期|一年来|多年来|(?:19|20)[\dXx]{2}年)"
+    f"(?:{cues.alternation(cues.BODY_TIME_OPENERS)}|" + r"(?:19|20)[\dXx]{2}年)"
     r"(?=[^，,。]{0,6}[，,]|是)"
 )
 MIN_HEADING = 4
 # Adverbials that open a body, not a heading, wherever they stand after its start:
 # purpose (为确保…), basis (根据…), a span of years (近年来…).
-BODY_ADVERBIAL = re.compile(r"为确保|为有效|为了|根据|近几?年来?|多年来|一年来")
+BODY_ADVERBIAL = re.compile(cues.alternation(cues.BODY_ADVERBIALS))
 # A subject that opens a body sentence: the actor of the whole speech (全市…, 各单位…)
 # followed, within its clause, by a modal or a past/copula predicate.
-BODY_SUBJECT = re.compile(r"(?:全市|全县|全区|全省|我市|我县|各单位|各学校|我们)(?=[^，,。；;]{0,16}(?:要|已经|是))")
+BODY_SUBJECT = re.compile(cues.alternation(cues.SPEECH_WIDE_SUBJECTS) + r"(?=[^，,。；;]{0,16}(?:要|已经|是))")
 # A body sentence whose subject repeats a word of the heading (``全面推进学校文化建设``
 # + ``文化是学校的灵魂``) has a predicate in its first clause: 是, 作为, 已经…, or opens
 # on 在 (``习总书记在…讲话``).
-SUBJECT_PREDICATE = re.compile(r"是|作为|已经|成为|在于|后$")
+SUBJECT_PREDICATE = re.compile(cues.alternation(cues.SUBJECT_PREDICATES) + "|后$")
 # A short unnumbered sub-heading (``对照标准找问题。``) opens the body of a heading whose
 # break was lost: it starts on a verb and is the whole sentence up to ``。``.
 SUBHEADING_MIN, SUBHEADING_MAX = 5, 16

@@ -86,13 +86,22 @@ def browser():
 
 @pytest.fixture
 def page(browser):
+    """A fresh window; a test whose pages break the Content-Security-Policy fails.
+
+    The browser blocks such a script or handler silently apart from a console error, so
+    the journeys could pass while a feature is dead; the console is read to catch it.
+    """
     context = browser.new_context(
         viewport={"width": WIDE, "height": 900}, locale="zh-CN", accept_downloads=True,
     )
     context.set_default_timeout(15000)
     page = context.new_page()
+    refused = []
+    page.on("console", lambda message: refused.append(message.text)
+            if "Content Security Policy" in message.text else None)
     yield page
     context.close()
+    assert not refused, "页面违反了内容安全策略（CSP）：\n" + "\n".join(refused)
 
 
 @pytest.fixture

@@ -82,6 +82,18 @@ def kinds(speech: Speech) -> list[str]:
             "具体来讲就是要突出做好几项工作：一是义务教育巩固提高与均衡发展;二是教师队伍建设;\n",
             [("一是", None), ("二是", None)], ["directive", "directive"],
             id="neutral-members-of-a-task-list"),
+        pytest.param(
+            "（一）抓好均衡发展。\n一是优化学校布局。二是补齐办学条件短板。\n",
+            [("（一）", None), ("一是", 0), ("二是", 0)], ["directive"] * 3,
+            id="closing-a-gap-is-an-order"),
+        pytest.param(
+            "2、提升应急能力。重点做好三件事：①完善预案；②开展演练；③充实物资储备。\n",
+            [("2、", None), ("①", 0), ("②", 0), ("③", 0)], ["directive"] * 4,
+            id="the-speakers-own-three-things-are-no-quote"),
+        pytest.param(
+            "一、向受表彰的先进集体和个人表示祝贺\n二、对全县广大教师的几点希望\n",
+            [("一、", None), ("二、", None)], ["other", "directive"],
+            id="a-heading-that-congratulates-sets-no-task"),
     ],
 )
 def test_kinds(text, members, expected):

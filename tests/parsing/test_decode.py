@@ -74,3 +74,9 @@ def test_binary_input_is_refused_with_a_chinese_message(data):
 def test_errors_share_the_extraction_error_base():
     with pytest.raises(ExtractionError):
         decode_bytes(b"\x00\x01\x02\x03" * 50)
+
+
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-16-le", "utf-16-be", "utf-32"])
+def test_nul_characters_in_a_wide_encoding_are_dropped(encoding):
+    """PostgreSQL cannot store U+0000; an editor that pads with it must not break the save."""
+    assert decode_bytes(f"{SPEECH}\x00\n{SPEECH}\x00".encode(encoding)) == f"{SPEECH}\n{SPEECH}"

@@ -31,6 +31,16 @@ from speeches.parsing.fields import fill_fields, find_deadlines, find_owners
         ("要加强组织领导，确保质量。", []),
         ("让骨干教师到相应的学校带教。", []),
         ("跟进学习总书记最新重要讲话精神。", []),
+        # offices named 中心 / 站, inspectors, each village or community
+        ("市疾控中心要每周汇总发热门诊数据。", ["市疾控中心"]),
+        ("县农经站牵头，年底前完成扫尾工作。", ["县农经站"]),
+        ("各责任督学要每月到挂牌学校督导。", ["各责任督学"]),
+        ("各村要建立保洁员队伍。", ["各村"]),
+        ("各社区要建立志愿服务积分制度。", ["各社区"]),
+        ("按照要求成立社区教育中心负责培训。", []),  # an office to be set up is no actor
+        # the departments a task table's labels name, each label one span
+        ("（牵头单位：市市场监管局；配合单位：市税务局、市公安局）", ["市市场监管局", "市税务局、市公安局"]),
+        ("（责任单位：市住建局，完成时限：9月底前）", ["市住建局"]),
     ],
 )
 def test_find_owners(text, owners):
@@ -104,6 +114,12 @@ def test_find_owners_beyond_the_modal(text, owners):
         ("从今年秋季开始，城区学校全部用汉语授课。", []),
         ("今年X月X日在全国两会期间，总书记强调要紧盯不放。", []),
         ("今年是建党100周年。", []),
+        # a deadline keeps its whole phrase; the event before 结束前 is a noun phrase
+        ("县教育局办公室要在本月底前制定学习方案。", ["本月底前"]),
+        ("各中小学要在本学期内完成制度修订。", ["本学期内"]),
+        ("征收工作要在国庆节前完成。", ["国庆节前"]),
+        ("区住建局要在汛期结束前完成排查。", ["汛期结束前"]),
+        ("主题教育结束前要形成长效机制。", ["主题教育结束前"]),
     ],
 )
 def test_find_deadlines(text, deadlines):

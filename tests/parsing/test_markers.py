@@ -56,6 +56,8 @@ def test_each_family_matches_its_forms(text, family, marker, number):
         "2022年是关键之年。",
         "把教育放在第一位，优先发展。",
         "构成要件的三要素。",
+        "用地保障到位。1、2号地块的征收工作要在年底前完成。",
+        "今年开设3、4年级的课后服务。",
     ],
 )
 def test_traps_are_not_markers(text):

@@ -1,4 +1,4 @@
-"""extract() and to_guide_json(): the whole pipeline and its GUIDE §4 output."""
+"""extract() and to_guide_json(): the whole pipeline and its output format (parsing README §7)."""
 import pytest
 
 from speeches.parsing.document import NoSpeechFound
@@ -33,7 +33,14 @@ def test_guide_json_has_unique_ids_parents_and_source_anchors():
     assert {item["parent"] for item in items} <= set(ids) | {None}
     assert items[2]["parent"] == items[1]["id"]
     for item in items:
-        assert item["anchor"].startswith(item["marker"]) and len(item["anchor"]) >= 16 or item["anchor"] in SPEECH
+        # The anchor is the source text from the marker on, 16 to 40 characters of it
+        # (shorter only where its speech ends first).
+        assert item["anchor"].startswith(item["marker"])
+        assert item["anchor"] in SPEECH
+        assert len(item["anchor"]) <= 40
+        if len(item["anchor"]) < 16:
+            # the anchor ran into the end of its speech
+            assert any(speech.text.endswith(item["anchor"]) for speech in extract(SPEECH).speeches)
         assert set(item) == {"id", "marker", "anchor", "parent", "title", "kind", "owners", "deadlines"}
 
 

@@ -61,7 +61,7 @@ SPEECH_COPY = "在全县教育工作会议上的讲话\n同志们：\n今天开�
 
 
 def test_every_copy_of_a_speech_is_a_speech_of_its_own():
-    """GUIDE §1: one speech per real speech body, so a repeated title opens another one."""
+    """parsing README §2: one speech per real speech body, so a repeated title opens another one."""
     once, twice = split(SPEECH_COPY), split(SPEECH_COPY * 2)
     assert len(once) == 1 and len(twice) == 2
     assert [s.end - s.start for s in twice] == [len(SPEECH_COPY)] * 2

@@ -1,4 +1,4 @@
-"""cut_titles(): the headline after the marker, per GUIDE §2."""
+"""cut_titles(): the headline after the marker, per parsing README §4."""
 import pytest
 
 from speeches.parsing.document import Speech

@@ -228,6 +228,18 @@ def test_a_seed_collection_file_is_grouped(sup_client, county, shared_dir):
     assert SpeechItem.objects.filter(speech__upload=batch).count() > 20
 
 
+@pytest.mark.parametrize("source", [
+    {"data": "一、抓好\x00安全。县教育局要抓好安全。\n二、加强学习。".encode("utf-16"), "name": "讲话.txt"},
+    {"text": "一、抓好\x00安全。县教育局要抓好安全。\n二、加强学习。"},
+], ids=["utf-16 file", "pasted"])
+def test_nul_characters_are_dropped_not_saved_or_refused(sup_client, county, source):
+    """PostgreSQL cannot store U+0000: the page drops it instead of failing with a 500."""
+    response = upload(sup_client, **source, meeting="秋季\x00开学会")
+    speech = only_speech()
+    assert response.status_code == 302
+    assert "\x00" not in speech.text and "抓好安全" in speech.text and speech.meeting == "秋季开学会"
+
+
 # --- bad input: a clear Chinese message, nothing saved -----------------------------------
 
 
@@ -263,12 +275,13 @@ BAD_INPUTS = [
 
 @pytest.mark.parametrize("case, make, message", BAD_INPUTS, ids=[c[0] for c in BAD_INPUTS])
 def test_bad_input_shows_a_chinese_message_and_saves_nothing(
-        sup_client, county, make_docx, row_counts, case, make, message):
+        sup_client, county, make_docx, row_counts, media_root, case, make, message):
     before = row_counts()
     response = upload(sup_client, **make(make_docx))
     assert response.status_code == 200
     assert message in response.content.decode()
     assert row_counts() == before
+    assert not media_root.exists() or not any(path.is_file() for path in media_root.rglob("*"))
 
 
 def test_an_oversized_file_is_refused(sup_client, county, settings, row_counts, speech_text):
@@ -276,8 +289,19 @@ def test_an_oversized_file_is_refused(sup_client, county, settings, row_counts, 
     before = row_counts()
     response = upload(sup_client, data=speech_text.encode("utf-8") * 3, name="大.txt")
     assert response.status_code == 200 and "上限" in response.content.decode()
-    response = upload(sup_client, text=speech_text * 3)
-    assert response.status_code == 200 and "上限" in response.content.decode()
+    assert row_counts() == before
+
+
+@pytest.mark.parametrize("source", [
+    lambda text: {"text": text},
+    lambda text: {"data": text.encode("gb18030"), "name": "长.txt"},
+], ids=["pasted", "file"])
+def test_text_over_the_character_limit_is_refused_with_the_limit(
+        sup_client, county, settings, row_counts, speech_text, source):
+    settings.SPEECH_TEXT_MAX_CHARS = 300
+    before = row_counts()
+    response = upload(sup_client, **source(speech_text * 3))
+    assert response.status_code == 200 and "超过 300 字的上限" in response.content.decode()
     assert row_counts() == before
 
 
@@ -289,6 +313,41 @@ def test_the_service_refuses_oversize_even_without_the_form(county, settings, ro
     with pytest.raises(UploadTooLarge):
         speech_import(data=speech_text.encode(), filename="a.txt")
     assert row_counts() == before
+
+
+def test_a_pasted_text_at_the_limit_reaches_the_form_even_in_four_byte_characters(sup_client, county, settings):
+    """The post limit leaves room for the promised characters at UTF-8's widest, plus the other fields."""
+    assert settings.DATA_UPLOAD_MAX_MEMORY_SIZE >= 4 * settings.SPEECH_TEXT_MAX_CHARS + 64 * 1024
+    response = upload(sup_client, text="𠀀" * settings.SPEECH_TEXT_MAX_CHARS)
+    assert response.status_code == 200 and "没有找到任何编号列出的要点" in response.content.decode()
+
+
+def test_a_pasted_text_over_the_character_limit_gets_a_form_error_not_a_400(sup_client, county, settings, row_counts):
+    """2.5 MB of pasted Chinese (Django's default post limit) answered a bare 400; now the form says the limit."""
+    before = row_counts()
+    limit = settings.SPEECH_TEXT_MAX_CHARS
+    response = upload(sup_client, text="好" * max(limit + 1, 2_621_440 // 3 + 1))
+    assert response.status_code == 200
+    assert f"超过 {limit:,} 字的上限" in response.content.decode()
+    assert row_counts() == before
+
+
+def test_a_post_too_large_to_read_explains_the_limits_in_chinese(sup_client, county, settings, row_counts):
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 10_000
+    settings.SPEECH_TEXT_MAX_CHARS = 3_000
+    before = row_counts()
+    response = upload(sup_client, text="好" * 4_000)
+    body = response.content.decode()
+    assert response.status_code == 400
+    assert "提交的内容过大" in body and "3,000 字" in body and "10.0 MB" in body
+    assert row_counts() == before
+
+
+def test_the_upload_page_states_the_limits_it_enforces(sup_client, settings):
+    settings.SPEECH_UPLOAD_MAX_BYTES = 5 * 1024 * 1024
+    settings.SPEECH_TEXT_MAX_CHARS = 200_000
+    body = sup_client.get(UPLOAD).content.decode()
+    assert "5.0 MB" in body and "200,000 字" in body
 
 
 # --- who may use the pages ----------------------------------------------------------------

@@ -77,12 +77,12 @@ def test_only_supervisors_chase(request, persona, departments, make_task):
     assert not Chase.objects.exists()
 
 
-def test_chase_button_on_task_page(client, supervisor, officers, departments, make_task,
-                                   django_capture_on_commit_callbacks):
+@pytest.mark.django_db(transaction=True)
+def test_chase_button_on_task_page(client, supervisor, officers, departments, make_task):
+    """Committed for real: the notice reports the e-mails the server took, after the commit."""
     task = make_task(lead_department=departments["a"])
     client.force_login(supervisor)
-    with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(reverse("tracker:task_chase", args=[task.pk]), {"message": "请今天报送。"})
+    response = client.post(reverse("tracker:task_chase", args=[task.pk]), {"message": "请今天报送。"})
     assert response.status_code == 302
     assert task.chases.get().message == "请今天报送。"
     assert [m.to for m in mail.outbox] == [["a@example.gov.cn"]]
@@ -120,6 +120,7 @@ def test_admin_action_asks_for_the_message_then_chases_all_selected(
     assert sorted(m.to[0] for m in mail.outbox) == ["a@example.gov.cn", "b@example.gov.cn"]
 
 
+@pytest.mark.django_db(transaction=True)
 def test_admin_action_names_the_officers_it_could_not_mail(client, supervisor, officers, departments, make_task):
     """The admin action tells the same story as the task page: officer_c has no e-mail address."""
     t1 = make_task(lead_department=departments["a"])
@@ -146,3 +147,94 @@ def test_leaders_have_no_chase_action(client, leader, make_task):
     client.force_login(leader)
     page = client.get(reverse("admin:tracker_task_changelist"))
     assert "chase_tasks" not in page.content.decode()
+
+
+def test_timeline_names_only_the_recipients_of_this_task(supervisor, officers, departments, make_task):
+    """A chase of two tasks at once: each task's timeline names the officers told about it, not the others."""
+    from tracker import timeline
+
+    ours = make_task(title="甲任务", lead_department=departments["a"])
+    theirs = make_task(title="乙任务", lead_department=departments["b"])
+    chasing.chase_send(sent_by=supervisor, tasks=[ours, theirs], message="请抓紧。")
+    (entry,) = [e for e in timeline.task_timeline(task=ours) if e.kind == "chase"]
+    assert "officer_a" in entry.detail and "officer_b" not in entry.detail
+    assert "乙任务" not in entry.text + entry.detail
+
+
+def test_each_chase_mail_lists_only_tasks_its_reader_may_see(supervisor, officers, departments, make_task,
+                                                             django_capture_on_commit_callbacks):
+    """Co-departments included: c helps on one task of a, b on one task of c; nobody reads a task that 404s for them."""
+    from tracker import selectors
+
+    t1 = make_task(title="甲牵头丙配合", lead_department=departments["a"], co_departments=[departments["c"]])
+    t2 = make_task(title="丙牵头乙配合", lead_department=departments["c"], co_departments=[departments["b"]])
+    t3 = make_task(title="乙独办", lead_department=departments["b"])
+    officers["c"].email = "c@example.gov.cn"
+    officers["c"].save()
+    with django_capture_on_commit_callbacks(execute=True):
+        chasing.chase_send(sent_by=supervisor, tasks=[t1, t2, t3], message="请抓紧。")
+    by_user = {officer.email: officer for officer in officers.values()}
+    assert len(mail.outbox) == 3
+    for message in mail.outbox:
+        reader = by_user[message.to[0]]
+        visible = set(selectors.task_list(user=reader).values_list("title", flat=True))
+        named = {task.title for task in (t1, t2, t3) if task.title in message.body}
+        assert named and named <= visible, reader.username
+    body_c = next(m.body for m in mail.outbox if m.to == ["c@example.gov.cn"])
+    assert "甲牵头丙配合" in body_c and "丙牵头乙配合" in body_c and "乙独办" not in body_c
+
+
+DOWN = "tests.tracker.mail_backends.DownBackend"
+FAILED = "已记录催办，但邮件发送失败，请稍后重试或电话通知。"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_with_the_mail_server_down_the_page_says_no_mail_went_out_and_logs_why(
+        client, settings, caplog, supervisor, officers, departments, make_task):
+    settings.EMAIL_BACKEND = DOWN
+    task = make_task(lead_department=departments["a"])
+    client.force_login(supervisor)
+    page = client.post(reverse("tracker:task_chase", args=[task.pk]), {"message": "请今天报送。"},
+                       follow=True).content.decode()
+    assert FAILED in page and "邮件发送给" not in page
+    assert task.chases.get().message == "请今天报送。"  # the chase stays logged, and shows on the task
+    (record,) = [r for r in caplog.records if r.name == "tracker.supervision.mailing"]
+    assert record.levelname == "ERROR" and record.exc_info and "ConnectionRefusedError" in caplog.text
+
+
+@pytest.mark.django_db(transaction=True)
+def test_admin_action_with_the_mail_server_down_says_so(client, settings, supervisor, officers, departments,
+                                                       make_task):
+    settings.EMAIL_BACKEND = DOWN
+    t1, t2 = make_task(lead_department=departments["a"]), make_task(lead_department=departments["b"])
+    client.force_login(supervisor)
+    done = client.post(reverse("admin:tracker_task_changelist"), {
+        "action": "chase_tasks", ACTION_CHECKBOX_NAME: [t1.pk, t2.pk], "confirm": "1", "message": "请抓紧。"},
+        follow=True).content.decode()
+    assert "已记录催办 2 项任务，但邮件发送失败，请稍后重试或电话通知。" in done and "邮件发送给" not in done
+
+
+@pytest.mark.django_db(transaction=True)
+def test_admin_add_reports_what_the_mail_server_did(client, settings, supervisor, officers, departments, make_task):
+    settings.EMAIL_BACKEND = DOWN
+    task = make_task(lead_department=departments["a"])
+    client.force_login(supervisor)
+    done = client.post(reverse("admin:tracker_chase_add"), {"tasks": [task.pk], "message": "请抓紧。"},
+                       follow=True).content.decode()
+    assert FAILED in done and Chase.objects.count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_refused_address_is_named_and_the_others_are_sent(client, settings, caplog, supervisor, officers,
+                                                            departments, make_task):
+    settings.EMAIL_BACKEND = "tests.tracker.mail_backends.RefusesOneBackend"
+    officers["c"].email = "c@example.gov.cn"
+    officers["c"].save()
+    t1, t2 = make_task(lead_department=departments["a"]), make_task(lead_department=departments["c"])
+    client.force_login(supervisor)
+    done = client.post(reverse("admin:tracker_task_changelist"), {
+        "action": "chase_tasks", ACTION_CHECKBOX_NAME: [t1.pk, t2.pk], "confirm": "1", "message": "请抓紧。"},
+        follow=True).content.decode()
+    assert "已催办 2 项任务，邮件发送给 1 位填报员；发给 officer_c 的邮件发送失败，请稍后重试或电话通知。" in done
+    assert [m.to for m in mail.outbox] == [["a@example.gov.cn"]]
+    assert "c@example.gov.cn" in caplog.text

@@ -6,6 +6,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
+from tracker import selectors
 from tracker.models import ExtensionRequest, Task
 from tracker.supervision import extensions
 
@@ -52,7 +53,7 @@ def test_a_second_extension_still_keeps_the_first_deadline(task, officer_a, supe
         extensions.extension_decide(extension=request, decided_by=supervisor, approve=True)
     task.refresh_from_db()
     assert task.original_deadline == first and task.deadline == today + timedelta(days=40)
-    changes = extensions.deadline_changes(task_ids=[task.pk])[task.pk]
+    changes = selectors.deadline_changes(task_ids=[task.pk])[task.pk]
     assert [(c.old, c.new) for c in changes] == [
         (first, today + timedelta(days=20)), (today + timedelta(days=20), today + timedelta(days=40))]
     assert all(c.reason.startswith("同意延期申请") for c in changes)
@@ -67,7 +68,7 @@ def test_refusal_keeps_the_deadline_and_needs_a_comment(task, officer_a, supervi
     request.refresh_from_db()
     assert task.deadline == today + timedelta(days=5)
     assert request.status == ExtensionRequest.Status.REFUSED and request.comment == "理由不充分。"
-    assert extensions.deadline_changes(task_ids=[task.pk]) == {}
+    assert selectors.deadline_changes(task_ids=[task.pk]) == {}
 
 
 def test_a_request_is_decided_once(task, officer_a, supervisor, today):
@@ -140,7 +141,7 @@ def test_deadline_changes_from_rows_is_a_plain_diff():
         {"id": 2, "deadline": None, "history_date": 1, "by": "", "history_change_reason": None},
         {"id": 2, "deadline": date(2024, 10, 1), "history_date": 2, "by": "李", "history_change_reason": None},
     ]
-    changes = extensions.deadline_changes_from_rows(rows)
+    changes = selectors.deadline_changes_from_rows(rows)
     assert [(c.old, c.new, c.reason) for c in changes[1]] == [(date(2024, 9, 1), date(2024, 9, 30), "同意")]
     assert [(c.old, c.new, c.by) for c in changes[2]] == [(None, date(2024, 10, 1), "李")]
 

@@ -11,6 +11,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 
+from speeches.models import Speech
 from tracker import services
 from tracker.models import Attachment, Chase, ExtensionRequest, Instruction, ProgressUpdate, Task
 from tracker.supervision import extensions
@@ -70,6 +71,19 @@ def ledger_export(client, ctx):
     return SimpleNamespace(status_code=200, content=serials.encode())
 
 
+def speech_choices(name):
+    """The page's 来源讲话 choices, as a response whose content is the task's serial if its speech is offered."""
+    from types import SimpleNamespace
+
+    def fetch(client, ctx):
+        response = client.get(reverse(name))
+        page = response.content.decode()
+        choices = page[page.index('<select name="speech"'):].split("</select>")[0]
+        offered = ctx["task"].speech.title in choices
+        return SimpleNamespace(status_code=response.status_code, content=ctx["task"].serial.encode() if offered else b"")
+    return fetch
+
+
 MATRIX = [
     # view                        request                                             sup     leader  own     other
     ("admin changelist",          get("admin:tracker_task_changelist"),               ["200+", "200+", "200+", "200-"]),
@@ -99,14 +113,23 @@ MATRIX = [
                                                                                       [302, 403, 403, 404]),
     ("ledger export",             ledger_export,                                      ["200+", "200+", "200+", "200-"]),
     ("ledger import page",        get("tracker:ledger_import"),                       [200, 403, 200, 200]),
+    # The filter's 来源讲话 offers the task's speech to those who see the task.
+    ("task list speech choices",  speech_choices("tracker:task_list"),                ["200+", "200+", "200+", "200-"]),
+    ("dashboard speech choices",  speech_choices("tracker:dashboard"),                ["200+", "200+", "200+", "200-"]),
+    # A 催办 of the task and of a task of B: B's officer reads it, but not the task.
+    ("admin chase view",          get("admin:tracker_chase_change", "chase_pk"),      ["200+", "200+", "200+", "200-"]),
+    # A's daily digest also names a task B helps on: it stays A's.
+    ("admin reminder view",       get("admin:tracker_chase_change", "reminder_pk"),   ["200+", "200+", "200+", 302]),
 ]
 
 
 @pytest.fixture
 def world(supervisor, leader, officer_a, officer_b, departments, make_task, media_root):
     deadline = timezone.localdate() + timedelta(days=30)
+    speech = Speech.objects.create(title="全县秋季开学工作会议讲话", meeting="秋季开学工作会议", text="……",
+                                   uploaded_by=supervisor)
     task = make_task(title="完成校舍安全排查", lead_department=departments["a"], co_departments=[departments["c"]],
-                     deadline=deadline)
+                     deadline=deadline, speech=speech)
     other = make_task(title="另一项任务", lead_department=departments["a"], deadline=deadline)
     pending = extensions.extension_request_create(task=other, requested_by=officer_a, reason="需协调",
                                                   new_deadline=deadline + timedelta(days=5))
@@ -114,9 +137,19 @@ def world(supervisor, leader, officer_a, officer_b, departments, make_task, medi
                                       percent=10, files=[SimpleUploadedFile("说明.txt", "排查方案".encode())])
     task.refresh_from_db()
     attachment = Attachment.objects.get(progress_update=update)
+    theirs = make_task(title="财政局的任务", lead_department=departments["b"], deadline=deadline)
+    shared = make_task(title="财政局配合的任务", lead_department=departments["a"], co_departments=[departments["b"]],
+                       deadline=deadline)
+    chase = Chase.objects.create(message="请两单位抓紧", sent_by=supervisor)
+    chase.tasks.set([task, theirs])
+    chase.recipients.set([officer_a, officer_b])
+    reminder = Chase.objects.create(kind=Chase.Kind.REMINDER, message=f"{departments['a'].name}到期提醒")
+    reminder.tasks.set([task, shared])
+    reminder.recipients.set([officer_a])
     return {
         "task": task, "pk": task.pk, "history_id": task.history.first().history_id,
         "progress_pk": update.pk, "attachment_pk": attachment.pk, "extension_pk": pending.pk,
+        "chase_pk": chase.pk, "reminder_pk": reminder.pk,
         "users": {"supervisor": supervisor, "leader": leader, "officer_own": officer_a, "officer_other": officer_b},
     }
 

@@ -73,8 +73,10 @@ def test_an_entry_dated_before_a_newer_one_does_not_override_the_task(officer_a,
     assert (open_task.progress, open_task.latest_progress) == (50, "今天的进展")
     assert ProgressUpdate.objects.filter(task=open_task, content="昨天的进展").exists()
 
-    # The same as the single-entry path would leave it.
-    services.task_sync_progress(task=open_task)
+    # The single-entry path follows the same order: an entry dated back does not override either.
+    services.progress_report(task=open_task, reported_by=officer_a, date=today - timedelta(days=2),
+                             content="前天的进展", percent=10)
+    open_task.refresh_from_db()
     assert (open_task.progress, open_task.latest_progress) == (50, "今天的进展")
 
 
@@ -101,8 +103,9 @@ def test_any_refused_row_writes_nothing(officer_a, supervisor, open_task, make_t
 def test_a_task_reported_on_since_export_is_refused_even_with_the_same_words(officer_a, supervisor, open_task):
     """The confirmation honours the export baseline: a new entry is a change in the system, whatever it says."""
     today = timezone.localdate()
-    services.progress_report(task=open_task, reported_by=supervisor, date=today, content="同样的话", percent=40)
+    services.progress_report(task=open_task, reported_by=officer_a, date=today, content="同样的话", percent=40)
     change = change_for(open_task)
+    # Another person, so not a double click of the first (which writes nothing).
     services.progress_report(task=open_task, reported_by=supervisor, date=today, content="同样的话", percent=40)
     outcome = ledger_services.progress_import(user=officer_a, changes=[change])
     assert outcome.written == 0

@@ -135,3 +135,34 @@ def test_nothing_to_remind_sends_nothing(officer_a, departments, make_task, djan
         output = run()
     assert mail.outbox == [] and not Chase.objects.exists()
     assert "不发送" in output
+
+
+def test_every_digest_names_only_tasks_its_reader_may_see(setup, officer_a, officer_b, departments,
+                                                          django_capture_on_commit_callbacks):
+    """B leads a task A helps on, and A leads tasks B does not see: each digest stays within its reader's view."""
+    from tracker import selectors
+
+    officer_c = make_user("officer_c", "部门填报员", departments["c"])
+    officer_c.email = "c@example.gov.cn"
+    officer_c.save()
+    with django_capture_on_commit_callbacks(execute=True):
+        run()
+    readers = {officer.email: officer for officer in (officer_a, officer_b, officer_c)}
+    assert len(mail.outbox) == 3
+    for message in mail.outbox:
+        visible = set(selectors.task_list(user=readers[message.to[0]]).values_list("title", flat=True))
+        named = {task.title for task in setup.values() if task.title in message.body}
+        assert named and named <= visible, message.to
+    assert "临期任务" in next(m.body for m in mail.outbox if m.to == ["b@example.gov.cn"])
+
+
+def test_the_task_timeline_shows_a_digest_without_the_other_tasks_counts(setup, django_capture_on_commit_callbacks):
+    """临期任务 is in A's and B's digests; its page says so, but not how many red tasks each department has."""
+    from tracker import timeline
+
+    with django_capture_on_commit_callbacks(execute=True):
+        run()
+    entries = [e for e in timeline.task_timeline(task=setup["yellow"]) if e.kind == "reminder"]
+    assert len(entries) == 2
+    assert all("红灯" not in entry.text and "项" not in entry.text for entry in entries)
+    assert {entry.detail for entry in entries} == {"接收人：officer_a", "接收人：officer_b"}

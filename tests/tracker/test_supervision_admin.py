@@ -87,3 +87,64 @@ def test_officer_reads_only_chases_about_own_tasks(client, supervisor, officer_a
     client.force_login(officer_a)
     page = client.get(reverse("admin:tracker_chase_changelist")).content.decode()
     assert "甲单位请注意" in page and "乙单位请注意" not in page
+
+
+@pytest.fixture
+def shared_chase(supervisor, officer_a, officer_b, departments, make_task):
+    """One 催办 naming a task of A (department c helps) and a task of B, each department with an officer."""
+    from tests.conftest import make_user
+
+    officer_c = make_user("officer_c", "部门填报员", departments["c"])
+    for officer in (officer_a, officer_b, officer_c):
+        officer.email = f"{officer.username}@example.gov.cn"
+        officer.save()
+    ours = make_task(title="甲单位牵头的任务", lead_department=departments["a"], co_departments=[departments["c"]])
+    theirs = make_task(title="乙单位独办的任务", lead_department=departments["b"])
+    chase = chasing.chase_send(sent_by=supervisor, tasks=[ours, theirs], message="请两个单位抓紧。")
+    return {"chase": chase, "ours": ours, "theirs": theirs, "officer_c": officer_c}
+
+
+def test_officer_reading_a_chase_sees_only_the_tasks_and_colleagues_of_their_own(client, shared_chase, officer_b):
+    """The chase names two tasks; department c helps on one: its officer reads that one and no one else's name."""
+    client.force_login(shared_chase["officer_c"])
+    page = client.get(reverse("admin:tracker_chase_change", args=[shared_chase["chase"].pk])).content.decode()
+    ours, theirs = shared_chase["ours"], shared_chase["theirs"]
+    assert ours.serial in page and ours.title in page
+    assert theirs.serial not in page and theirs.title not in page
+    assert "officer_c" in page
+    assert "officer_a" not in page and "officer_b" not in page
+
+
+def test_supervisor_reading_a_chase_sees_every_task_and_recipient(client, supervisor, shared_chase):
+    client.force_login(supervisor)
+    page = client.get(reverse("admin:tracker_chase_change", args=[shared_chase["chase"].pk])).content.decode()
+    for task in (shared_chase["ours"], shared_chase["theirs"]):
+        assert task.serial in page and task.title in page
+        assert reverse("tracker:task_detail", args=[task.pk]) in page
+    assert all(name in page for name in ("officer_a", "officer_b", "officer_c"))
+
+
+def test_officer_does_not_read_another_departments_daily_reminder(client, officer_a, officer_b, departments,
+                                                                  make_task, django_capture_on_commit_callbacks):
+    """A's digest names a task B helps on: it stays A's; B reads its own digest only."""
+    from tracker.supervision import reminders
+
+    today = timezone.localdate()
+    for officer in (officer_a, officer_b):
+        officer.email = f"{officer.username}@example.gov.cn"
+        officer.save()
+    make_task(title="甲单位逾期任务", lead_department=departments["a"], deadline=today - timedelta(days=3))
+    make_task(title="两家共办任务", lead_department=departments["a"], co_departments=[departments["b"]],
+              deadline=today - timedelta(days=1))
+    with django_capture_on_commit_callbacks(execute=True):
+        digest_a = reminders.reminder_send_department(department=departments["a"], today=today).chase
+        digest_b = reminders.reminder_send_department(department=departments["b"], today=today).chase
+    client.force_login(officer_b)
+    listing = client.get(reverse("admin:tracker_chase_changelist")).content.decode()
+    assert departments["b"].name in listing and departments["a"].name not in listing
+    assert client.get(reverse("admin:tracker_chase_change", args=[digest_a.pk])).status_code == 302
+    own = client.get(reverse("admin:tracker_chase_change", args=[digest_b.pk])).content.decode()
+    assert "两家共办任务" in own and "甲单位逾期任务" not in own
+    client.force_login(officer_a)
+    page = client.get(reverse("admin:tracker_chase_change", args=[digest_a.pk])).content.decode()
+    assert "两家共办任务" in page and "甲单位逾期任务" in page

@@ -15,7 +15,7 @@ from tests.conftest import make_user
 from tracker import lights, services
 from tracker.admin import TaskAdmin
 from tracker.supervision import chasing, extensions, instructions
-from tracker.templatetags.supervision import signal_badge
+from tracker.templatetags.badges import signal_badge
 
 pytestmark = pytest.mark.django_db
 

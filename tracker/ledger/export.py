@@ -8,15 +8,15 @@ each, so memory and query count stay flat with the number of tasks.
 import tempfile
 from dataclasses import dataclass
 from datetime import datetime
-from itertools import groupby
 
 from django.db.models import Count, Q
 from django.http import FileResponse
 from django.utils import timezone
 
-from tracker import lights
-from tracker.ledger import selectors, validate
+from tracker import lights, selectors
+from tracker.ledger import validate
 from tracker.ledger import xlsx_writer as xl
+from tracker.ledger.selectors import newest_entry_id
 from tracker.models import Department, Task
 
 CHUNK = 2000
@@ -105,19 +105,10 @@ def _chunk_extras(chunk):
         co.setdefault(task_id, []).append(name)
 
     changed = [row["pk"] for row in chunk if row["deadline"] != row["original_deadline"]]
-    deadlines = {}
-    if changed:
-        history = (
-            Task.history.filter(id__in=changed)
-            .order_by("id", "history_date", "history_id")
-            .values_list("id", "deadline")
-        )
-        for task_id, group in groupby(history, key=lambda pair: pair[0]):
-            steps = []
-            for _, deadline in group:
-                if not steps or steps[-1] != deadline:
-                    steps.append(deadline)
-            deadlines[task_id] = steps
+    deadlines = {
+        task_id: [changes[0].old, *(change.new for change in changes)]
+        for task_id, changes in selectors.deadline_changes(task_ids=changed).items()
+    } if changed else {}
     return co, deadlines
 
 
@@ -161,7 +152,7 @@ def ledger_rows(tasks):
     yield tuple(HEADERS)
     index = 0
     chunk = []
-    tasks = tasks.annotate(newest_entry=selectors.newest_entry_id())
+    tasks = tasks.annotate(newest_entry=newest_entry_id())
     for row in tasks.values(*_FIELDS).iterator(chunk_size=CHUNK):
         chunk.append(row)
         if len(chunk) == CHUNK:

@@ -7,8 +7,8 @@ from tracker.models import ProgressUpdate, Task
 
 
 def newest_progress():
-    """Return the progress entries of the outer query's task, newest first, as task_sync_progress picks them."""
-    return ProgressUpdate.objects.filter(task=OuterRef("pk")).order_by("-date", "-created_at", "-id")
+    """Return the progress entries of the outer query's task, newest first: the one its task shows leads."""
+    return ProgressUpdate.objects.filter(task=OuterRef("pk")).order_by(*ProgressUpdate.NEWEST_FIRST)
 
 
 def newest_entry_id():

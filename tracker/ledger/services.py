@@ -37,7 +37,7 @@ def progress_import(*, user, changes, partial=False, date=None):
     valid changes are written and the rest reported.
 
     The entries are inserted in bulk with their history records, and each task then
-    follows its newest entry, exactly as ``task_sync_progress`` would (an entry dated
+    follows its newest entry, exactly as ``progress_report`` does (an entry dated
     before an existing newer one does not override the task), its version bumped and
     a history record written for it (with the co-departments it has at that moment,
     as a single save records them).
@@ -84,7 +84,7 @@ def _tasks_follow_newest(ids, *, user, now):
     """Let each (locked) task follow its newest entry, bump its version and record its history, in bulk.
 
     The newest entry is picked by the database in the UPDATE itself, with the same
-    order as ``task_sync_progress`` (date, then entry time, then id); the tasks are
+    order as ``progress_report`` (date, then entry time, then id); the tasks are
     then read back once to write their history records as they now stand.
     """
     newest = selectors.newest_progress()

@@ -5,9 +5,13 @@ services (tracker.admin.ServiceAddAdmin) and never edited afterwards.
 """
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils.html import format_html_join
+from django.utils.safestring import mark_safe
 
-from tracker import permissions, selectors
+from tracker import permissions
 from tracker.admin import ServiceAddAdmin, TaskScopedAdmin, task_action
 from tracker.models import Chase, ExtensionRequest, Instruction
 from tracker.supervision import chasing, extensions, instructions
@@ -29,7 +33,8 @@ def chase_tasks(modeladmin, request, queryset):
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
-            modeladmin.message_user(request, chasing.chase_notice(chase, task_count=len(tasks)), messages.SUCCESS)
+            level, text = chasing.chase_notice(chase, task_count=len(tasks))
+            modeladmin.message_user(request, text, level)
             return None
     return TemplateResponse(request, "admin/tracker/task/chase_confirmation.html", {
         **modeladmin.admin_site.each_context(request),
@@ -80,17 +85,47 @@ class ChaseAdmin(ServiceAddAdmin, admin.ModelAdmin):
     search_fields = ["message"]
     autocomplete_fields = ["tasks"]
     add_fields = ["tasks", "message"]
+    # A record is read through these: its tasks and recipients as the reader may see them.
+    shown_fields = ["kind", "sent_at", "sent_by", "channel", "message", "shown_tasks", "shown_recipients"]
 
     def get_queryset(self, request):
-        qs = super().get_queryset(request).select_related("sent_by")
-        if permissions.sees_everything(request.user):
-            return qs
-        # An officer reads the chases that name at least one task they may see.
-        visible = selectors.task_list(user=request.user).values("pk")
-        return qs.filter(pk__in=Chase.tasks.through.objects.filter(task_id__in=visible).values("chase_id"))
+        return chasing.chase_list(user=request.user, queryset=super().get_queryset(request).select_related("sent_by"))
+
+    def get_object(self, request, object_id, from_field=None):
+        chase = super().get_object(request, object_id, from_field)
+        if chase is not None:
+            chase.visible_tasks, chase.visible_recipients = chasing.chase_shown(user=request.user, chase=chase)
+        return chase
+
+    def get_fields(self, request, obj=None):
+        return self.add_fields if obj is None else self.shown_fields
+
+    def get_readonly_fields(self, request, obj=None):
+        return [] if obj is None else self.shown_fields
+
+    @admin.display(description="任务")
+    def shown_tasks(self, chase):
+        links = format_html_join(mark_safe("<br>"), '<a href="{}">{} {}</a>', (
+            (reverse("tracker:task_detail", args=[task.pk]), task.serial, task.title)
+            for task in chase.visible_tasks))
+        return links or "—"
+
+    @admin.display(description="接收人")
+    def shown_recipients(self, chase):
+        return "、".join(str(user) for user in chase.visible_recipients) or "—"
 
     def service_check(self, request, cleaned):
         chasing.chase_check(sent_by=request.user, tasks=list(cleaned["tasks"]), message=cleaned["message"])
 
     def service_perform(self, request, cleaned):
         return chasing.chase_send(sent_by=request.user, tasks=cleaned["tasks"], message=cleaned["message"])
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        # The admin saves inside its own transaction: the e-mails leave when it commits,
+        # and only then can the notice say what the mail server did.
+        def tell():
+            level, text = chasing.chase_notice(obj, task_count=len(form.cleaned_data["tasks"]))
+            self.message_user(request, text, level)
+
+        transaction.on_commit(tell)

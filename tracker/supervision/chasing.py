@@ -2,25 +2,23 @@
 
 A chase is logged as one ``Chase`` row (who, when, which tasks,
 channel, message, recipients) in a transaction; the e-mails leave only after it
-commits, so a rolled-back chase never reaches anybody. Each officer's e-mail lists
-only the tasks of their own department: an officer never learns of another
-department's task through a chase.
+commits, so a rolled-back chase never reaches anybody, and each is sent on its own:
+the supervisor is told which went out and which the mail server refused (logged).
+Each officer's e-mail lists only the tasks of their own department: an officer
+never learns of another department's task through a chase.
 """
-import logging
 from collections import defaultdict
+from dataclasses import dataclass, field
 from functools import partial
 
+from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
-from tracker import permissions, roles
-from tracker.models import Chase, Task, User
-from tracker.services import required_text
+from tracker import permissions, roles, selectors
+from tracker.models import SUPERVISION_TEXT_MAX, Chase, Task, User
+from tracker.services import REPEAT_MESSAGE, repeat_of, required_text
 from tracker.supervision import mailing
-
-logger = logging.getLogger(__name__)
-
-CHASE_MESSAGE_MAX = 2000
 
 
 def department_officers(department_ids):
@@ -50,11 +48,21 @@ def chase_check(*, sent_by, tasks, message):
         raise PermissionDenied("只有督查员可以催办。")
     if not tasks:
         raise ValidationError("请至少选择一项任务。")
-    message = required_text(message, missing="请填写催办内容。", label="催办内容", max_length=CHASE_MESSAGE_MAX)
+    message = required_text(message, missing="请填写催办内容。", label="催办内容", max_length=SUPERVISION_TEXT_MAX)
     closed = [task.serial for task in tasks if not task.is_open]
     if closed:
         raise ValidationError(f"已办结或已中止的任务无需催办：{'、'.join(closed)}。")
     return message
+
+
+@dataclass
+class ChaseDelivery:
+    """What became of a chase's e-mails; ``sent`` stays None until they were handed to the mail server."""
+
+    addressed: list  # officers with an e-mail address
+    without_email: list
+    sent: list | None = None
+    failed: list = field(default_factory=list)
 
 
 @transaction.atomic
@@ -62,50 +70,87 @@ def chase_send(*, sent_by, tasks, message, channel="email"):
     """Chase ``tasks`` with ``message``: log one Chase and e-mail each involved officer after commit.
 
     Raises PermissionDenied for anyone but a supervisor and ValidationError (in
-    Chinese) for an empty message or no tasks; nothing is written then.
+    Chinese) for an empty message or no tasks; nothing is written then. The
+    returned chase carries ``delivery``, filled in once the e-mails were tried:
+    right after this call returns, unless it ran inside a caller's transaction.
+    The same chase sent again within REPEAT_WINDOW (same sender, message and tasks: a
+    double click) sends nothing and returns the first, marked ``repeated``.
     """
     tasks = list(tasks)
     message = chase_check(sent_by=sent_by, tasks=tasks, message=message)
-    tasks = list(Task.objects.filter(pk__in=[task.pk for task in tasks]).select_related("lead_department"))
+    # Locked in one order, so two chases sharing tasks take turns without deadlocking.
+    tasks = list(Task.objects.select_for_update(of=("self",)).filter(pk__in=[task.pk for task in tasks])
+                 .select_related("lead_department").order_by("pk"))
+    repeat = chase_repeat_of(sent_by=sent_by, tasks=tasks, message=message)
+    if repeat is not None:
+        return repeat
     by_dept = tasks_by_department(tasks)
     officers = list(department_officers(by_dept))
+    addressed = [officer for officer in officers if officer.email]
 
     chase = Chase(kind=Chase.Kind.CHASE, channel=channel, message=message, sent_by=sent_by)
     chase.full_clean()
     chase.save()
     chase.tasks.set(tasks)
-    chase.recipients.set([officer for officer in officers if officer.email])
+    chase.recipients.set(addressed)
 
-    messages = []
-    for officer in officers:
-        if not officer.email:
-            continue
+    letters = []
+    for officer in addressed:
         subject, body = mailing.chase_email(recipient=officer, tasks=by_dept[officer.department_id],
                                             message=message, sent_by=sent_by)
-        messages.append(mailing.build_message(to_user=officer, subject=subject, body=body))
-    transaction.on_commit(partial(_deliver_chase, chase.pk, messages))
-    chase.officers_without_email = [officer for officer in officers if not officer.email]
+        letters.append((officer, mailing.build_message(to_user=officer, subject=subject, body=body)))
+    chase.delivery = ChaseDelivery(addressed=addressed, without_email=[o for o in officers if not o.email])
+    transaction.on_commit(partial(_deliver_chase, chase.pk, letters, chase.delivery))
     return chase
 
 
-def chase_notice(chase, *, task_count=1):
-    """Tell the supervisor whom ``chase`` reached, and which officers it could not (no e-mail address)."""
-    count = chase.recipients.count()
-    tasks = "" if task_count == 1 else f" {task_count} 项任务"
-    if count:
-        text = f"已催办{tasks}，邮件发送给 {count} 位填报员。"
-    else:
-        text = f"已记录催办{tasks}，但相关单位没有可接收邮件的填报员。"
-    missing = getattr(chase, "officers_without_email", [])
-    if missing:
-        text += f"（{'、'.join(user.username for user in missing)} 未填写邮箱，未发送。）"
-    return text
+def chase_repeat_of(*, sent_by, tasks, message):
+    """Return the same chase (sender, message, tasks) sent within REPEAT_WINDOW, marked ``repeated``; else None."""
+    wanted = {task.pk for task in tasks}
+    earlier = Chase.objects.filter(kind=Chase.Kind.CHASE, sent_by=sent_by, message=message).prefetch_related("tasks")
+    return repeat_of(earlier, at="sent_at", matches=lambda chase: {t.pk for t in chase.tasks.all()} == wanted)
 
 
-def _deliver_chase(chase_pk, messages):
+def _deliver_chase(chase_pk, letters, delivery):
     # The chase stays logged even if the mail server is down: it is also shown on
     # the task page, where the officers see it when they log in.
-    try:
-        mailing.deliver(messages)
-    except Exception:  # noqa: BLE001 - any transport error; logged, never a 500
-        logger.exception("催办 %s 的邮件发送失败", chase_pk)
+    failed = mailing.deliver_each([message for _, message in letters], what=f"催办 {chase_pk}")
+    delivery.failed = [officer for officer, message in letters if message in failed]
+    delivery.sent = [officer for officer, message in letters if message not in failed]
+
+
+def chase_list(*, user, queryset=None):
+    """Return the chase records ``user`` may read (催办 naming their tasks, their own department's reminders)."""
+    qs = Chase.objects.all() if queryset is None else queryset
+    return qs.filter(permissions.chase_visibility_q(user))
+
+
+def chase_shown(*, user, chase):
+    """Return (tasks, recipients) of ``chase`` as ``user`` may read them: their tasks, their colleagues."""
+    tasks = selectors.task_list(user=user).filter(chases=chase).order_by("serial")
+    recipients = chase.recipients.filter(permissions.recipient_visibility_q(user)).order_by("username")
+    return list(tasks), list(recipients)
+
+
+def chase_notice(chase, *, task_count=1):
+    """Return (message level, text): whom ``chase``'s e-mails reached, which failed, who has no address."""
+    if getattr(chase, "repeated", False):
+        return messages.WARNING, REPEAT_MESSAGE
+    delivery = chase.delivery
+    tasks = "" if task_count == 1 else f" {task_count} 项任务"
+    level = messages.SUCCESS
+    if not delivery.addressed:
+        text = f"已记录催办{tasks}，但相关单位没有可接收邮件的填报员。"
+    elif delivery.sent is None:
+        text = f"已记录催办{tasks}，邮件将在保存后发给 {len(delivery.addressed)} 位填报员。"
+    elif not delivery.sent:
+        level, text = messages.WARNING, f"已记录催办{tasks}，但邮件发送失败，请稍后重试或电话通知。"
+    elif delivery.failed:
+        names = "、".join(user.username for user in delivery.failed)
+        level, text = messages.WARNING, (f"已催办{tasks}，邮件发送给 {len(delivery.sent)} 位填报员；"
+                                         f"发给 {names} 的邮件发送失败，请稍后重试或电话通知。")
+    else:
+        text = f"已催办{tasks}，邮件发送给 {len(delivery.sent)} 位填报员。"
+    if delivery.without_email:
+        text += f"（{'、'.join(user.username for user in delivery.without_email)} 未填写邮箱，未发送。）"
+    return level, text

@@ -3,20 +3,17 @@
 ``Task.original_deadline`` is the first deadline a task ever had and never moves;
 ``Task.deadline`` moves only through ``extension_decide`` (or a supervisor's edit),
 which saves the task so django-simple-history records the change with a reason.
-``deadline_changes`` reads those records back for the task page and the export.
+``tracker.selectors.deadline_changes`` reads those records back for the task page and the export.
 """
-from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
 from tracker import permissions
-from tracker.models import ExtensionRequest, Task
-from tracker.services import required_text, task_lock
-
-REASON_MAX = 2000
+from tracker.models import SUPERVISION_TEXT_MAX, ExtensionRequest
+from tracker.services import repeat_of, required_text, task_lock, task_save
 
 
 def extension_request_check(*, task, requested_by, new_deadline, reason, today=None):
@@ -24,7 +21,7 @@ def extension_request_check(*, task, requested_by, new_deadline, reason, today=N
     today = today or timezone.localdate()
     if not permissions.can_request_extension(requested_by, task):
         raise PermissionDenied("只有牵头单位的填报员可以对未办结的任务申请延期。")
-    reason = required_text(reason, missing="请填写延期理由。", label="延期理由", max_length=REASON_MAX)
+    reason = required_text(reason, missing="请填写延期理由。", label="延期理由", max_length=SUPERVISION_TEXT_MAX)
     if task.deadline is None:
         raise ValidationError("该任务没有完成时限，无需申请延期。")
     if not isinstance(new_deadline, date):
@@ -49,6 +46,12 @@ def extension_request_create(*, task, requested_by, new_deadline, reason, today=
     """
     today = today or timezone.localdate()
     task = task_lock(task)  # two requests or decisions for one task take turns
+    # The same request sent again within REPEAT_WINDOW (a double click) is the pending one.
+    repeat = repeat_of(task.extension_requests.filter(
+        requested_by=requested_by, new_deadline=new_deadline, reason=(reason or "").strip(),
+        status=ExtensionRequest.Status.PENDING), at="requested_at")
+    if repeat is not None:
+        return repeat
     reason = extension_request_check(task=task, requested_by=requested_by, new_deadline=new_deadline,
                                      reason=reason, today=today)
     request = ExtensionRequest(task=task, old_deadline=task.deadline, new_deadline=new_deadline,
@@ -69,7 +72,14 @@ def extension_decide(*, extension, decided_by, approve, comment=""):
         raise PermissionDenied("只有督查员可以审批延期申请。")
     extension = ExtensionRequest.objects.select_for_update().get(pk=extension.pk)
     if extension.status != ExtensionRequest.Status.PENDING:
-        raise ValidationError(f"该申请已{extension.get_status_display()}，不能重复审批。")
+        # The same decision by the same person just now is a double click, not a second decision.
+        repeat = repeat_of(ExtensionRequest.objects.filter(
+            pk=extension.pk, decided_by=decided_by,
+            status=ExtensionRequest.Status.APPROVED if approve else ExtensionRequest.Status.REFUSED),
+            at="decided_at")
+        if repeat is not None:
+            return repeat
+        raise ValidationError(f"该申请{extension.get_status_display()}，不能重复审批。")
     comment = (comment or "").strip()
     if not approve and not comment:
         raise ValidationError("不同意延期时请填写审批意见。")
@@ -84,10 +94,8 @@ def extension_decide(*, extension, decided_by, approve, comment=""):
         if task.original_deadline is None:
             task.original_deadline = old
         task.deadline = extension.new_deadline
-        task.version += 1
-        task._change_reason = f"同意延期申请：{old:%Y-%m-%d} → {task.deadline:%Y-%m-%d}"
-        task._history_user = decided_by
-        task.save(update_fields=["deadline", "original_deadline", "version", "updated_at"])
+        task_save(task=task, by=decided_by, reason=f"同意延期申请：{old:%Y-%m-%d} → {task.deadline:%Y-%m-%d}",
+                  update_fields=["deadline", "original_deadline"])
     extension.status = ExtensionRequest.Status.APPROVED if approve else ExtensionRequest.Status.REFUSED
     extension.decided_by = decided_by
     extension.decided_at = timezone.now()
@@ -95,47 +103,3 @@ def extension_decide(*, extension, decided_by, approve, comment=""):
     extension.full_clean()
     extension.save()
     return extension
-
-
-@dataclass(frozen=True, slots=True)
-class DeadlineChange:
-    at: datetime
-    old: date | None
-    new: date | None
-    by: str
-    reason: str
-
-
-def deadline_changes_from_rows(rows):
-    """Return {task id: [DeadlineChange]} from history rows in (task, time) order.
-
-    ``rows`` are dicts with id, deadline, history_date, by, history_change_reason;
-    a row whose deadline differs from the task's previous row is a change. Pure.
-    """
-    changes, previous = {}, {}
-    for row in rows:
-        task_id = row["id"]
-        if task_id in previous and previous[task_id] != row["deadline"]:
-            changes.setdefault(task_id, []).append(DeadlineChange(
-                at=row["history_date"], old=previous[task_id], new=row["deadline"],
-                by=row["by"] or "", reason=row["history_change_reason"] or ""))
-        previous[task_id] = row["deadline"]
-    return changes
-
-
-def deadline_changes(*, task_ids):
-    """Return {task id: [DeadlineChange]} for the given tasks, read from their history in one query.
-
-    Every move of a deadline shows, whether by an approved extension or by a
-    supervisor's edit; tasks whose deadline never moved are absent.
-    """
-    rows = (Task.history.filter(id__in=list(task_ids))
-            .order_by("id", "history_date", "history_id")
-            .values("id", "deadline", "history_date", "history_change_reason",
-                    "history_user__username", "history_user__last_name", "history_user__first_name"))
-    return deadline_changes_from_rows({**row, "by": _history_user_name(row)} for row in rows)
-
-
-def _history_user_name(row):
-    full = f"{row['history_user__last_name'] or ''}{row['history_user__first_name'] or ''}"
-    return full or row["history_user__username"] or ""

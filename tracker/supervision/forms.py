@@ -1,17 +1,12 @@
 """Forms of the supervision panel: they read and type the input; the services judge it."""
 from django import forms
 
-from tracker.models import Instruction
-from tracker.supervision.chasing import CHASE_MESSAGE_MAX
-from tracker.supervision.extensions import REASON_MAX
-from tracker.supervision.instructions import CONTENT_MAX
-
-DEFAULT_CHASE_MESSAGE = "该任务临近或已超过完成时限，请抓紧办理，并及时在系统中报送工作进展。"
+from tracker.models import SUPERVISION_TEXT_MAX, Chase, Instruction
 
 
 class ChaseForm(forms.Form):
     message = forms.CharField(
-        label="催办内容", max_length=CHASE_MESSAGE_MAX, initial=DEFAULT_CHASE_MESSAGE,
+        label="催办内容", max_length=SUPERVISION_TEXT_MAX, initial=Chase.DEFAULT_MESSAGE,
         widget=forms.Textarea(attrs={"rows": 3, "cols": 60}),
         error_messages={"required": "请填写催办内容。"},
     )
@@ -23,7 +18,7 @@ class ExtensionRequestForm(forms.Form):
         error_messages={"required": "请填写申请的新时限。", "invalid": "日期格式应为 YYYY-MM-DD。"},
     )
     reason = forms.CharField(
-        label="延期理由", max_length=REASON_MAX, widget=forms.Textarea(attrs={"rows": 3, "cols": 60}),
+        label="延期理由", max_length=SUPERVISION_TEXT_MAX, widget=forms.Textarea(attrs={"rows": 3, "cols": 60}),
         error_messages={"required": "请填写延期理由。"},
     )
 
@@ -33,14 +28,14 @@ class ExtensionDecisionForm(forms.Form):
         label="审批结果", choices=[("approve", "同意"), ("refuse", "不同意")], widget=forms.RadioSelect,
         error_messages={"required": "请选择同意或不同意。"},
     )
-    comment = forms.CharField(label="审批意见", required=False, max_length=REASON_MAX,
+    comment = forms.CharField(label="审批意见", required=False, max_length=SUPERVISION_TEXT_MAX,
                               widget=forms.Textarea(attrs={"rows": 2, "cols": 60}))
 
 
 class InstructionForm(forms.Form):
     kind = forms.ChoiceField(label="类型", choices=Instruction.Kind.choices, initial=Instruction.Kind.COMMENT)
     content = forms.CharField(
-        label="内容", max_length=CONTENT_MAX, widget=forms.Textarea(attrs={"rows": 3, "cols": 60}),
+        label="内容", max_length=SUPERVISION_TEXT_MAX, widget=forms.Textarea(attrs={"rows": 3, "cols": 60}),
         error_messages={"required": "请填写批示或留言内容。"},
     )
 

@@ -3,10 +3,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
 from tracker import permissions
-from tracker.models import Instruction
-from tracker.services import required_text
-
-CONTENT_MAX = 2000
+from tracker.models import SUPERVISION_TEXT_MAX, Instruction
+from tracker.services import repeat_of, required_text, task_lock
 
 
 def instruction_check(*, task, author, kind, content):
@@ -19,13 +17,21 @@ def instruction_check(*, task, author, kind, content):
             raise PermissionDenied("您无权对该任务留言。")
     else:
         raise ValidationError("未知的类型。")
-    return required_text(content, missing="请填写批示或留言内容。", label="内容", max_length=CONTENT_MAX)
+    return required_text(content, missing="请填写批示或留言内容。", label="内容", max_length=SUPERVISION_TEXT_MAX)
 
 
 @transaction.atomic
 def instruction_add(*, task, author, kind, content):
-    """Add an instruction (批示) or a comment to ``task``; return it."""
+    """Add an instruction (批示) or a comment to ``task``; return it.
+
+    The same text posted again by the same person within REPEAT_WINDOW (a double
+    click) writes nothing: the first comes back, marked ``repeated``.
+    """
     content = instruction_check(task=task, author=author, kind=kind, content=content)
+    task_lock(task)  # two identical posts take turns, so the second finds the first
+    repeat = repeat_of(Instruction.objects.filter(task=task, author=author, kind=kind, content=content))
+    if repeat is not None:
+        return repeat
     instruction = Instruction(task=task, author=author, kind=kind, content=content)
     instruction.full_clean()
     instruction.save()

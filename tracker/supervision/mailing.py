@@ -54,7 +54,44 @@ def reminder_email(*, recipient, department, groups, today):
 
 
 def build_message(*, to_user, subject, body):
+    # A subject is one header line: a line break in it (a department name saved before
+    # names were checked) would make every sending fail with BadHeaderError.
+    subject = " ".join(subject.split())
     return mail.EmailMessage(subject=subject, body=body, from_email=settings.DEFAULT_FROM_EMAIL, to=[to_user.email])
+
+
+def deliver_each(messages, *, what):
+    """Send ``messages`` one by one over one connection; return those the mail server did not take.
+
+    Nothing is raised: each failure is logged with its traceback (``what`` names the
+    occasion, e.g. "催办 12"), so the caller can say exactly what was sent.
+    """
+    if not messages:
+        return []
+    try:
+        connection = mail.get_connection()
+        connection.open()
+    except Exception:  # any transport error: logged, reported by the caller
+        logger.exception("%s：无法连接邮件服务器，%d 封邮件未发送", what, len(messages))
+        return list(messages)
+    failed = []
+    try:
+        for message in messages:
+            try:
+                sent = connection.send_messages([message])
+            except Exception:  # logged, counted as failed
+                logger.exception("%s：发给 %s 的邮件发送失败", what, "、".join(message.to))
+                failed.append(message)
+            else:
+                if not sent:
+                    logger.error("%s：邮件服务器未接收发给 %s 的邮件", what, "、".join(message.to))
+                    failed.append(message)
+    finally:
+        try:
+            connection.close()
+        except Exception:  # the messages are already sent or counted as failed
+            logger.warning("%s：关闭邮件连接时出错", what, exc_info=True)
+    return failed
 
 
 def deliver(messages):

@@ -11,7 +11,7 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from tracker import permissions, selectors
+from tracker import permissions, selectors, services
 from tracker.models import ExtensionRequest
 from tracker.pages import render_page, task_or_404
 from tracker.supervision import chasing, dashboard, extensions, instructions, scoring
@@ -64,9 +64,15 @@ def dashboard_view(request):
     })
 
 
+def unless_repeated(record, text):
+    """Return ``text``, or the warning that ``record`` came back from a repeated submission."""
+    return (messages.WARNING, services.REPEAT_MESSAGE) if getattr(record, "repeated", False) else text
+
+
 def act_on_task(request, task, form, anchor, action):
     """Validate ``form``, run ``action(cleaned_data)`` (a service call returning the success
-    message) and go back to the task; a refusal becomes the error message, nothing saved."""
+    message, or (level, message)) and go back to the task; a refusal becomes the error
+    message, nothing saved."""
     if not form.is_valid():
         messages.error(request, first_error(form))
     else:
@@ -75,7 +81,8 @@ def act_on_task(request, task, form, anchor, action):
         except ValidationError as exc:
             messages.error(request, error_text(exc))
         else:
-            messages.success(request, done)
+            level, text = done if isinstance(done, tuple) else (messages.SUCCESS, done)
+            messages.add_message(request, level, text)
     return back_to_task(task, anchor)
 
 
@@ -95,8 +102,8 @@ def extension_request(request, pk):
     task = visible_task(request, pk)
 
     def request_extension(data):
-        extensions.extension_request_create(task=task, requested_by=request.user, **data)
-        return "延期申请已提交，等待督查室审批。"
+        filed = extensions.extension_request_create(task=task, requested_by=request.user, **data)
+        return unless_repeated(filed, "延期申请已提交，等待督查室审批。")
 
     return act_on_task(request, task, ExtensionRequestForm(request.POST), "deadline", request_extension)
 
@@ -112,9 +119,10 @@ def extension_decide(request, pk):
 
     def decide(data):
         approve = data["decision"] == "approve"
-        extensions.extension_decide(extension=extension, decided_by=request.user, approve=approve,
-                                    comment=data["comment"])
-        return f"已同意延期至 {extension.new_deadline:%Y-%m-%d}。" if approve else "已驳回延期申请。"
+        decided = extensions.extension_decide(extension=extension, decided_by=request.user, approve=approve,
+                                              comment=data["comment"])
+        return unless_repeated(decided, f"已同意延期至 {extension.new_deadline:%Y-%m-%d}。" if approve
+                               else "已驳回延期申请。")
 
     return act_on_task(request, task, ExtensionDecisionForm(request.POST), "deadline", decide)
 
@@ -126,6 +134,6 @@ def instruction_add(request, pk):
 
     def add(data):
         item = instructions.instruction_add(task=task, author=request.user, **data)
-        return f"{item.get_kind_display()}已发布。"
+        return unless_repeated(item, f"{item.get_kind_display()}已发布。")
 
     return act_on_task(request, task, InstructionForm(request.POST), "timeline", add)

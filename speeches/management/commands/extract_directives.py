@@ -1,4 +1,4 @@
-"""Extract the enumerated items of speech files: a readable tree, or GUIDE §4 JSON.
+"""Extract the enumerated items of speech files: a readable tree, or the JSON of speeches/parsing/README.md §7.
 
 ``python manage.py extract_directives FILE [FILE ...] [--json]``
 
@@ -24,7 +24,7 @@ KIND_LABELS = {"directive": "要求", "problem": "问题", "achievement": "成�
 
 
 class Command(BaseCommand):
-    help = "从讲话稿（.txt 或 .docx）中提取带序号的条目，输出为层级树或 --json（GUIDE §4 格式）。"
+    help = "从讲话稿（.txt 或 .docx）中提取带序号的条目，输出为层级树或 --json（格式见 speeches/parsing/README.md §7）。"
 
     def add_arguments(self, parser):
         parser.add_argument("files", nargs="+", metavar="FILE", help="讲话稿文件（.txt 或 .docx）")

@@ -5,6 +5,8 @@
 Without ``--confirm`` the speeches and their items are saved for review on the web page;
 with it the tasks are created as the review page would with its defaults. Bad input
 ends the command with a one-line Chinese message and exit status 2; nothing is saved.
+Only regular files are read, and no more of them than the upload limit allows
+(a device such as /dev/zero or a pipe is refused at once).
 """
 from __future__ import annotations
 
@@ -34,9 +36,8 @@ class Command(BaseCommand):
     def handle(self, *args, file, date=None, meeting="", speaker="", confirm=False, **options):
         try:
             speech_date = _parse_date(date)
-            data = _read(file)
             upload = services.speech_import(
-                data=data, filename=Path(file).name, meeting=meeting, speaker=speaker, date=speech_date,
+                data=services.speech_file_read(path=file), filename=Path(file).name, meeting=meeting, speaker=speaker, date=speech_date,
             )
         except ExtractionError as error:
             self.stderr.write(f"{file}：{' '.join(str(error).split())}")
@@ -75,15 +76,3 @@ def _parse_date(text: str | None) -> datetime.date | None:
     except ValueError:
         raise ExtractionError(f"日期“{text}”格式不对，应为 YYYY-MM-DD，例如 2024-09-01。")
 
-
-def _read(path: str) -> bytes:
-    try:
-        return Path(path).read_bytes()
-    except FileNotFoundError:
-        raise ExtractionError("找不到该文件。")
-    except IsADirectoryError:
-        raise ExtractionError("这是一个目录，不是文件。")
-    except PermissionError:
-        raise ExtractionError("没有读取该文件的权限。")
-    except OSError:
-        raise ExtractionError("无法读取该文件。")

@@ -16,7 +16,8 @@ from pathlib import Path
 
 from django.conf import settings
 from django.contrib.auth.models import Group
-from django.core.management.base import BaseCommand
+from django.core.exceptions import ValidationError
+from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
 
@@ -58,10 +59,16 @@ class Command(BaseCommand):
     def load_departments(self):
         departments = {}
         for order, row in enumerate(read_json("departments.json"), start=1):
-            dept, _ = Department.objects.get_or_create(
-                name=row["name"],
-                defaults={"short_name": row["short_name"], "aliases": "\n".join(row["aliases"]), "order": order},
-            )
+            dept = Department.objects.filter(name=row["name"]).first()
+            if dept is None:
+                dept = Department(name=row["name"], short_name=row["short_name"],
+                                  aliases="\n".join(row["aliases"]), order=order)
+                try:
+                    dept.full_clean()
+                except ValidationError as error:
+                    # Inside the command's transaction: nothing loaded so far is kept.
+                    raise CommandError(f"departments.json 第 {order} 个单位有误：{'；'.join(error.messages)}") from None
+                dept.save()
             departments[dept.name] = dept
         return departments
 
@@ -154,7 +161,7 @@ def demo_move(*, task, status, progress, officer, supervisor):
     TaskTransition rows), so the demo still shows tasks of every department moving.
     """
     steps = DEMO_PATHS[status]
-    needs_officer = any(workflow.get(action).role == workflow.LEAD_OFFICER for action, _ in steps)
+    needs_officer = any(workflow.get(action).performer == workflow.BY_LEAD_OFFICER for action, _ in steps)
     if needs_officer and officer is None:
         _report(task, progress, supervisor)
         task.status = status
@@ -166,7 +173,7 @@ def demo_move(*, task, status, progress, officer, supervisor):
         steps = steps[1:]
     _report(task, progress, officer or supervisor)
     for action, reason in steps:
-        actor = officer if workflow.get(action).role == workflow.LEAD_OFFICER else supervisor
+        actor = officer if workflow.get(action).performer == workflow.BY_LEAD_OFFICER else supervisor
         services.task_transition(task=task, action=action, by=actor, reason=reason)
 
 

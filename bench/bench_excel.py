@@ -128,11 +128,17 @@ def bench_import(size):
     """Export everything, fill 最新进展/完成率 in every row, preview and confirm: time each step."""
     import io
 
+    from django.conf import settings
     from openpyxl import load_workbook
 
     from tracker import lights, selectors
     from tracker.ledger import export, imports, services
     from tracker.models import ProgressUpdate, Task, User
+
+    # Any size can be measured: the product's caps would refuse a ledger past 10,000 rows.
+    settings.LEDGER_IMPORT_MAX_ROWS = max(settings.LEDGER_IMPORT_MAX_ROWS, size)
+    settings.LEDGER_IMPORT_MAX_BYTES = max(settings.LEDGER_IMPORT_MAX_BYTES, size * 2048)
+    settings.LEDGER_IMPORT_MAX_UNCOMPRESSED = max(settings.LEDGER_IMPORT_MAX_UNCOMPRESSED, size * 8192)
 
     user = User.objects.get(username="bench_sup")
     Task.objects.filter(status__in=["closed", "suspended"]).update(status="in_progress", completed_at=None)

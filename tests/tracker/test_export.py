@@ -15,7 +15,7 @@ from tracker.models import Task
 pytestmark = pytest.mark.django_db
 
 HEADERS = ["序号", "督办编号", "任务来源", "任务内容", "类别", "牵头单位", "配合单位", "责任人", "完成时限",
-           "原定时限", "最新进展", "完成率", "状态", "红黄绿灯", "备注", "任务ID"]
+           "原定时限", "最新进展", "完成率", "状态", "红黄绿灯", "备注", "任务ID", "导出基准"]
 
 
 def download(client, user, query=""):
@@ -77,9 +77,9 @@ def test_layout_frozen_header_autofilter_hidden_id_print_setup(client, superviso
     _, wb = download(client, supervisor)
     ws = wb["任务清单"]
     assert ws.freeze_panes == "A3"
-    assert ws.auto_filter.ref == "A2:P6"
+    assert ws.auto_filter.ref == "A2:Q6"
     assert "A1:O1" in {str(r) for r in ws.merged_cells.ranges}
-    assert ws.column_dimensions["P"].hidden is True
+    assert ws.column_dimensions["P"].hidden is True and ws.column_dimensions["Q"].hidden is True
     assert ws.column_dimensions["D"].width >= 30
     assert ws.page_setup.orientation == "landscape"
     assert ws.page_setup.paperSize == int(ws.PAPERSIZE_A4)
@@ -208,6 +208,22 @@ def test_rows_generator_yields_plain_values(ledger):
     assert len(rows) == 5
     for row in rows[1:]:
         assert all(v is None or isinstance(v, (str, int, float, date)) for v in row)
+
+
+def test_each_row_carries_the_baseline_it_was_exported_with(client, supervisor, ledger):
+    """The hidden 导出基准: the newest entry, the deadline and a digest of the progress the row shows."""
+    from tracker.ledger import validate
+
+    _, wb = download(client, supervisor)
+    by_id = {r[col("任务ID")].value: r[col("导出基准")].value for r in data_rows(wb["任务清单"])}
+    overdue, soon = ledger["overdue"], ledger["soon"]
+    overdue.refresh_from_db()
+    entry = overdue.progress_updates.get()
+    assert by_id[overdue.pk] == validate.baseline_token(
+        task_id=overdue.pk, entry_id=entry.pk, deadline=overdue.deadline, text="已完成一半", percent=50)
+    assert by_id[soon.pk] == validate.baseline_token(
+        task_id=soon.pk, entry_id=None, deadline=soon.deadline, text="", percent=0)
+    assert by_id[soon.pk].startswith("v1:0:")
 
 
 def test_query_count_does_not_grow_with_rows(ledger, make_task, departments, django_assert_max_num_queries):

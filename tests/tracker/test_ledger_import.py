@@ -37,6 +37,18 @@ def tasks(make_task, departments, supervisor):
     return {"first": first, "second": second, "foreign": foreign, "closed": closed}
 
 
+@pytest.fixture
+def colleague_a(officer_a):
+    """A second officer of department a: reports progress while officer_a works on an exported file."""
+    from django.contrib.auth.models import Group
+
+    from tracker.models import User
+
+    user = User.objects.create_user(username="colleague_a", password="x", is_staff=True, department=officer_a.department)
+    user.groups.add(Group.objects.get(name="部门填报员"))
+    return user
+
+
 def export_workbook(client, user):
     client.force_login(user)
     response = client.get(reverse("tracker:export_tasks"))
@@ -141,7 +153,7 @@ def test_partial_apply_writes_only_the_valid_rows(client, officer_a, tasks):
     assert "只导入无误的 1 项" in page
 
     done = client.post(reverse(URL), {"action": "apply_valid", "token": token_of(preview)}, follow=True)
-    assert "已导入 1 条进展。有误的 1 行未导入。" in done.content.decode()
+    assert "已导入 1 条进展。有误或冲突的 1 行未导入。" in done.content.decode()
     tasks["first"].refresh_from_db()
     tasks["second"].refresh_from_db()
     assert tasks["first"].progress == 50
@@ -160,6 +172,87 @@ def test_progress_changed_after_preview_is_not_overwritten(client, officer_a, su
     assert "已被他人更新" in page and "未写入任何数据" in page
     tasks["first"].refresh_from_db()
     assert tasks["first"].latest_progress == "督查员刚刚填报"
+
+
+def test_a_stale_file_does_not_revert_progress_reported_since_export(client, officer_a, colleague_a, tasks):
+    """Issue 11: export; a colleague reports on X; the officer fills in only Y in the old file and imports."""
+    wb = export_workbook(client, officer_a)
+    services.progress_report(task=tasks["first"], reported_by=colleague_a, date=timezone.localdate(),
+                             content="同事刚填报：已排查全部学校", percent=90)
+    ws = wb["任务清单"]
+    ws[f"K{row_of(ws, tasks['second'])}"] = "补助资金已拨付"
+    ws[f"L{row_of(ws, tasks['second'])}"] = 0.3
+
+    preview = upload(client, as_upload(wb))
+    done = client.post(reverse(URL), {"action": "confirm", "token": token_of(preview)}, follow=True)
+    tasks["first"].refresh_from_db()
+    tasks["second"].refresh_from_db()
+    assert (tasks["first"].latest_progress, tasks["first"].progress) == ("同事刚填报：已排查全部学校", 90)
+    assert (tasks["second"].latest_progress, tasks["second"].progress) == ("补助资金已拨付", 30)
+    assert "已导入 1 条进展" in done.content.decode()
+    page = preview.content.decode()
+    assert "确认导入 1 项" in page and "无变化：2 行" in page
+    assert tasks["first"].serial not in page  # X is neither a change nor a conflict: the officer left it alone
+
+
+def test_a_row_changed_in_the_file_and_in_the_system_since_export_is_a_conflict(client, officer_a, colleague_a,
+                                                                               tasks):
+    wb = export_workbook(client, officer_a)
+    services.progress_report(task=tasks["first"], reported_by=colleague_a, date=timezone.localdate(),
+                             content="同事刚填报：已排查全部学校", percent=90)
+    ws = wb["任务清单"]
+    r1, r2 = row_of(ws, tasks["first"]), row_of(ws, tasks["second"])
+    ws[f"K{r1}"] = "我填的：已排查大半学校"
+    ws[f"L{r1}"] = 0.7
+    ws[f"K{r2}"] = "补助资金已拨付"
+
+    preview = upload(client, as_upload(wb))
+    page = preview.content.decode()
+    assert "冲突：<strong class=\"ledger-bad\">1</strong> 行" in page
+    conflicts = page[page.index('class="ledger-conflicts"'):]
+    conflicts = conflicts[:conflicts.index("</table>")]
+    assert "<th>系统中的最新进展</th><th>文件中的填写</th>" in conflicts
+    assert tasks["first"].serial in conflicts and tasks["second"].serial not in conflicts
+    assert "同事刚填报：已排查全部学校（90%）" in conflicts and "我填的：已排查大半学校（70%）" in conflicts
+    entry = ProgressUpdate.objects.filter(task=tasks["first"]).first()
+    when = timezone.localtime(entry.created_at).strftime("%Y-%m-%d %H:%M")
+    assert f"colleague_a 于 {when} 填报" in conflicts
+    changes = page[page.index('class="ledger-preview"'):]
+    assert tasks["first"].serial not in changes and tasks["second"].serial in changes
+    assert 'value="confirm"' not in page and "只导入无误的 1 项" in page
+
+    blocked = client.post(reverse(URL), {"action": "confirm", "token": token_of(preview)}, follow=True)
+    assert "未写入任何数据" in blocked.content.decode()
+    done = client.post(reverse(URL), {"action": "apply_valid", "token": token_of(preview)}, follow=True)
+    assert "已导入 1 条进展。有误或冲突的 1 行未导入。" in done.content.decode()
+    tasks["first"].refresh_from_db()
+    tasks["second"].refresh_from_db()
+    assert (tasks["first"].latest_progress, tasks["first"].progress) == ("同事刚填报：已排查全部学校", 90)
+    assert tasks["second"].latest_progress == "补助资金已拨付"
+
+
+def test_an_untouched_stale_file_changes_nothing(client, officer_a, colleague_a, tasks):
+    wb = export_workbook(client, officer_a)
+    services.progress_report(task=tasks["first"], reported_by=colleague_a, date=timezone.localdate(),
+                             content="同事刚填报", percent=90)
+    services.progress_report(task=tasks["second"], reported_by=colleague_a, date=timezone.localdate(),
+                             content="同事也填了这项", percent=20)
+    page = upload(client, as_upload(wb)).content.decode()
+    assert "没有需要写入的进展" in page and "无变化：3 行" in page and "冲突：<strong>0</strong> 行" in page
+    assert 'value="confirm"' not in page and 'value="apply_valid"' not in page
+
+
+def test_a_ledger_exported_before_the_baseline_column_is_refused_by_name(client, officer_a, tasks, pending_dir):
+    wb = export_workbook(client, officer_a)
+    ws = wb["任务清单"]
+    ws.delete_cols(17)  # the layout of every ledger exported before issue 11
+    assert [c.value for c in ws[2]][-1] == "任务ID"
+    ws[f"K{row_of(ws, tasks['first'])}"] = "在旧文件里填的"
+    page = upload(client, as_upload(wb)).content.decode()
+    assert "这份台账是系统升级前导出的" in page and "请重新导出台账" in page
+    assert token_of(upload(client, as_upload(wb))) is None
+    assert not pending_dir.exists() or not list(pending_dir.glob("*.json"))
+    assert ProgressUpdate.objects.count() == 1
 
 
 def test_cancel_discards_the_preview(client, officer_a, tasks, pending_dir):
@@ -195,20 +288,15 @@ def _swapped_ids(wb, tasks):
     return wb
 
 
-def _unknown_id(wb, tasks):
-    ws = wb["任务清单"]
-    r = row_of(ws, tasks["first"])
-    ws[f"P{r}"] = 987654
-    ws[f"K{r}"] = "改了ID"
-    return wb
-
-
-def _garbled_id(wb, tasks):
-    ws = wb["任务清单"]
-    r = row_of(ws, tasks["first"])
-    ws[f"P{r}"] = "abc"
-    ws[f"K{r}"] = "改了ID"
-    return wb
+def _first_row(**cells):
+    """Return an edit that sets ``cells`` (column letter: value) in the first task's row."""
+    def edit(wb, tasks):
+        ws = wb["任务清单"]
+        r = row_of(ws, tasks["first"])
+        for column, value in cells.items():
+            ws[f"{column}{r}"] = value
+        return wb
+    return edit
 
 
 def _foreign_task(wb, tasks):
@@ -217,6 +305,15 @@ def _foreign_task(wb, tasks):
     ws[f"P{r}"] = tasks["foreign"].pk
     ws[f"B{r}"] = tasks["foreign"].serial
     ws[f"K{r}"] = "替别的单位填"
+    return wb
+
+
+def _swapped_baselines(wb, tasks):
+    """Baselines are only compared: another row's baseline makes a changed row a conflict, never a write."""
+    ws = wb["任务清单"]
+    r1, r2 = row_of(ws, tasks["first"]), row_of(ws, tasks["second"])
+    ws[f"Q{r1}"], ws[f"Q{r2}"] = ws[f"Q{r2}"].value, ws[f"Q{r1}"].value
+    ws[f"K{r1}"] = "改了基准"
     return wb
 
 
@@ -246,15 +343,17 @@ def _no_ledger_sheet(wb, tasks):
 
 
 def _extra_column(wb, tasks):
-    wb["任务清单"]["Q2"] = "我加的列"
+    wb["任务清单"]["R2"] = "我加的列"
     return wb
 
 
 EDITED_FILES = {
     "swapped ids": (_swapped_ids, "督办编号与隐藏的任务ID不符"),
-    "unknown id": (_unknown_id, "任务不存在"),
-    "garbled id": (_garbled_id, "隐藏的任务ID缺失或被改动"),
-    "task of another department": (_foreign_task, "该任务不属于本单位"),
+    "unknown id": (_first_row(P=987654, K="改了ID"), "任务不存在或不属于本单位"),
+    "garbled id": (_first_row(P="abc", K="改了ID"), "隐藏的任务ID缺失或被改动"),
+    "task of another department": (_foreign_task, "任务不存在或不属于本单位"),
+    "garbled baseline": (_first_row(Q="随便改的", K="改了基准"), "Q列：隐藏的导出基准缺失或被改动"),
+    "swapped baselines": (_swapped_baselines, "与系统中较新进展冲突的行（1）"),
     "merged cells": (_merged, "数据区域有合并单元格"),
     "formula in data": (_formula, "数据中含有公式"),
     "foreign headers": (_foreign_headers, "表头与本系统导出的台账不一致"),
@@ -275,6 +374,22 @@ def test_tampered_workbooks_are_refused(client, officer_a, tasks, pending_dir, c
     assert ProgressUpdate.objects.count() == 1
     tasks["first"].refresh_from_db()
     assert tasks["first"].progress == 50
+
+
+def test_a_foreign_task_and_a_missing_one_get_the_same_message(client, officer_a, tasks):
+    """The error must not tell an officer whether another department's task id exists."""
+    def message_for(task_id):
+        wb = export_workbook(client, officer_a)
+        ws = wb["任务清单"]
+        r = row_of(ws, tasks["first"])
+        ws[f"P{r}"] = task_id
+        ws[f"K{r}"] = "试探别的任务ID"
+        page = upload(client, as_upload(wb)).content.decode()
+        return re.search(rf"第{r}行 P列：([^<]+)</li>", page).group(1)
+
+    missing = Task.objects.order_by("-pk").first().pk + 100
+    assert message_for(tasks["foreign"].pk) == message_for(missing)
+    assert "不存在或不属于本单位" in message_for(missing)
 
 
 def _zip(entries):
@@ -319,6 +434,28 @@ def test_oversized_upload_is_refused(client, officer_a, tasks, settings):
     client.force_login(officer_a)
     response = upload(client, SimpleUploadedFile("台账.xlsx", b"PK\x03\x04" + b"\0" * (1024 * 1024 + 10)))
     assert "文件超过 1 MB" in response.content.decode()
+
+
+@pytest.mark.parametrize("rows,cells,declared,message", [
+    (20_000, 0, None, "表格超过 102 行（含空白行）"),
+    (150, 3, "A1:Q10", "表格超过 102 行（含空白行）"),  # the dimension lies: the count still stops it
+    (20_000, 3, None, "文件内容超出上限"),  # more elements than 100 rows allow: refused before openpyxl loads
+])
+def test_a_sheet_of_rows_past_the_cap_is_refused_before_its_rows_are_read(client, officer_a, tasks, settings,
+                                                                           pending_dir, rows, cells, declared,
+                                                                           message):
+    """Issue 11: a million empty rows took 26 s an upload. Empty rows, rows of a few cells, a lying dimension."""
+    from bench.bench_ledger_hostile import hostile_ledger
+    from tracker.ledger import export
+
+    settings.LEDGER_IMPORT_MAX_ROWS = 100
+    client.force_login(officer_a)
+    data = hostile_ledger(export.HEADERS, rows=rows, cells=cells, declared=declared)
+    response = upload(client, SimpleUploadedFile("台账.xlsx", data))
+    page = response.content.decode()
+    assert message in page and "每次最多导入 100 行任务" in page
+    assert token_of(response) is None
+    assert not pending_dir.exists() or not list(pending_dir.glob("*.json"))
 
 
 def test_workbook_without_data_rows_is_refused(client, officer_a, tasks):

@@ -15,9 +15,11 @@ pytestmark = pytest.mark.django_db
 def change_for(task, row=3, text="批量导入的进展", percent=60):
     """The Change the preview would have produced for ``task``, read fresh from the database."""
     task.refresh_from_db()
+    newest = task.progress_updates.order_by("-date", "-created_at", "-id").values_list("pk", flat=True).first()
     return validate.Change(
         row=row, task_id=task.pk, serial=task.serial, title=task.title, old_text=task.latest_progress,
         new_text=text, old_percent=task.progress, new_percent=percent,
+        baseline=validate.progress_digest(task.pk, newest, task.latest_progress, task.progress),
     )
 
 
@@ -96,6 +98,19 @@ def test_any_refused_row_writes_nothing(officer_a, supervisor, open_task, make_t
     assert not ProgressUpdate.objects.exists()
     open_task.refresh_from_db()
     assert open_task.progress == 0 and not open_task.history.filter(history_change_reason=ledger_services.IMPORT_REASON)
+
+
+def test_a_task_reported_on_since_export_is_refused_even_with_the_same_words(officer_a, supervisor, open_task):
+    """The confirmation honours the export baseline: a new entry is a change in the system, whatever it says."""
+    today = timezone.localdate()
+    services.progress_report(task=open_task, reported_by=officer_a, date=today, content="同样的话", percent=40)
+    change = change_for(open_task)
+    # Another person, so not a double click of the first (which writes nothing).
+    services.progress_report(task=open_task, reported_by=supervisor, date=today, content="同样的话", percent=40)
+    outcome = ledger_services.progress_import(user=officer_a, changes=[change])
+    assert outcome.written == 0
+    assert [(e.row, e.message) for e in outcome.errors] == [(3, "预览之后该任务的进展已被他人更新，请重新导出后再填报")]
+    assert ProgressUpdate.objects.filter(task=open_task).count() == 2
 
 
 def test_partial_writes_the_valid_rows_and_reports_the_rest(officer_a, open_task, make_task, departments):

@@ -14,7 +14,9 @@ from django.http import FileResponse
 from django.utils import timezone
 
 from tracker import lights, selectors
+from tracker.ledger import validate
 from tracker.ledger import xlsx_writer as xl
+from tracker.ledger.selectors import newest_entry_id
 from tracker.models import Department, Task
 
 CHUNK = 2000
@@ -38,8 +40,11 @@ COLUMNS = [
     xl.Column("红黄绿灯", 9, align="center"),
     xl.Column("备注", 22),
     xl.Column("任务ID", 8, xl.INTEGER, wrap=False, hidden=True),
+    # What the row showed at export (validate.baseline_token): the import compares each row with it.
+    xl.Column("导出基准", 8, wrap=False, hidden=True),
 ]
 HEADERS = [col.header for col in COLUMNS]
+LEGACY_HEADERS = HEADERS[:-1]  # ledgers exported before the 导出基准 column (issue 11)
 SIGNAL_COLUMN = HEADERS.index("红黄绿灯")
 TONES = {lights.LABELS[lights.RED]: "red", lights.LABELS[lights.YELLOW]: "yellow"}
 
@@ -49,7 +54,7 @@ NO_DEPARTMENT = "（未指定牵头单位）"
 _FIELDS = (
     "pk", "serial", "title", "content", "category", "lead_department__name", "responsible_person",
     "deadline", "original_deadline", "latest_progress", "progress", "status", "signal", "note",
-    "speech__meeting", "speech__title",
+    "speech__meeting", "speech__title", "newest_entry",
 )
 _CATEGORY = dict(Task.Category.choices)
 _STATUS = dict(Task.Status.choices)
@@ -134,6 +139,8 @@ def _ledger_row(index, row, co, deadlines):
         lights.LABELS.get(row["signal"], ""),
         "\n".join(notes),
         row["pk"],
+        validate.baseline_token(task_id=row["pk"], entry_id=row["newest_entry"], deadline=deadline,
+                                text=row["latest_progress"], percent=row["progress"]),
     )
 
 
@@ -145,6 +152,7 @@ def ledger_rows(tasks):
     yield tuple(HEADERS)
     index = 0
     chunk = []
+    tasks = tasks.annotate(newest_entry=newest_entry_id())
     for row in tasks.values(*_FIELDS).iterator(chunk_size=CHUNK):
         chunk.append(row)
         if len(chunk) == CHUNK:

@@ -20,10 +20,10 @@ from tracker.ledger import export, read, selectors, validate
 SESSION_KEY = "ledger_import_token"
 PENDING_MAX_AGE = 60 * 60 * 8  # a working day
 
-LAYOUT = read.LedgerLayout(headers=tuple(export.HEADERS))
+LAYOUT = read.LedgerLayout(headers=tuple(export.HEADERS), legacy=tuple(export.LEGACY_HEADERS))
 LETTERS = {
     field: LAYOUT.letter(getattr(LAYOUT, field))
-    for field in ("task_id", "serial", "deadline", "progress_text", "percent")
+    for field in ("task_id", "serial", "deadline", "progress_text", "percent", "baseline")
 }
 
 
@@ -57,13 +57,13 @@ def _pending_path(user, token):
 
 
 def pending_save(*, request, verdict):
-    """Park the previewed changes and errors; return the token (also kept in the session)."""
+    """Park the previewed changes and errors (conflicts among them); return the token (also kept in the session)."""
     pending_discard(request=request)
     _sweep()
     token = secrets.token_urlsafe(24)
     payload = {
         "changes": [change.to_dict() for change in verdict.changes],
-        "errors": [error.to_dict() for error in verdict.errors],
+        "errors": [error.to_dict() for error in verdict.errors + [c.as_error() for c in verdict.conflicts]],
     }
     path = _pending_path(request.user, token)
     with tempfile.NamedTemporaryFile("w", dir=path.parent, delete=False, encoding="utf-8") as handle:
@@ -80,10 +80,10 @@ def pending_load(*, request, token):
     path = _pending_path(request.user, token)
     try:
         payload = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError, AttributeError):
-        return None
-    changes = [validate.Change(**item) for item in payload["changes"]]
-    errors = [validate.RowError(**item) for item in payload["errors"]]
+        changes = [validate.Change(**item) for item in payload["changes"]]
+        errors = [validate.RowError(**item) for item in payload["errors"]]
+    except (OSError, ValueError, AttributeError, TypeError, KeyError):
+        return None  # gone, or parked by an older version: the user previews again
     return changes, errors
 
 

@@ -6,12 +6,21 @@ encrypted file), it holds a workbook, and its entries' declared sizes add up to 
 than a cap. The declared sizes bind: Python's zipfile stops inflating an entry at its
 declared size and fails the CRC check if the data wanted to go on, so a zip bomb
 cannot make openpyxl inflate more than the cap.
+
+What openpyxl costs grows with the number of XML elements it parses (rows, cells,
+shared strings, styles), not with the bytes: a 100 KB upload can hold millions of
+them. So before openpyxl loads anything, the elements of every part are counted from
+the inflated stream, a budget per allowed row (``element_budget``); and before it
+parses a row, the ledger sheet's declared <dimension> and its <row> elements are
+checked against the row cap (``scan_sheet``). Each count stops as soon as its cap is
+passed, so a refusal costs a fraction of a second whatever the file claims or holds.
 """
 from __future__ import annotations
 
 import io
 import re
 import zipfile
+import zlib
 from dataclasses import dataclass
 from xml.etree import ElementTree
 
@@ -24,9 +33,18 @@ FIRST_DATA_ROW = 3
 OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # .xls, and .xlsx protected by a password
 ZIP_MAGIC = b"PK\x03\x04"
 MAX_ZIP_ENTRIES = 2000
-_MERGE_TAG = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?mergeCell\b([^>]*)>")
+# The element budget. An exported row is about 43 elements (the row, 17 cells of c/is/t);
+# a file Excel saved holds about 35 a row and 2 more per distinct text in its shared strings.
+# At 64 a row, the costliest file the budget lets through for 10,000 rows (shared strings,
+# which openpyxl reads dearest) takes openpyxl about 5 CPU seconds (bench_ledger_hostile.py).
+ELEMENTS_PER_ROW = 64
+ELEMENTS_FIXED = 50_000  # styles, theme, the summary sheet and its chart, properties
+# The tags scan_sheet looks for; a match is at most about 2,100 bytes long.
+_SHEET_TAG = re.compile(rb"<(?:[A-Za-z_][\w.-]{0,31}:)?(row|mergeCell|dimension)\b([^<>]{0,2048})")
+_TAG_REACH = 2200
 _REF_ATTR = re.compile(rb"""\bref\s*=\s*(["'])(.*?)\1""")
 _SCAN_BLOCK = 1024 * 1024
+_BROKEN = "文件已损坏，无法作为 Excel 工作簿（.xlsx）读取。"
 
 
 class LedgerFileError(Exception):
@@ -44,74 +62,148 @@ class SheetRow:
     progress_text: object
     percent: object
     percent_is_percent_format: bool
+    baseline: object = None
 
 
 @dataclass(frozen=True, slots=True)
 class LedgerLayout:
-    """Which headers the sheet must carry, and which of them the import reads."""
+    """Which headers the sheet must carry, and which of them the import reads.
+
+    ``legacy`` are the headers of ledgers exported before the hidden 导出基准 column:
+    such a file cannot tell which rows the officer filled in, so it is refused by name.
+    """
 
     headers: tuple
+    legacy: tuple = ()
     task_id: str = "任务ID"
     serial: str = "督办编号"
     deadline: str = "完成时限"
     progress_text: str = "最新进展"
     percent: str = "完成率"
+    baseline: str = "导出基准"
 
     def letter(self, header):
         return get_column_letter(self.headers.index(header) + 1)
 
 
-def check_container(data: bytes, *, max_uncompressed: int) -> None:
-    """Refuse what is not an .xlsx zip, or would inflate past ``max_uncompressed`` bytes."""
+def element_budget(max_rows: int) -> int:
+    """Return how many XML elements a workbook of at most ``max_rows`` ledger rows may hold in all."""
+    return (HEADER_ROW + max_rows) * ELEMENTS_PER_ROW + ELEMENTS_FIXED
+
+
+def check_container(data: bytes, *, max_uncompressed: int, max_rows: int) -> None:
+    """Refuse what is not an .xlsx zip, would inflate past ``max_uncompressed`` bytes, or is too big for ``max_rows`` rows."""
     if data.startswith(OLE2_MAGIC):
         raise LedgerFileError("这是旧版 Excel（.xls）文件或加密的工作簿，请用 Excel 另存为 .xlsx（不设密码）后再上传。")
     if not data.startswith(ZIP_MAGIC):
         raise LedgerFileError("文件不是 Excel 工作簿（.xlsx）。请上传从本系统导出、填写后的台账文件。")
     try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            entries = archive.infolist()
+        archive = zipfile.ZipFile(io.BytesIO(data))
     except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, OSError):
-        raise LedgerFileError("文件已损坏，无法作为 Excel 工作簿（.xlsx）读取。") from None
-    names = {entry.filename for entry in entries}
-    if "[Content_Types].xml" not in names or "xl/workbook.xml" not in names:
-        raise LedgerFileError("文件不是 Excel 工作簿（.xlsx），可能是 Word 文档或其他压缩包。")
-    if len(entries) > MAX_ZIP_ENTRIES:
-        raise LedgerFileError("文件内部结构异常（条目过多），已拒绝读取。")
-    if sum(entry.file_size for entry in entries) > max_uncompressed:
-        raise LedgerFileError(
-            f"文件解压后超过 {max_uncompressed // (1024 * 1024)} MB，已拒绝读取（可能是异常文件）。"
-        )
+        raise LedgerFileError(_BROKEN) from None
+    with archive:
+        entries = archive.infolist()
+        names = {entry.filename for entry in entries}
+        if "[Content_Types].xml" not in names or "xl/workbook.xml" not in names:
+            raise LedgerFileError("文件不是 Excel 工作簿（.xlsx），可能是 Word 文档或其他压缩包。")
+        if len(entries) > MAX_ZIP_ENTRIES:
+            raise LedgerFileError("文件内部结构异常（条目过多），已拒绝读取。")
+        if sum(entry.file_size for entry in entries) > max_uncompressed:
+            raise LedgerFileError(
+                f"文件解压后超过 {max_uncompressed // (1024 * 1024)} MB，已拒绝读取（可能是异常文件）。"
+            )
+        try:
+            _count_elements(archive, entries, limit=element_budget(max_rows), max_rows=max_rows)
+        except (zipfile.BadZipFile, zlib.error, EOFError, ValueError, OSError, RuntimeError, NotImplementedError):
+            raise LedgerFileError(_BROKEN) from None  # a bad CRC, a broken stream, an encrypted or odd entry
 
 
-def _merged_ranges(workbook, worksheet):
-    """Return the merged ranges of a read-only sheet (openpyxl skips them in read-only mode)."""
-    # ReadOnlyWorksheet keeps the part's path in _worksheet_path (stable since openpyxl 2.4).
-    with workbook._archive.open(worksheet._worksheet_path) as source:
-        return scan_merge_refs(source)
+def _count_elements(archive, entries, *, limit, max_rows):
+    """Count the start tags of every entry, refusing as soon as there are more than ``limit``.
+
+    Every entry, not only those named .xml: openpyxl parses whatever the workbook's
+    relationships point at. A "<" opens a start tag, an end tag (</), a comment or
+    declaration (<!) or a processing instruction (<?); the few a binary entry or a
+    "</" split between blocks adds only ever count too many, never too few.
+    """
+    count = 0
+    for entry in entries:
+        with archive.open(entry) as source:
+            while block := source.read(_SCAN_BLOCK):
+                count += block.count(b"<") - block.count(b"</") - block.count(b"<!") - block.count(b"<?")
+                if count > limit:
+                    raise LedgerFileError(
+                        f"文件内容超出上限：每次最多导入 {max_rows} 行任务，而文件中的行、单元格或文字条目"
+                        "远多于此（如大量空行、空列）。请删除多余的行和列，或在任务清单中筛选后分批导出、填写、导入。"
+                    )
 
 
-def scan_merge_refs(source, *, block_size=_SCAN_BLOCK):
-    """Return the ref of every mergeCell tag in the sheet XML read from binary file ``source``.
+def too_many_rows(max_rows):
+    """Return the refusal of a sheet that reaches past the row cap."""
+    return LedgerFileError(
+        f"表格超过 {HEADER_ROW + max_rows} 行（含空白行）：每次最多导入 {max_rows} 行任务。"
+        "请删除表格末尾多余的空行，或在任务清单中筛选后分批导出、填写、导入。"
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class SheetScan:
+    """What a sheet's XML declares and holds, read before any of its rows is parsed."""
+
+    last_row: int | None  # the last row its <dimension> claims; None when it has none or an unreadable one
+    rows: int  # <row> elements
+    merges: tuple  # the ref of every <mergeCell>
+
+
+def scan_sheet(source, *, max_rows, block_size=_SCAN_BLOCK):
+    """Return the SheetScan of the sheet XML read from binary file ``source``.
+
+    Raise LedgerFileError as soon as its <dimension> or its count of <row> elements
+    passes the title and header rows plus ``max_rows``: a claimed dimension (it comes
+    before the rows) refuses the file from its first block; one that lies does not
+    help, the count stops right after the cap.
 
     The XML is scanned as bytes, not parsed: a raw "<" cannot occur in XML character
-    data or attribute values (it is written &lt;), so every match of the pattern is a
-    mergeCell tag, and a tag ends before the next "<". Parsing every element of a
-    10,000-row sheet only to find these cost seconds.
+    data or attribute values (it is written &lt;), so every match is a tag (one in a
+    comment only counts too many). A match is never longer than _TAG_REACH, so one
+    that starts before the last _TAG_REACH bytes of what has been read is whole; the
+    rest waits for the next block. Parsing every element of a 10,000-row sheet only
+    to find these cost seconds.
     """
-    refs = []
+    limit = HEADER_ROW + max_rows
+    last_row, rows, merges = None, 0, []
     carry = b""
     while True:
         block = source.read(block_size)
         data = carry + block
-        # A tag may straddle the block's end: keep what follows its last "<" for the next round.
-        cut = data.rfind(b"<") if block else -1
-        cut = len(data) if cut < 0 else cut
-        for match in _MERGE_TAG.finditer(data, 0, cut):
-            ref = _REF_ATTR.search(match.group(1))
-            refs.append(ref.group(2).decode("utf-8", "replace") if ref else "")
-        carry = data[cut:]
+        end = max(0, len(data) - _TAG_REACH) if block else len(data)
+        for match in _SHEET_TAG.finditer(data):
+            if match.start() >= end:
+                break
+            name, attributes = match.groups()
+            if name == b"row":
+                rows += 1
+                if rows > limit:
+                    raise too_many_rows(max_rows)
+                continue
+            ref = _REF_ATTR.search(attributes)
+            ref = ref.group(2).decode("utf-8", "replace") if ref else ""
+            if name == b"mergeCell":
+                merges.append(ref)
+            else:
+                last_row = _last_row(ref)
+                if last_row is not None and last_row > limit:
+                    raise too_many_rows(max_rows)
+        carry = data[end:]
         if not block:
-            return refs
+            return SheetScan(last_row=last_row, rows=rows, merges=tuple(merges))
+
+
+def _last_row(ref):
+    try:
+        return range_boundaries(ref)[3]
+    except (ValueError, TypeError):
+        return None
 
 
 def _is_percent(cell):
@@ -120,7 +212,7 @@ def _is_percent(cell):
 
 def read_ledger(data: bytes, *, layout: LedgerLayout, max_uncompressed: int, max_rows: int) -> list[SheetRow]:
     """Return the data rows of the ledger sheet in ``data``, or raise LedgerFileError."""
-    check_container(data, max_uncompressed=max_uncompressed)
+    check_container(data, max_uncompressed=max_uncompressed, max_rows=max_rows)
     try:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=False)
     except Exception:  # openpyxl raises many kinds on a broken part; all mean the same here
@@ -140,15 +232,26 @@ def _read_rows(workbook, *, layout, max_rows):
         raise LedgerFileError(f"找不到“{LEDGER_SHEET}”工作表。请上传从本系统导出、填写后的台账文件。")
     sheet = workbook[LEDGER_SHEET]
     width = len(layout.headers)
+    # ReadOnlyWorksheet keeps the part's path in _worksheet_path (stable since openpyxl 2.4).
+    with workbook._archive.open(sheet._worksheet_path) as source:
+        scan = scan_sheet(source, max_rows=max_rows)
 
-    for ref in _merged_ranges(workbook, sheet):
+    for ref in scan.merges:
         min_col, min_row, max_col, max_row = range_boundaries(ref)
         if max_row >= HEADER_ROW:
             raise LedgerFileError(f"数据区域有合并单元格（{ref}），请取消合并后再上传。")
 
-    rows = sheet.iter_rows(min_row=HEADER_ROW)
+    # An explicit last row: openpyxl would stop at the one <dimension> claims (rows past a
+    # lying one silently dropped), and walks every row number up to the next <row> element.
+    limit = HEADER_ROW + max_rows
+    rows = sheet.iter_rows(min_row=HEADER_ROW, max_row=limit + 1)
     header_cells = next(rows, ())
     found = tuple(str(c.value).strip() if c.value is not None else "" for c in header_cells[:width])
+    if layout.legacy and found[:len(layout.legacy)] == tuple(layout.legacy) and not any(found[len(layout.legacy):]):
+        raise LedgerFileError(
+            "这份台账是系统升级前导出的，缺少用于比对的隐藏列，无法判断哪些行是您填写的（直接导入可能覆盖他人"
+            "新填报的进展）。请重新导出台账，在新文件中填写后再上传。"
+        )
     if found != tuple(layout.headers):
         raise LedgerFileError(
             "表头与本系统导出的台账不一致（第2行）。请使用导出的文件填写，不要增删、移动或改名列。"
@@ -161,6 +264,8 @@ def _read_rows(workbook, *, layout, max_rows):
     result = []
     formulas = []
     for number, cells in enumerate(rows, start=HEADER_ROW + 1):
+        if number > limit:
+            raise too_many_rows(max_rows)
         cells = tuple(cells[:width])
         values = [getattr(c, "value", None) for c in cells] + [None] * (width - len(cells))
         if all(v is None or (isinstance(v, str) and not v.strip()) for v in values):
@@ -168,8 +273,6 @@ def _read_rows(workbook, *, layout, max_rows):
         for cell in cells:
             if getattr(cell, "data_type", None) == "f":
                 formulas.append(f"第{number}行 {get_column_letter(cell.column)}列")
-        if len(result) >= max_rows:
-            raise LedgerFileError(f"数据超过 {max_rows} 行，请分批导入。")
         percent_cell = cells[index[layout.percent]] if index[layout.percent] < len(cells) else None
         result.append(SheetRow(
             number=number,
@@ -179,6 +282,7 @@ def _read_rows(workbook, *, layout, max_rows):
             progress_text=values[index[layout.progress_text]],
             percent=values[index[layout.percent]],
             percent_is_percent_format=_is_percent(percent_cell),
+            baseline=values[index[layout.baseline]],
         ))
     if formulas:
         shown = "、".join(formulas[:10]) + ("等" if len(formulas) > 10 else "")

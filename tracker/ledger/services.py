@@ -4,7 +4,7 @@ from dataclasses import dataclass
 from django.apps import apps
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import F, OuterRef, Subquery
+from django.db.models import F, Subquery
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
@@ -31,7 +31,8 @@ def progress_import(*, user, changes, partial=False, date=None):
     The same rules as ``progress_report``, checked for all rows before anything is
     written: the tasks are locked (one SELECT ... FOR UPDATE per chunk of ids) and
     every change is checked again against them (still visible, permission, still
-    open, nobody reported since the preview), then each entry is validated like
+    open, the task's progress still what the file was exported with: nobody reported,
+    edited or deleted an entry since), then each entry is validated like
     ``full_clean``. With any error nothing is written, unless ``partial``: then the
     valid changes are written and the rest reported.
 
@@ -86,7 +87,7 @@ def _tasks_follow_newest(ids, *, user, now):
     order as ``progress_report`` (date, then entry time, then id); the tasks are
     then read back once to write their history records as they now stand.
     """
-    newest = ProgressUpdate.objects.filter(task=OuterRef("pk")).order_by(*ProgressUpdate.NEWEST_FIRST)
+    newest = selectors.newest_progress()
     tasks = []
     for start in range(0, len(ids), selectors.FACTS_CHUNK):
         chunk = Task.objects.filter(pk__in=ids[start:start + selectors.FACTS_CHUNK])

@@ -59,11 +59,15 @@ def ledger_import(request):
                 "more": max(0, len(verdict.changes) - PREVIEW_LIMIT),
                 "change_count": len(verdict.changes),
                 "errors": [str(e) for e in verdict.errors],
+                "conflicts": verdict.conflicts[:PREVIEW_LIMIT],
+                "conflict_count": len(verdict.conflicts),
+                "more_conflicts": max(0, len(verdict.conflicts) - PREVIEW_LIMIT),
                 "unchanged": verdict.unchanged,
                 "filename": form.cleaned_data["file"].name,
             })
     return render_page(request, "tracker/ledger_import.html", {
         "form": form, "max_mb": settings.LEDGER_IMPORT_MAX_BYTES // (1024 * 1024),
+        "max_rows": settings.LEDGER_IMPORT_MAX_ROWS,
     })
 
 
@@ -74,7 +78,7 @@ def _confirm(request, *, partial):
         return redirect("tracker:ledger_import")
     changes, preview_errors = pending
     if preview_errors and not partial:
-        messages.error(request, "文件中有错误行：请修改后重新上传，或选择“只导入无误的行”。未写入任何数据。")
+        messages.error(request, "文件中有错误或冲突的行：请修改后重新上传，或选择“只导入无误的行”。未写入任何数据。")
         return redirect("tracker:ledger_import")
     outcome = services.progress_import(user=request.user, changes=changes, partial=partial)
     if outcome.errors and not partial:
@@ -86,7 +90,7 @@ def _confirm(request, *, partial):
     skipped = len(preview_errors) + len(outcome.errors)
     text = f"已导入 {outcome.written} 条进展。"
     if skipped:
-        text += f"有误的 {skipped} 行未导入。"
+        text += f"有误或冲突的 {skipped} 行未导入。"
     messages.success(request, text)
     for error in outcome.errors[:50]:
         messages.warning(request, str(error))

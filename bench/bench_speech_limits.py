@@ -54,7 +54,7 @@ def main() -> None:
     from django.test import Client
 
     from speeches.parsing import pipeline
-    from speeches.parsing.docx_reader import MAX_DOCUMENT_TAGS
+    from speeches.parsing.docx_reader import MAX_DOCUMENT_ELEMENTS
     from speeches.parsing.reader import read_input
 
     settings.MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="bench_speech_limits_media_"))
@@ -82,7 +82,7 @@ def main() -> None:
     big = generate(seeds, int(9.5 * MB)).encode("utf-8")[:int(9.5 * MB)].decode("utf-8", "ignore")
     flat = corpus.replace("\n", "")[:cap]
     post_limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
-    tags = MAX_DOCUMENT_TAGS  # a .docx body of empty paragraphs: the most reading per byte
+    elements = MAX_DOCUMENT_ELEMENTS  # a .docx body of empty paragraphs: the most reading per byte
     cases = [  # name, characters (paragraphs for the crowded .docx), what the form gets: a file (name, bytes) or pasted text
         ("accepted: collection .txt UTF-8", cap, {"file": ("合集.txt", text.encode("utf-8"))}),
         ("accepted: one long speech .txt", cap, {"file": ("长篇.txt", one_speech.encode("utf-8"))}),
@@ -94,8 +94,8 @@ def main() -> None:
         ("refused: .txt GB18030, 1 char over", cap + 1, {"file": ("超字数.txt", over.encode("gb18030"))}),
         ("refused: 9.5 MB .txt UTF-8", len(big), {"file": ("大.txt", big.encode("utf-8"))}),
         ("refused: .txt 1 byte over limit", byte_limit + 1, {"file": ("超大.txt", b"a" * (byte_limit + 1))}),
-        ("slowest .docx under the tag cap", tags - 100, {"file": ("空段落.docx", _crowded_docx(tags - 100))}),
-        ("refused: .docx over tag cap", tags + 1, {"file": ("空段落.docx", _crowded_docx(tags + 1))}),
+        ("slowest .docx under the element cap", elements - 100, {"file": ("空段落.docx", _crowded_docx(elements - 100))}),
+        ("refused: .docx over element cap", elements + 1, {"file": ("空段落.docx", _crowded_docx(elements + 1))}),
         ("refused: post over the body limit", post_limit // 3 + 1, {"text": "好" * (post_limit // 3 + 1)}),
     ]
     for name, chars, fields in cases:

@@ -2,7 +2,7 @@
 from django import forms
 from django.utils import timezone
 
-from tracker import filetypes
+from common import filetypes
 
 
 class MultipleFileInput(forms.ClearableFileInput):

@@ -12,7 +12,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from tracker import filetypes, permissions, workflow
+from common import filetypes
+from tracker import permissions, workflow
 from tracker.models import Attachment, ProgressUpdate, SerialCounter, Task, TaskTransition
 
 CONFLICT_MESSAGE = (

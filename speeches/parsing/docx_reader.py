@@ -1,9 +1,8 @@
 """Read the text of a .docx upload, safely and in document order.
 
-A .docx is a zip archive, and a zip archive can be a bomb: a few kilobytes that inflate
-to gigabytes. The sizes in its headers are written by whoever made the file, so before
-python-docx touches it we inflate every entry ourselves, in chunks, counting the bytes
-that really come out, and stop at the first byte over the cap.
+A .docx is a zip archive, and a zip archive can be a bomb: before python-docx touches
+it, ``common.filetypes.inspect_archive`` inflates every entry within caps on the bytes
+that really come out and on the body's XML elements.
 
 The text is then read from the body's paragraphs and tables in the order they stand,
 with the list numbers Word draws (see docx_numbering) put back in front of their
@@ -12,13 +11,14 @@ paragraphs, because the outline parser finds items by those markers.
 from __future__ import annotations
 
 import io
-import struct
 import zipfile
 import zlib
 
 import docx
 from docx.opc.exceptions import OpcError
 from lxml import etree
+
+from common import filetypes
 
 from .document import BadDocx, DocxTooLarge, EmptyInput
 from .docx_numbering import Numbering, w
@@ -28,17 +28,14 @@ MAX_TOTAL_BYTES = 100 * 1024 * 1024
 MAX_ENTRIES = 2000
 # Reading costs per element, not per byte: a million empty paragraphs are 6 MB of XML that
 # compress to 10 KB and take seconds to walk. A Word document of 500,000 characters (the
-# default SPEECH_TEXT_MAX_CHARS) has about 180,000 tags, so the cap leaves room for heavy
+# default SPEECH_TEXT_MAX_CHARS) has under 100,000 elements, so the cap leaves room for heavy
 # formatting while the slowest body under it reads in about a second (bench/bench_speech_limits.py).
-MAX_DOCUMENT_TAGS = 500_000
+MAX_DOCUMENT_ELEMENTS = 500_000
 DOCUMENT_PART = "word/document.xml"
-_CHUNK = 64 * 1024
-_LOCAL_HEADER = struct.Struct("<4s22xHH")  # signature … file name length, extra length
-ZIP_MAGIC = b"PK\x03\x04"
 
 BAD_DOCX_MESSAGE = "无法读取该 Word 文档：文件已损坏或不是有效的 .docx 文件。"
 TOO_LARGE_MESSAGE = "该 Word 文档解压后过大或包含的文件过多（可能是恶意构造的压缩包），已拒绝读取。"
-TOO_MANY_TAGS_MESSAGE = (
+TOO_MANY_ELEMENTS_MESSAGE = (
     "该 Word 文档的段落和格式标记过多（超过 {limit} 万个），无法及时读取；请在 Word/WPS 中另存为 .txt 后上传，或分篇上传。"
 )
 
@@ -65,25 +62,18 @@ _UNREADABLE = (
 
 def is_docx(data: bytes) -> bool:
     """Tell whether ``data`` is a Word document by its content, whatever its name."""
-    if not data.startswith(ZIP_MAGIC):
-        return False
-    try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            names = set(archive.namelist())
-    except (zipfile.BadZipFile, ValueError, OSError):
-        return False
-    return "[Content_Types].xml" in names and "word/document.xml" in names
+    return filetypes.office_kind(data) is filetypes.DOCX
 
 
 def read_docx(data: bytes, *, max_total_bytes: int = MAX_TOTAL_BYTES, max_entries: int = MAX_ENTRIES,
-              max_document_tags: int = MAX_DOCUMENT_TAGS) -> str:
+              max_document_elements: int = MAX_DOCUMENT_ELEMENTS) -> str:
     """Return the text of a .docx: one line per paragraph or table row, ``\\n``-separated.
 
     Raise DocxTooLarge for an archive over the caps, BadDocx for anything unreadable
     and EmptyInput for a document without text.
     """
     check_archive(data, max_total_bytes=max_total_bytes, max_entries=max_entries,
-                  max_document_tags=max_document_tags)
+                  max_document_elements=max_document_elements)
     try:
         document = docx.Document(io.BytesIO(data))
         body = document.element.body
@@ -100,73 +90,18 @@ def read_docx(data: bytes, *, max_total_bytes: int = MAX_TOTAL_BYTES, max_entrie
 
 
 def check_archive(data: bytes, *, max_total_bytes: int, max_entries: int,
-                  max_document_tags: int = MAX_DOCUMENT_TAGS) -> None:
-    """Refuse an archive that is not a .docx, that inflates beyond the caps, or whose body has too many tags."""
+                  max_document_elements: int = MAX_DOCUMENT_ELEMENTS) -> None:
+    """Refuse an archive that is not a .docx, that inflates beyond the caps, or whose body has too many elements."""
+    caps = filetypes.ArchiveCaps(max_inflated=max_total_bytes, max_entries=max_entries,
+                                 max_elements=max_document_elements, elements_in=frozenset({DOCUMENT_PART}))
     try:
-        archive = zipfile.ZipFile(io.BytesIO(data))
-    except (zipfile.BadZipFile, ValueError, OSError):
-        raise BadDocx(BAD_DOCX_MESSAGE) from None
-    with archive:
-        entries = archive.infolist()
-        if len(entries) > max_entries:
-            raise DocxTooLarge(TOO_LARGE_MESSAGE)
-        if DOCUMENT_PART not in {entry.filename for entry in entries}:
-            raise BadDocx(BAD_DOCX_MESSAGE)
-    view = memoryview(data)
-    budget = max_total_bytes
-    for entry in entries:
-        tags = 0
-        for chunk in _inflated_chunks(view, entry, budget):
-            budget -= len(chunk)
-            if entry.filename == DOCUMENT_PART:
-                tags += chunk.count(b"<")  # start, end and empty tags: a bound on the elements
-                if tags > max_document_tags:
-                    raise DocxTooLarge(TOO_MANY_TAGS_MESSAGE.format(limit=f"{max_document_tags / 10000:g}"))
-
-
-def _inflated_chunks(data: memoryview, entry: zipfile.ZipInfo, budget: int):
-    """Inflate one entry from its raw bytes, yielding it in chunks; raise once more than ``budget`` came out."""
-    if entry.flag_bits & 0x1:  # encrypted: Word never writes these into a .docx
-        raise BadDocx(BAD_DOCX_MESSAGE)
-    offset = entry.header_offset
-    try:
-        signature, name_length, extra_length = _LOCAL_HEADER.unpack_from(data, offset)
-    except struct.error:
-        raise BadDocx(BAD_DOCX_MESSAGE) from None
-    if signature != ZIP_MAGIC:
-        raise BadDocx(BAD_DOCX_MESSAGE)
-    start = offset + _LOCAL_HEADER.size + name_length + extra_length
-    raw = data[start:start + entry.compress_size]
-    if entry.compress_type == zipfile.ZIP_STORED:
-        if len(raw) > budget:
-            raise DocxTooLarge(TOO_LARGE_MESSAGE)
-        for position in range(0, len(raw), _CHUNK):
-            yield bytes(raw[position:position + _CHUNK])
-        return
-    if entry.compress_type != zipfile.ZIP_DEFLATED:
-        raise BadDocx(BAD_DOCX_MESSAGE)
-    inflater = zlib.decompressobj(-zlib.MAX_WBITS)
-    size = 0
-    try:
-        for position in range(0, len(raw), _CHUNK):
-            pending = raw[position:position + _CHUNK]
-            # max_length bounds each step's output, so memory stays at one chunk even
-            # when a kilobyte of input would inflate to a gigabyte.
-            while pending and not inflater.eof:
-                chunk = inflater.decompress(pending, _CHUNK)
-                size += len(chunk)
-                if size > budget:
-                    raise DocxTooLarge(TOO_LARGE_MESSAGE)
-                yield chunk
-                pending = inflater.unconsumed_tail
-            if inflater.eof:
-                break
-        chunk = inflater.flush()
-    except zlib.error:
-        raise BadDocx(BAD_DOCX_MESSAGE) from None
-    if size + len(chunk) > budget:
-        raise DocxTooLarge(TOO_LARGE_MESSAGE)
-    yield chunk
+        filetypes.inspect_archive(data, kind=filetypes.DOCX, caps=caps)
+    except filetypes.ArchiveRefused as refused:
+        if refused.reason in (filetypes.BROKEN, filetypes.NOT_OFFICE):
+            raise BadDocx(BAD_DOCX_MESSAGE) from None
+        if refused.reason == filetypes.TOO_MANY_ELEMENTS:
+            raise DocxTooLarge(TOO_MANY_ELEMENTS_MESSAGE.format(limit=f"{max_document_elements / 10000:g}")) from None
+        raise DocxTooLarge(TOO_LARGE_MESSAGE) from None
 
 
 def _numbering_part(document):

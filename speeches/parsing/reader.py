@@ -6,12 +6,11 @@ when a file claims to be a .docx and is not.
 """
 from __future__ import annotations
 
+from common import filetypes
+
 from .decode import EMPTY_MESSAGE, decode_bytes
 from .document import BadDocx, EmptyInput, NotText
-from .docx_reader import BAD_DOCX_MESSAGE, ZIP_MAGIC, is_docx, read_docx
-
-_OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # .doc, .wps, .xls of Office 97-2003
-_PDF_MAGIC = b"%PDF-"
+from .docx_reader import BAD_DOCX_MESSAGE, is_docx, read_docx
 
 
 def read_input(data: bytes, filename: str = "") -> str:
@@ -24,10 +23,10 @@ def read_input(data: bytes, filename: str = "") -> str:
         raise EmptyInput(EMPTY_MESSAGE)
     if is_docx(data):
         return read_docx(data)
-    if data.startswith(ZIP_MAGIC) or filename.lower().endswith(".docx"):
+    if data.startswith(filetypes.ZIP_MAGIC) or filename.lower().endswith(".docx"):
         raise BadDocx(BAD_DOCX_MESSAGE)
-    if data.startswith(_OLE_MAGIC):
+    if data.startswith(filetypes.OLE_MAGIC):
         raise NotText("不支持旧版 Word（.doc）或 WPS 格式，请在 Word/WPS 中另存为 .docx 后再上传。")
-    if data.startswith(_PDF_MAGIC):
+    if data.startswith(filetypes.PDF_MAGIC):
         raise NotText("不支持 PDF 文件，请上传 .txt 或 .docx 格式的讲话稿。")
     return decode_bytes(data)

@@ -9,7 +9,7 @@ from docx.oxml import parse_xml
 
 from speeches.parsing.document import BadDocx, DocxTooLarge, EmptyInput
 from speeches.parsing.docx_numbering import chinese_number
-from speeches.parsing.docx_reader import MAX_DOCUMENT_TAGS, is_docx, read_docx
+from speeches.parsing.docx_reader import MAX_DOCUMENT_ELEMENTS, is_docx, read_docx
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 
@@ -243,19 +243,19 @@ def _with_body(data: bytes, body: bytes) -> bytes:
 
 
 def test_a_body_of_a_million_empty_paragraphs_is_refused_before_it_is_walked(small_docx):
-    """6 MB of <w:p/> compress to 10 KB and took seconds per request to walk; the cap counts the tags."""
+    """6 MB of <w:p/> compress to 10 KB and took seconds per request to walk; the cap counts the elements."""
     crowded = _with_body(small_docx, b"<w:p/>" * 1_000_000)
     assert len(crowded) < 100 * 1024
     with pytest.raises(DocxTooLarge) as caught:
         read_docx(crowded)
-    assert f"{MAX_DOCUMENT_TAGS // 10000} 万" in str(caught.value) and ".txt" in str(caught.value)
+    assert f"{MAX_DOCUMENT_ELEMENTS // 10000} 万" in str(caught.value) and ".txt" in str(caught.value)
 
 
-def test_the_tag_cap_is_on_the_document_not_on_the_other_parts(small_docx):
+def test_the_element_cap_is_on_the_document_not_on_the_other_parts(small_docx):
     body = b"<w:p><w:r><w:t>" + "一".encode() * 1000 + b"</w:t></w:r></w:p>"
-    assert read_docx(_with_body(small_docx, body), max_document_tags=100).startswith("一" * 1000)
+    assert read_docx(_with_body(small_docx, body), max_document_elements=100).startswith("一" * 1000)
     with pytest.raises(DocxTooLarge):
-        read_docx(_with_body(small_docx, body * 20), max_document_tags=100)
+        read_docx(_with_body(small_docx, body * 40), max_document_elements=100)
 
 
 @pytest.mark.parametrize(

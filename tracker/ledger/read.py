@@ -1,16 +1,14 @@
 """Read an uploaded 督办台账 back into plain rows, refusing anything that is not our own file.
 
 Pure: no Django. The checks run from the cheapest to the dearest, and openpyxl sees
-the file only after the zip container has passed: it is a zip (not .xls, .csv or an
-encrypted file), it holds a workbook, and its entries' declared sizes add up to less
-than a cap. The declared sizes bind: Python's zipfile stops inflating an entry at its
-declared size and fails the CRC check if the data wanted to go on, so a zip bomb
-cannot make openpyxl inflate more than the cap.
+the file only after the zip container has passed ``common.filetypes.inspect_archive``:
+it is a zip (not .xls, .csv or an encrypted file), it holds a workbook, and inflating
+every entry stays under the byte cap.
 
 What openpyxl costs grows with the number of XML elements it parses (rows, cells,
 shared strings, styles), not with the bytes: a 100 KB upload can hold millions of
 them. So before openpyxl loads anything, the elements of every part are counted from
-the inflated stream, a budget per allowed row (``element_budget``); and before it
+the inflated stream against a budget per allowed row (``element_budget``); and before it
 parses a row, the ledger sheet's declared <dimension> and its <row> elements are
 checked against the row cap (``scan_sheet``). Each count stops as soon as its cap is
 passed, so a refusal costs a fraction of a second whatever the file claims or holds.
@@ -20,18 +18,17 @@ from __future__ import annotations
 import io
 import re
 import zipfile
-import zlib
 from dataclasses import dataclass
 from xml.etree import ElementTree
 
 from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter, range_boundaries
 
+from common import filetypes
+
 LEDGER_SHEET = "任务清单"
 HEADER_ROW = 2
 FIRST_DATA_ROW = 3
-OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # .xls, and .xlsx protected by a password
-ZIP_MAGIC = b"PK\x03\x04"
 MAX_ZIP_ENTRIES = 2000
 # The element budget. An exported row is about 43 elements (the row, 17 cells of c/is/t);
 # a file Excel saved holds about 35 a row and 2 more per distinct text in its shared strings.
@@ -93,49 +90,29 @@ def element_budget(max_rows: int) -> int:
 
 def check_container(data: bytes, *, max_uncompressed: int, max_rows: int) -> None:
     """Refuse what is not an .xlsx zip, would inflate past ``max_uncompressed`` bytes, or is too big for ``max_rows`` rows."""
-    if data.startswith(OLE2_MAGIC):
+    if data.startswith(filetypes.OLE_MAGIC):
         raise LedgerFileError("这是旧版 Excel（.xls）文件或加密的工作簿，请用 Excel 另存为 .xlsx（不设密码）后再上传。")
-    if not data.startswith(ZIP_MAGIC):
+    if not data.startswith(filetypes.ZIP_MAGIC):
         raise LedgerFileError("文件不是 Excel 工作簿（.xlsx）。请上传从本系统导出、填写后的台账文件。")
+    # Every part's elements count, not only those named .xml: openpyxl parses whatever
+    # the workbook's relationships point at.
+    caps = filetypes.ArchiveCaps(max_inflated=max_uncompressed, max_entries=MAX_ZIP_ENTRIES,
+                                 max_elements=element_budget(max_rows))
     try:
-        archive = zipfile.ZipFile(io.BytesIO(data))
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, OSError):
-        raise LedgerFileError(_BROKEN) from None
-    with archive:
-        entries = archive.infolist()
-        names = {entry.filename for entry in entries}
-        if "[Content_Types].xml" not in names or "xl/workbook.xml" not in names:
-            raise LedgerFileError("文件不是 Excel 工作簿（.xlsx），可能是 Word 文档或其他压缩包。")
-        if len(entries) > MAX_ZIP_ENTRIES:
-            raise LedgerFileError("文件内部结构异常（条目过多），已拒绝读取。")
-        if sum(entry.file_size for entry in entries) > max_uncompressed:
-            raise LedgerFileError(
-                f"文件解压后超过 {max_uncompressed // (1024 * 1024)} MB，已拒绝读取（可能是异常文件）。"
-            )
-        try:
-            _count_elements(archive, entries, limit=element_budget(max_rows), max_rows=max_rows)
-        except (zipfile.BadZipFile, zlib.error, EOFError, ValueError, OSError, RuntimeError, NotImplementedError):
-            raise LedgerFileError(_BROKEN) from None  # a bad CRC, a broken stream, an encrypted or odd entry
+        filetypes.inspect_archive(data, kind=filetypes.XLSX, caps=caps)
+    except filetypes.ArchiveRefused as refused:
+        raise LedgerFileError(_REFUSALS.get(refused.reason, refused.message).format(max_rows=max_rows)) from None
 
 
-def _count_elements(archive, entries, *, limit, max_rows):
-    """Count the start tags of every entry, refusing as soon as there are more than ``limit``.
-
-    Every entry, not only those named .xml: openpyxl parses whatever the workbook's
-    relationships point at. A "<" opens a start tag, an end tag (</), a comment or
-    declaration (<!) or a processing instruction (<?); the few a binary entry or a
-    "</" split between blocks adds only ever count too many, never too few.
-    """
-    count = 0
-    for entry in entries:
-        with archive.open(entry) as source:
-            while block := source.read(_SCAN_BLOCK):
-                count += block.count(b"<") - block.count(b"</") - block.count(b"<!") - block.count(b"<?")
-                if count > limit:
-                    raise LedgerFileError(
-                        f"文件内容超出上限：每次最多导入 {max_rows} 行任务，而文件中的行、单元格或文字条目"
-                        "远多于此（如大量空行、空列）。请删除多余的行和列，或在任务清单中筛选后分批导出、填写、导入。"
-                    )
+# The ledger's own words where a refusal needs the officer's next step.
+_REFUSALS = {
+    filetypes.BROKEN: _BROKEN,
+    filetypes.NOT_OFFICE: "文件不是 Excel 工作簿（.xlsx），可能是 Word 文档或其他压缩包。",
+    filetypes.TOO_MANY_ELEMENTS: (
+        "文件内容超出上限：每次最多导入 {max_rows} 行任务，而文件中的行、单元格或文字条目"
+        "远多于此（如大量空行、空列）。请删除多余的行和列，或在任务清单中筛选后分批导出、填写、导入。"
+    ),
+}
 
 
 def too_many_rows(max_rows):

@@ -4,7 +4,7 @@ import zipfile
 
 import pytest
 
-from tracker import filetypes
+from common import filetypes
 
 OLE = filetypes.OLE_MAGIC + b"\x00" * 504
 

@@ -256,14 +256,17 @@ class TaskAdmin(ScopedHistoryMixin, SimpleHistoryAdmin):
 
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
         """A save that lost the race after its form was checked is refused, with the reason shown."""
-        extra_context = extra_context or {}
-        if object_id:
-            extra_context["task_page_url"] = reverse("tracker:task_detail", args=[unquote(object_id)])
         try:
             return super().changeform_view(request, object_id, form_url, extra_context)
         except services.TaskConflict as conflict:
             self.message_user(request, conflict.messages[0], messages.ERROR)
             return HttpResponseRedirect(request.path)
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        # Linked from the task found, never from the URL's text (/task/abc/change/ is just "not found").
+        if obj is not None:
+            context["task_page_url"] = obj.get_absolute_url()
+        return super().render_change_form(request, context, add, change, form_url, obj)
 
     def save_model(self, request, obj, form, change):
         if change:

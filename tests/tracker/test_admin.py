@@ -59,3 +59,41 @@ def test_supervisor_adds_a_task_and_it_gets_a_serial(client, supervisor, departm
 def test_admin_is_titled_as_the_product(client, supervisor):
     client.force_login(supervisor)
     assert "讲话任务督办系统" in client.get(reverse("admin:index")).content.decode()
+
+
+# Bad input in an admin URL is a 404 or the admin's "not found" redirect, never a 500.
+
+@pytest.fixture
+def safe_client(client):
+    """A client that returns a 500 as a response (as production would) instead of raising."""
+    client.raise_request_exception = False
+    return client
+
+
+@pytest.mark.parametrize("page", ["change", "history", "delete"])
+@pytest.mark.parametrize("app_label,model_name", REGISTERED)
+def test_a_non_numeric_id_is_not_found_for_every_role(safe_client, supervisor, leader, officer_a, page, app_label,
+                                                      model_name):
+    url = reverse(f"admin:{app_label}_{model_name}_changelist") + f"abc/{page}/"
+    for user in (supervisor, leader, officer_a):
+        safe_client.force_login(user)
+        assert safe_client.get(url).status_code in (302, 403, 404), f"{url} as {user}"
+
+
+def test_task_change_page_with_a_non_numeric_id_redirects_with_a_chinese_message(safe_client, supervisor):
+    safe_client.force_login(supervisor)
+    response = safe_client.get("/admin/tracker/task/abc/change/", follow=True)
+    assert response.status_code == 200
+    assert "不存在" in response.content.decode()
+
+
+def test_task_change_page_links_to_the_task_page(client, supervisor, make_task):
+    task = make_task()
+    client.force_login(supervisor)
+    page = client.get(reverse("admin:tracker_task_change", args=[task.pk])).content.decode()
+    assert f'<a href="{reverse("tracker:task_detail", args=[task.pk])}">任务页面（办理与进展）</a>' in page
+
+
+def test_user_password_page_with_a_non_numeric_id_is_404(safe_client, supervisor):
+    safe_client.force_login(supervisor)
+    assert safe_client.get("/admin/tracker/user/abc/password/").status_code == 404

@@ -4,21 +4,55 @@ from functools import partial
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
+from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.utils import unquote
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import models
 from django.http import Http404, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.html import format_html
 from simple_history.admin import SimpleHistoryAdmin
 
-from tracker import lights, permissions, selectors, services
+from tracker import dates, lights, permissions, selectors, services
 from tracker.models import Attachment, Department, ProgressUpdate, Task, TaskTransition, User
 
 
+class BadFilters(Exception):
+    """A list URL whose filters name no valid query."""
+
+
+class SaneInputAdmin:
+    """Dates typed into a form lie in tracker.dates' window; a list URL whose filters make no
+    sense shows the whole list with a message, never a 500 or Django's "数据库错误" page.
+
+    Django's date drill-down turns ``?deadline__year=9999`` into "from 9999-01-01 to
+    the next year" and overflows, as does a lookup like ``?deadline__year__gte=1e20``
+    (a 500); a filter it cannot read (``?deadline__year=abc``) lands on a page that
+    blames the database.
+    """
+
+    formfield_overrides = {models.DateField: {"validators": [dates.check_sane]}}
+
+    def get_changelist_instance(self, request):
+        try:
+            return super().get_changelist_instance(request)
+        except (IncorrectLookupParameters, ValueError, OverflowError) as error:
+            if not request.GET:  # a fault of the list itself, not of the URL
+                raise
+            raise BadFilters from error
+
+    def changelist_view(self, request, extra_context=None):
+        try:
+            return super().changelist_view(request, extra_context)
+        except BadFilters:
+            self.message_user(request, "筛选条件无效，已显示全部记录。", messages.ERROR)
+            return HttpResponseRedirect(request.path)
+
+
 @admin.register(Department)
-class DepartmentAdmin(admin.ModelAdmin):
+class DepartmentAdmin(SaneInputAdmin, admin.ModelAdmin):
     list_display = ["name", "short_name", "aliases_inline", "is_active", "order"]
     list_editable = ["order", "is_active"]
     list_filter = ["is_active"]
@@ -30,7 +64,7 @@ class DepartmentAdmin(admin.ModelAdmin):
 
 
 @admin.register(User)
-class UserAdmin(BaseUserAdmin):
+class UserAdmin(SaneInputAdmin, BaseUserAdmin):
     list_display = ["username", "full_name", "department", "roles", "is_active", "last_login"]
     list_filter = ["groups", "department", "is_active"]
     search_fields = ["username", "first_name", "last_name", "department__name"]
@@ -55,6 +89,7 @@ class ProgressUpdateInline(admin.TabularInline):
 
     model = ProgressUpdate
     extra = 0
+    formfield_overrides = SaneInputAdmin.formfield_overrides
     fields = ["date", "percent", "content", "reported_by", "created_at"]
     readonly_fields = ["reported_by", "created_at"]
 
@@ -198,7 +233,7 @@ class SignalListFilter(admin.SimpleListFilter):
 
 
 @admin.register(Task)
-class TaskAdmin(ScopedHistoryMixin, SimpleHistoryAdmin):
+class TaskAdmin(SaneInputAdmin, ScopedHistoryMixin, SimpleHistoryAdmin):
     form = TaskAdminForm
     list_display = ["serial", "title", "lead_department", "deadline", "signal_badge", "status", "progress"]
     list_display_links = ["serial", "title"]
@@ -291,7 +326,7 @@ def task_action(action):
     return action
 
 
-class TaskScopedAdmin(admin.ModelAdmin):
+class TaskScopedAdmin(SaneInputAdmin, admin.ModelAdmin):
     """Records hanging off a task: visible as far as the task is."""
 
     list_select_related = ["task"]
@@ -326,7 +361,7 @@ class ProgressUpdateAdmin(ScopedHistoryMixin, TaskScopedAdmin, SimpleHistoryAdmi
         obj.pk, obj.created_at, obj.reported_by = created.pk, created.created_at, created.reported_by
 
 
-class ServiceAddAdmin:
+class ServiceAddAdmin(SaneInputAdmin):
     """Records with rules (chases, extension requests, instructions) are added through their service.
 
     The add form asks the service's check, so a refusal shows as a form error in

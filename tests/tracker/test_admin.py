@@ -97,3 +97,58 @@ def test_task_change_page_links_to_the_task_page(client, supervisor, make_task):
 def test_user_password_page_with_a_non_numeric_id_is_404(safe_client, supervisor):
     safe_client.force_login(supervisor)
     assert safe_client.get("/admin/tracker/user/abc/password/").status_code == 404
+
+
+@pytest.mark.parametrize("url,field", [
+    ("admin:tracker_task_changelist", "deadline"),
+    ("admin:speeches_speech_changelist", "date"),
+])
+@pytest.mark.parametrize("params", [
+    {"year": "9999"},
+    {"year": "9999", "month": "12", "day": "31"},
+    {"year": "99999999999999999999"},
+    {"year": "0"},
+    {"year": "abc"},
+    {"year": "2024", "month": "13"},
+    {"year": "2024", "month": "2", "day": "30"},
+    {"year__gte": "99999999999999999999"},
+])
+def test_a_date_filter_naming_no_date_shows_the_whole_list_with_a_chinese_message(safe_client, supervisor, url,
+                                                                                  field, params):
+    safe_client.force_login(supervisor)
+    query = {f"{field}__{part}": value for part, value in params.items()}
+    response = safe_client.get(reverse(url), {**query, "q": "排查"})
+    assert response.status_code == 302
+    assert response["Location"] == reverse(url)
+    page = safe_client.get(response["Location"])
+    assert page.status_code == 200
+    assert "筛选条件无效，已显示全部记录。" in page.content.decode()
+
+
+@pytest.mark.parametrize("url,field", [
+    ("admin:tracker_task_changelist", "deadline"),
+    ("admin:speeches_speech_changelist", "date"),
+])
+def test_a_date_drill_down_naming_a_date_works(safe_client, supervisor, url, field):
+    safe_client.force_login(supervisor)
+    for query in ({f"{field}__year": "2100", f"{field}__month": "12", f"{field}__day": "31"},
+                  {f"{field}__year": "1999"}, {f"{field}__year": "2024", f"{field}__month": "2"}):
+        assert safe_client.get(reverse(url), query).status_code == 200
+
+
+DATE_FIELDS = [
+    (app_label, model_name, field.name)
+    for model in admin.site._registry if model._meta.app_label in {"tracker", "speeches"}
+    for app_label, model_name in [(model._meta.app_label, model._meta.model_name)]
+    for field in model._meta.concrete_fields if field.get_internal_type() in {"DateField", "DateTimeField"}
+]
+
+
+@pytest.mark.parametrize("app_label,model_name,field", DATE_FIELDS)
+def test_no_admin_list_breaks_on_an_overflowing_date_lookup(safe_client, supervisor, app_label, model_name, field):
+    safe_client.force_login(supervisor)
+    url = reverse(f"admin:{app_label}_{model_name}_changelist")
+    for query in ({f"{field}__year__gte": "9" * 20}, {f"{field}__year": "9999"}, {f"{field}__gte": "9999-99-99"}):
+        response = safe_client.get(url, query)
+        assert response.status_code in (200, 302, 400), f"{url} {query}"
+        assert "数据库" not in safe_client.get(url, query, follow=True).content.decode()

@@ -16,6 +16,7 @@ from django.utils.html import format_html
 from simple_history.admin import SimpleHistoryAdmin
 
 from tracker import dates, lights, permissions, selectors, services
+from tracker.forms import not_after_today
 from tracker.models import Attachment, Department, ProgressUpdate, Task, TaskTransition, User
 
 
@@ -84,14 +85,33 @@ class UserAdmin(SaneInputAdmin, BaseUserAdmin):
         return "、".join(group.name for group in obj.groups.all())
 
 
+class ProgressUpdateAdminForm(forms.ModelForm):
+    """A progress entry in the admin is dated as on the task page: not after today."""
+
+    class Meta:
+        model = ProgressUpdate
+        fields = ["task", "date", "percent", "content"]
+
+    def clean_date(self):
+        value = self.cleaned_data["date"]
+        not_after_today(value)
+        return value
+
+
 class ProgressUpdateInline(admin.TabularInline):
     """Progress entries on the task's admin page; evidence files go through the task page."""
 
     model = ProgressUpdate
     extra = 0
     formfield_overrides = SaneInputAdmin.formfield_overrides
+    form = ProgressUpdateAdminForm
     fields = ["date", "percent", "content", "reported_by", "created_at"]
     readonly_fields = ["reported_by", "created_at"]
+
+    def has_add_permission(self, request, obj=None):
+        """New rows only where the task page would take a report (a closed task takes none)."""
+        allowed = obj is None or permissions.can_report_progress(request.user, obj)
+        return allowed and super().has_add_permission(request, obj)
 
     def has_change_permission(self, request, obj=None):
         return False
@@ -342,27 +362,8 @@ class TaskScopedAdmin(SaneInputAdmin, admin.ModelAdmin):
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
-@admin.register(ProgressUpdate)
-class ProgressUpdateAdmin(ScopedHistoryMixin, TaskScopedAdmin, SimpleHistoryAdmin):
-    list_display = ["task", "date", "percent", "reported_by", "created_at"]
-    list_filter = ["date"]
-    search_fields = ["task__serial", "task__title", "content"]
-    list_select_related = ["task", "reported_by"]
-    # Evidence files go through the task page, where their content is checked.
-    fields = ["task", "date", "percent", "content"]
-
-    def has_change_permission(self, request, obj=None):
-        # Entries are facts reported at a date: they are added, never edited afterwards.
-        return False
-
-    def save_model(self, request, obj, form, change):
-        created = services.progress_report(task=obj.task, reported_by=request.user, date=obj.date,
-                                           content=obj.content, percent=obj.percent)
-        obj.pk, obj.created_at, obj.reported_by = created.pk, created.created_at, created.reported_by
-
-
 class ServiceAddAdmin(SaneInputAdmin):
-    """Records with rules (chases, extension requests, instructions) are added through their service.
+    """Records with rules (progress entries, chases, extension requests, instructions) are added through their service.
 
     The add form asks the service's check, so a refusal shows as a form error in
     Chinese and nothing is written; saving calls the service itself. Once written,
@@ -405,6 +406,26 @@ class ServiceAddAdmin(SaneInputAdmin):
 
     def save_related(self, request, form, formsets, change):
         """The service has set the relations."""
+
+
+@admin.register(ProgressUpdate)
+class ProgressUpdateAdmin(ScopedHistoryMixin, ServiceAddAdmin, TaskScopedAdmin, SimpleHistoryAdmin):
+    """Entries are facts reported at a date: added through progress_report, never edited afterwards."""
+
+    form = ProgressUpdateAdminForm
+    list_display = ["task", "date", "percent", "reported_by", "created_at"]
+    list_filter = ["date"]
+    search_fields = ["task__serial", "task__title", "content"]
+    list_select_related = ["task", "reported_by"]
+    # Evidence files go through the task page, where their content is checked.
+    add_fields = fields = ["task", "date", "percent", "content"]
+
+    def service_check(self, request, cleaned):
+        services.progress_check(task=cleaned["task"], reported_by=request.user, date=cleaned["date"])
+
+    def service_perform(self, request, cleaned):
+        return services.progress_report(task=cleaned["task"], reported_by=request.user, date=cleaned["date"],
+                                        content=cleaned["content"], percent=cleaned["percent"])
 
 
 @admin.register(TaskTransition)

@@ -152,3 +152,42 @@ def test_no_admin_list_breaks_on_an_overflowing_date_lookup(safe_client, supervi
         response = safe_client.get(url, query)
         assert response.status_code in (200, 302, 400), f"{url} {query}"
         assert "数据库" not in safe_client.get(url, query, follow=True).content.decode()
+
+
+def test_progress_added_in_the_admin_to_a_closed_task_is_a_form_error(safe_client, officer_a, make_task, departments):
+    from tracker.models import ProgressUpdate
+
+    task = make_task(lead_department=departments["a"], status="closed")
+    safe_client.force_login(officer_a)
+    response = safe_client.post(reverse("admin:tracker_progressupdate_add"), {
+        "task": task.pk, "date": "2024-09-01", "percent": "10", "content": "补报"})
+    assert response.status_code == 200
+    assert "任务状态为“已办结”，不能再填报进展。" in response.content.decode()
+    assert not ProgressUpdate.objects.exists()
+
+
+def test_a_closed_tasks_admin_page_takes_no_new_progress_rows(safe_client, supervisor, make_task, departments):
+    from tracker.models import ProgressUpdate
+
+    task = make_task(lead_department=departments["a"], status="closed")
+    safe_client.force_login(supervisor)
+    response = safe_client.post(reverse("admin:tracker_task_change", args=[task.pk]), {
+        "title": task.title, "content": "", "category": "deploy", "lead_department": departments["a"].pk,
+        "deadline": "", "note": "", "owner_text": "", "responsible_person": "", "deadline_text": "",
+        "expected_version": task.version,
+        "progress_updates-TOTAL_FORMS": "1", "progress_updates-INITIAL_FORMS": "0",
+        "progress_updates-0-date": "2024-09-01", "progress_updates-0-percent": "10",
+        "progress_updates-0-content": "补报"})
+    assert response.status_code == 302
+    assert not ProgressUpdate.objects.exists()
+
+
+def test_progress_added_in_the_admin_goes_through_the_service(client, officer_a, make_task, departments):
+    task = make_task(lead_department=departments["a"], status="in_progress")
+    client.force_login(officer_a)
+    response = client.post(reverse("admin:tracker_progressupdate_add"), {
+        "task": task.pk, "date": "2024-09-01", "percent": "30", "content": "已完成三成"})
+    assert response.status_code == 302
+    task.refresh_from_db()
+    assert (task.progress, task.latest_progress) == (30, "已完成三成")
+    assert task.progress_updates.get().reported_by == officer_a

@@ -44,6 +44,15 @@ def supervisor(db):
 
 
 @pytest.fixture
+def superuser(db):
+    """The system administrator: a superuser with no role group."""
+    user = make_user("root", None)
+    user.is_superuser = True
+    user.save(update_fields=["is_superuser"])
+    return user
+
+
+@pytest.fixture
 def leader(db):
     return make_user("boss", "领导")
 

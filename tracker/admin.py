@@ -7,6 +7,7 @@ from django.contrib.admin import helpers
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.utils import unquote
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
 from django.http import Http404, HttpResponseRedirect
@@ -15,7 +16,7 @@ from django.urls import reverse
 from django.utils.html import format_html
 from simple_history.admin import SimpleHistoryAdmin
 
-from tracker import dates, lights, permissions, selectors, services
+from tracker import dates, lights, permissions, roles, selectors, services
 from tracker.forms import not_after_today
 from tracker.models import Attachment, Department, ProgressUpdate, Task, TaskTransition, User
 
@@ -64,24 +65,125 @@ class DepartmentAdmin(SaneInputAdmin, admin.ModelAdmin):
         return "、".join(obj.alias_list)
 
 
+class AccountFormMixin:
+    """An officer's account names their department: an officer without one would see no task."""
+
+    def clean(self):
+        cleaned = super().clean()
+        if "groups" in self.fields:
+            groups = cleaned.get("groups") or []
+        else:
+            groups = self.instance.groups.all() if self.instance.pk else []
+        needs_department = any(group.name == roles.OFFICER for group in groups)
+        if needs_department and "department" in self.fields and not cleaned.get("department"):
+            self.add_error("department", "部门填报员须选择所属单位。")
+        return cleaned
+
+
+class AccountChangeForm(AccountFormMixin, UserChangeForm):
+    pass
+
+
+class AccountCreationForm(AccountFormMixin, AdminUserCreationForm):
+    pass
+
+
 @admin.register(User)
 class UserAdmin(SaneInputAdmin, BaseUserAdmin):
-    list_display = ["username", "full_name", "department", "roles", "is_active", "last_login"]
+    """Accounts, managed as tracker.permissions says: superusers every one, supervisors their officers.
+
+    A supervisor's forms hold only what they may change (name, contact, department,
+    active flag; and, when adding, a role among assignable_groups), so a posted
+    is_superuser, is_staff, groups or user_permissions is never read, and a group id
+    outside the offered ones is a form error. Accounts they may not manage are listed
+    without a link; their pages (change, password, history, delete) answer 403. Staff
+    status follows the role (roles.sync_staff).
+    """
+
+    form = AccountChangeForm
+    add_form = AccountCreationForm
     list_filter = ["groups", "department", "is_active"]
     search_fields = ["username", "first_name", "last_name", "department__name"]
     autocomplete_fields = ["department"]
-    fieldsets = BaseUserAdmin.fieldsets + (("所属单位", {"fields": ["department", "phone"]}),)
+    # What a supervisor sees of an officer's account.
+    officer_fieldsets = [
+        (None, {"fields": ["username", "password"]}),
+        ("个人信息", {"fields": ["last_name", "first_name", "email", "phone"]}),
+        ("所属单位", {"fields": ["department", "role_list", "is_active"]}),
+        ("重要日期", {"fields": ["last_login", "date_joined"]}),
+    ]
+    fieldsets = [
+        (None, {"fields": ["username", "password"]}),
+        ("个人信息", {"fields": ["last_name", "first_name", "email", "phone"]}),
+        ("所属单位与权限", {"fields": ["department", "is_active", "groups", "is_superuser", "is_staff",
+                                     "user_permissions"]}),
+        ("重要日期", {"fields": ["last_login", "date_joined"]}),
+    ]
     add_fieldsets = BaseUserAdmin.add_fieldsets + (("所属单位", {"fields": ["department", "groups"]}),)
 
     def get_queryset(self, request):
-        return super().get_queryset(request).select_related("department").prefetch_related("groups")
+        return (super().get_queryset(request).select_related("department")
+                .prefetch_related("groups", "user_permissions"))
+
+    def get_fieldsets(self, request, obj=None):
+        if obj is not None and not request.user.is_superuser:
+            return self.officer_fieldsets
+        return super().get_fieldsets(request, obj)
+
+    def get_readonly_fields(self, request, obj=None):
+        if obj is None:
+            return []
+        if request.user.is_superuser:
+            return ["is_staff", "last_login", "date_joined"]
+        return ["username", "role_list", "last_login", "date_joined"]
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if db_field.name == "groups":
+            offered = permissions.assignable_groups(request.user)
+            names = "、".join(f"“{name}”" for name in offered.values_list("name", flat=True))
+            kwargs["queryset"] = offered
+            kwargs["error_messages"] = {"invalid_choice": f"只能授予{names}角色。"}
+            if not request.user.is_superuser:
+                kwargs["initial"] = offered
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+    def get_list_display(self, request):
+        """The username links to the account's page only where ``request.user`` may manage it."""
+
+        @admin.display(description="用户名", ordering="username")
+        def account(user):
+            if permissions.can_manage_account(request.user, user):
+                return format_html('<a href="{}">{}</a>', reverse("admin:tracker_user_change", args=[user.pk]),
+                                   user.username)
+            return user.username
+
+        return [account, "full_name", "department", "role_list", "is_active", "last_login"]
+
+    def get_list_display_links(self, request, list_display):
+        return None
+
+    def has_view_permission(self, request, obj=None):
+        return permissions.can_manage_account(request.user, obj) and super().has_view_permission(request, obj)
+
+    def has_add_permission(self, request):
+        return permissions.can_manage_account(request.user) and super().has_add_permission(request)
+
+    def has_change_permission(self, request, obj=None):
+        return permissions.can_manage_account(request.user, obj) and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return permissions.can_delete_account(request.user, obj) and super().has_delete_permission(request, obj)
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        roles.sync_staff(form.instance)
 
     @admin.display(description="姓名")
     def full_name(self, obj):
         return obj.get_full_name()
 
     @admin.display(description="角色")
-    def roles(self, obj):
+    def role_list(self, obj):
         return "、".join(group.name for group in obj.groups.all())
 
 

@@ -55,10 +55,15 @@ class SaneInputAdmin:
 
 @admin.register(Department)
 class DepartmentAdmin(SaneInputAdmin, admin.ModelAdmin):
+    """Departments are retired (启用 unticked), never deleted: see permissions.can_delete_department."""
+
     list_display = ["name", "short_name", "aliases_inline", "is_active", "order"]
     list_editable = ["order", "is_active"]
     list_filter = ["is_active"]
     search_fields = ["name", "short_name", "aliases"]
+
+    def has_delete_permission(self, request, obj=None):
+        return permissions.can_delete_department(request.user, obj) and super().has_delete_permission(request, obj)
 
     @admin.display(description="别名")
     def aliases_inline(self, obj):
@@ -464,19 +469,31 @@ class TaskScopedAdmin(SaneInputAdmin, admin.ModelAdmin):
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
-class ServiceAddAdmin(SaneInputAdmin):
-    """Records with rules (progress entries, chases, extension requests, instructions) are added through their service.
+class RecordAdmin(SaneInputAdmin):
+    """The record of a task (progress, transitions, files, chases, instructions, extension
+    requests) is append-only for everyone, superusers included: a correction is a new entry.
 
-    The add form asks the service's check, so a refusal shows as a form error in
-    Chinese and nothing is written; saving calls the service itself. Once written,
-    such a record is a log: it is never edited in the admin (decisions on extension
-    requests are taken on the task page).
+    Nothing is changed or deleted here (so no delete action either): an edited 销号
+    would show a task closed that is still 办理中, a deleted entry would leave its text
+    on the task, and neither would leave a trace.
     """
-
-    add_fields = []
 
     def has_change_permission(self, request, obj=None):
         return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class ServiceAddAdmin(RecordAdmin):
+    """Records with rules (progress entries, chases, extension requests, instructions) are added through their service.
+
+    The add form asks the service's check, so a refusal shows as a form error in
+    Chinese and nothing is written; saving calls the service itself. Decisions on
+    extension requests are taken on the task page.
+    """
+
+    add_fields = []
 
     def get_fields(self, request, obj=None):
         return self.add_fields if obj is None else super().get_fields(request, obj)
@@ -531,10 +548,15 @@ class ProgressUpdateAdmin(ScopedHistoryMixin, ServiceAddAdmin, TaskScopedAdmin, 
 
 
 @admin.register(TaskTransition)
-class TaskTransitionAdmin(TaskScopedAdmin):
+class TaskTransitionAdmin(RecordAdmin, TaskScopedAdmin):
+    """Read only: a status moves through the workflow on the task page, which writes its transition."""
+
     list_display = ["task", "action", "from_status", "to_status", "by", "at"]
     list_filter = ["action", "to_status"]
     search_fields = ["task__serial", "task__title", "reason"]
+
+    def has_add_permission(self, request):
+        return False
 
 
 class AttachmentAdminForm(forms.ModelForm):
@@ -549,7 +571,7 @@ class AttachmentAdminForm(forms.ModelForm):
 
 
 @admin.register(Attachment)
-class AttachmentAdmin(TaskScopedAdmin):
+class AttachmentAdmin(RecordAdmin, TaskScopedAdmin):
     """Files are listed and downloaded here; a new one goes through the same content check as the task page."""
 
     list_display = ["name", "task", "size", "content_type", "uploaded_by", "uploaded_at", "download"]
@@ -569,9 +591,6 @@ class AttachmentAdmin(TaskScopedAdmin):
 
     def has_add_permission(self, request):
         return permissions.is_supervisor(request.user) and super().has_add_permission(request)
-
-    def has_change_permission(self, request, obj=None):
-        return False
 
     def save_model(self, request, obj, form, change):
         created = services.attachment_add(task=obj.task, file=form.cleaned_data["file"], uploaded_by=request.user)

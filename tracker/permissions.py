@@ -95,8 +95,16 @@ def can_report_progress(user, task):
 
 
 def can_delete_task(user, task=None):
-    """Deleting a task erases its trail: supervisors only."""
-    return is_supervisor(user)
+    """Nobody deletes a task, superusers included: it would erase its whole record (progress,
+    transitions, files, chases, instructions, extension requests). A task that should not
+    go on is 中止ed, with a reason, and keeps its record."""
+    return False
+
+
+def can_delete_department(user, department=None):
+    """Nobody deletes a department: it would silently drop out of every task it assists
+    (co-departments), rewriting their record. A department that is gone is retired (is_active)."""
+    return False
 
 
 def workflow_actor(user):

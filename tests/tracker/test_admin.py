@@ -1,4 +1,6 @@
 """Every admin page answers a supervisor; leaders read only; strangers log in first."""
+from datetime import date, timedelta
+
 import pytest
 from django.contrib import admin
 from django.urls import reverse
@@ -12,12 +14,17 @@ REGISTERED = [
 ]
 
 
+# Transitions are written by the workflow on the task page, never added by hand.
+NO_ADD_PAGE = {("tracker", "tasktransition")}
+
+
 @pytest.mark.parametrize("app_label,model_name", REGISTERED)
 def test_supervisor_gets_every_list_and_add_page(client, supervisor, app_label, model_name):
     client.force_login(supervisor)
     assert client.get(reverse(f"admin:{app_label}_{model_name}_changelist")).status_code == 200
     # Speeches are added through the upload page, where the admin's add button leads.
-    assert client.get(reverse(f"admin:{app_label}_{model_name}_add"), follow=True).status_code == 200
+    add = client.get(reverse(f"admin:{app_label}_{model_name}_add"), follow=True)
+    assert add.status_code == (403 if (app_label, model_name) in NO_ADD_PAGE else 200)
 
 
 @pytest.mark.parametrize("app_label,model_name", REGISTERED)
@@ -191,3 +198,110 @@ def test_progress_added_in_the_admin_goes_through_the_service(client, officer_a,
     task.refresh_from_db()
     assert (task.progress, task.latest_progress) == (30, "已完成三成")
     assert task.progress_updates.get().reported_by == officer_a
+
+
+# The record is append-only in the admin, for everyone (superusers included): corrections are new entries.
+
+RECORD = ["progressupdate", "tasktransition", "attachment", "chase", "instruction", "extensionrequest"]
+
+
+@pytest.fixture
+def record(supervisor, officer_a, make_task, departments):
+    """A task with one of each record: progress (with a file), a transition, a chase, an instruction, an extension request."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from tracker import services
+    from tracker.models import Attachment, Chase, Instruction
+    from tracker.supervision import extensions
+
+    task = make_task(lead_department=departments["a"], deadline=date.today() + timedelta(days=30))
+    services.task_transition(task=task, action="accept", by=officer_a)
+    task.refresh_from_db()
+    update = services.progress_report(task=task, reported_by=officer_a, date=date.today(), content="已排查十所学校",
+                                      percent=10, files=[SimpleUploadedFile("说明.txt", "排查方案".encode())])
+    chase = Chase.objects.create(message="请抓紧", sent_by=supervisor)
+    chase.tasks.add(task)
+    instruction = Instruction.objects.create(task=task, kind="instruction", content="按期完成", author=supervisor)
+    extension = extensions.extension_request_create(task=task, requested_by=officer_a, reason="需协调",
+                                                    new_deadline=task.deadline + timedelta(days=5))
+    task.refresh_from_db()
+    return {"task": task, "progressupdate": update, "tasktransition": task.transitions.get(),
+            "attachment": Attachment.objects.get(progress_update=update), "chase": chase,
+            "instruction": instruction, "extensionrequest": extension}
+
+
+def snapshot(task):
+    from tracker.models import Attachment, Chase, ExtensionRequest, Instruction, ProgressUpdate, TaskTransition
+
+    return (
+        list(ProgressUpdate.objects.values_list("pk", "date", "content", "percent")),
+        list(TaskTransition.objects.values_list("pk", "action", "from_status", "to_status", "reason")),
+        list(Attachment.objects.values_list("pk", "name")), list(Chase.objects.values_list("pk", "message")),
+        list(Instruction.objects.values_list("pk", "content")),
+        list(ExtensionRequest.objects.values_list("pk", "status", "new_deadline")),
+        list(type(task).objects.filter(pk=task.pk).values_list("status", "latest_progress", "progress")),
+    )
+
+
+@pytest.mark.parametrize("model_name", RECORD)
+@pytest.mark.parametrize("persona", ["superuser", "supervisor"])
+def test_no_one_changes_or_deletes_the_record_in_the_admin(request, safe_client, record, persona, model_name):
+    safe_client.force_login(request.getfixturevalue(persona))
+    obj = record[model_name]
+    before = snapshot(record["task"])
+    change = reverse(f"admin:tracker_{model_name}_change", args=[obj.pk])
+    page = safe_client.get(change)
+    assert page.status_code == 200 and b'name="_save"' not in page.content
+    assert safe_client.post(change, {"to_status": "closed", "action": "close", "content": "改写",
+                                     "message": "改写", "status": "approved"}).status_code == 403
+    delete = reverse(f"admin:tracker_{model_name}_delete", args=[obj.pk])
+    assert safe_client.get(delete).status_code == 403
+    assert safe_client.post(delete, {"post": "yes"}).status_code == 403
+    changelist = reverse(f"admin:tracker_{model_name}_changelist")
+    assert "delete_selected" not in safe_client.get(changelist).content.decode()
+    safe_client.post(changelist, {"action": "delete_selected", "_selected_action": [obj.pk], "post": "yes"})
+    assert snapshot(record["task"]) == before
+
+
+@pytest.mark.parametrize("persona", ["superuser", "supervisor"])
+def test_transitions_are_not_added_in_the_admin(request, safe_client, record, persona):
+    """A status moves through the workflow on the task page; a hand-made 销号 would show a task closed that is not."""
+    from tracker.models import TaskTransition
+
+    safe_client.force_login(request.getfixturevalue(persona))
+    url = reverse("admin:tracker_tasktransition_add")
+    assert safe_client.get(url).status_code == 403
+    response = safe_client.post(url, {"task": record["task"].pk, "action": "close", "from_status": "closing",
+                                      "to_status": "closed", "reason": "", "by": request.getfixturevalue(persona).pk})
+    assert response.status_code == 403
+    assert TaskTransition.objects.count() == 1
+
+
+@pytest.mark.parametrize("persona", ["superuser", "supervisor"])
+def test_tasks_are_suspended_never_deleted_in_the_admin(request, safe_client, record, persona):
+    """Deleting a task would erase its whole record with it; 中止 (with a reason) keeps it."""
+    task = record["task"]
+    before = snapshot(task)
+    safe_client.force_login(request.getfixturevalue(persona))
+    url = reverse("admin:tracker_task_delete", args=[task.pk])
+    assert safe_client.get(url).status_code == 403
+    assert safe_client.post(url, {"post": "yes"}).status_code == 403
+    changelist = reverse("admin:tracker_task_changelist")
+    assert "delete_selected" not in safe_client.get(changelist).content.decode()
+    safe_client.post(changelist, {"action": "delete_selected", "_selected_action": [task.pk], "post": "yes"})
+    assert snapshot(task) == before
+
+
+@pytest.mark.parametrize("persona", ["superuser", "supervisor"])
+def test_departments_are_retired_never_deleted_in_the_admin(request, safe_client, record, departments, persona):
+    """Deleting a department would silently drop it from every task it assists; 停用 keeps the record."""
+    from tracker.models import Department
+
+    record["task"].co_departments.add(departments["c"])
+    safe_client.force_login(request.getfixturevalue(persona))
+    url = reverse("admin:tracker_department_delete", args=[departments["c"].pk])
+    assert safe_client.post(url, {"post": "yes"}).status_code == 403
+    changelist = reverse("admin:tracker_department_changelist")
+    safe_client.post(changelist, {"action": "delete_selected", "_selected_action": [departments["c"].pk], "post": "yes"})
+    assert Department.objects.filter(pk=departments["c"].pk).exists()
+    assert departments["c"] in record["task"].co_departments.all()

@@ -14,7 +14,8 @@ from django.utils import timezone
 from speeches.models import Speech
 from tracker import services
 from tests.conftest import make_user
-from tracker.models import Attachment, Chase, ExtensionRequest, Instruction, ProgressUpdate, Task, User
+from tracker.models import (Attachment, Chase, ExtensionRequest, Instruction, ProgressUpdate, Task, TaskTransition,
+                            User)
 from tracker.supervision import extensions
 
 pytestmark = pytest.mark.django_db
@@ -100,7 +101,18 @@ MATRIX = [
     ("admin change (POST)",       admin_change_post,                                  [302, 403, 403, 403, 302]),
     ("admin history",             get("admin:tracker_task_history", "pk"),            [200, 200, 200, 404, 200]),
     ("admin history version",     get("admin:tracker_task_simple_history", "pk", "history_id"), [200, 200, 200, 404, 200]),
-    ("admin delete",              get("admin:tracker_task_delete", "pk"),             [200, 403, 403, 403, 200]),
+    # The record is append-only for everyone: a task is 中止ed, never deleted; entries are never changed or deleted.
+    ("admin delete",              get("admin:tracker_task_delete", "pk"),             [403, 403, 403, 403, 403]),
+    ("admin progress delete",     post("admin:tracker_progressupdate_delete", "progress_pk", {"post": "yes"}),
+                                                                                      [403, 403, 403, 403, 403]),
+    ("admin attachment delete",   post("admin:tracker_attachment_delete", "attachment_pk", {"post": "yes"}),
+                                                                                      [403, 403, 403, 403, 403]),
+    ("admin extension delete",    post("admin:tracker_extensionrequest_delete", "extension_pk", {"post": "yes"}),
+                                                                                      [403, 403, 403, 403, 403]),
+    ("admin transition change",   post("admin:tracker_tasktransition_change", "transition_pk",
+                                       {"action": "close", "from_status": "closing", "to_status": "closed"}),
+                                                                                      [403, 403, 403, 403, 403]),
+    ("admin transition add",      get("admin:tracker_tasktransition_add"),            [403, 403, 403, 403, 403]),
     ("admin progress list",       get("admin:tracker_progressupdate_changelist"),     ["200+", "200+", "200+", "200-", "200+"]),
     ("admin progress history",    get("admin:tracker_progressupdate_history", "progress_pk"), [200, 200, 200, 404, 200]),
     ("admin attachment",          get("admin:tracker_attachment_change", "attachment_pk"), [200, 200, 200, 302, 200]),
@@ -167,9 +179,10 @@ def world(supervisor, leader, officer_a, officer_b, superuser, departments, make
     reminder.tasks.set([task, shared])
     reminder.recipients.set([officer_a])
     officer_c = make_user("officer_c", "部门填报员", departments["c"])
+    services.task_transition(task=other, action="accept", by=officer_a)
     return {
         "task": task, "pk": task.pk, "history_id": task.history.first().history_id,
-        "officer_account": officer_c.pk, "leader_account": leader.pk, "supervisor_account": supervisor.pk,
+        "transition_pk": other.transitions.get().pk, "officer_account": officer_c.pk, "leader_account": leader.pk, "supervisor_account": supervisor.pk,
         "progress_pk": update.pk, "attachment_pk": attachment.pk, "extension_pk": pending.pk,
         "chase_pk": chase.pk, "reminder_pk": reminder.pk,
         "users": {"supervisor": supervisor, "leader": leader, "officer_own": officer_a, "officer_other": officer_b,
@@ -201,6 +214,8 @@ def trail():
         list(Task.objects.order_by("pk").values_list("title", "status", "version", "deadline")),
         ProgressUpdate.objects.count(), Instruction.objects.count(), Chase.objects.count(),
         list(ExtensionRequest.objects.order_by("pk").values_list("status", "new_deadline")),
+        list(TaskTransition.objects.order_by("pk").values_list("action", "from_status", "to_status")),
+        Attachment.objects.count(),
         list(User.objects.order_by("pk").values_list("password", "is_superuser", "is_staff", "is_active",
                                                      "department")),
     )

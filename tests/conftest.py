@@ -80,6 +80,13 @@ def make_task(supervisor):
     return make
 
 
+@pytest.fixture
+def safe_client(client):
+    """A client that answers a server error with a 500 response, as production does, instead of raising it."""
+    client.raise_request_exception = False
+    return client
+
+
 @pytest.fixture(autouse=True)
 def fast_password_hashing(settings):
     """Personas are created in most tests; the production hasher would dominate the run time."""

@@ -20,12 +20,6 @@ NEW_PASSWORD = "Xin#mima-2025-long"
 
 
 @pytest.fixture
-def safe_client(client):
-    client.raise_request_exception = False
-    return client
-
-
-@pytest.fixture
 def other_supervisor(db):
     return make_user("sup2", roles.SUPERVISOR)
 
@@ -212,7 +206,8 @@ def test_supervisor_resets_an_officers_password_and_deactivates_them(client, sup
 
 def test_supervisor_does_not_delete_accounts(safe_client, supervisor, officer_a):
     safe_client.force_login(supervisor)
-    assert safe_client.post(reverse("admin:tracker_user_delete", args=[officer_a.pk]), {"post": "yes"}).status_code == 403
+    response = safe_client.post(reverse("admin:tracker_user_delete", args=[officer_a.pk]), {"post": "yes"})
+    assert response.status_code == 403
     page = safe_client.get(reverse("admin:tracker_user_changelist")).content.decode()
     assert "delete_selected" not in page
     assert User.objects.filter(pk=officer_a.pk).exists()

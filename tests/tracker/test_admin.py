@@ -5,6 +5,8 @@ import pytest
 from django.contrib import admin
 from django.urls import reverse
 
+from tracker.models import ProgressUpdate
+
 pytestmark = pytest.mark.django_db
 
 REGISTERED = [
@@ -69,13 +71,6 @@ def test_admin_is_titled_as_the_product(client, supervisor):
 
 
 # Bad input in an admin URL is a 404 or the admin's "not found" redirect, never a 500.
-
-@pytest.fixture
-def safe_client(client):
-    """A client that returns a 500 as a response (as production would) instead of raising."""
-    client.raise_request_exception = False
-    return client
-
 
 @pytest.mark.parametrize("page", ["change", "history", "delete"])
 @pytest.mark.parametrize("app_label,model_name", REGISTERED)
@@ -161,27 +156,26 @@ def test_no_admin_list_breaks_on_an_overflowing_date_lookup(safe_client, supervi
         assert "数据库" not in safe_client.get(url, query, follow=True).content.decode()
 
 
-def test_progress_added_in_the_admin_to_a_closed_task_is_a_form_error(safe_client, officer_a, make_task, departments):
-    from tracker.models import ProgressUpdate
+@pytest.fixture
+def closed_task(make_task, departments):
+    return make_task(lead_department=departments["a"], status="closed")
 
-    task = make_task(lead_department=departments["a"], status="closed")
+
+def test_progress_added_in_the_admin_to_a_closed_task_is_a_form_error(safe_client, officer_a, closed_task):
     safe_client.force_login(officer_a)
     response = safe_client.post(reverse("admin:tracker_progressupdate_add"), {
-        "task": task.pk, "date": "2024-09-01", "percent": "10", "content": "补报"})
+        "task": closed_task.pk, "date": "2024-09-01", "percent": "10", "content": "补报"})
     assert response.status_code == 200
     assert "任务状态为“已办结”，不能再填报进展。" in response.content.decode()
     assert not ProgressUpdate.objects.exists()
 
 
-def test_a_closed_tasks_admin_page_takes_no_new_progress_rows(safe_client, supervisor, make_task, departments):
-    from tracker.models import ProgressUpdate
-
-    task = make_task(lead_department=departments["a"], status="closed")
+def test_a_closed_tasks_admin_page_takes_no_new_progress_rows(safe_client, supervisor, closed_task):
     safe_client.force_login(supervisor)
-    response = safe_client.post(reverse("admin:tracker_task_change", args=[task.pk]), {
-        "title": task.title, "content": "", "category": "deploy", "lead_department": departments["a"].pk,
-        "deadline": "", "note": "", "owner_text": "", "responsible_person": "", "deadline_text": "",
-        "expected_version": task.version,
+    response = safe_client.post(reverse("admin:tracker_task_change", args=[closed_task.pk]), {
+        "title": closed_task.title, "content": "", "category": "deploy",
+        "lead_department": closed_task.lead_department_id, "deadline": "", "note": "", "owner_text": "",
+        "responsible_person": "", "deadline_text": "", "expected_version": closed_task.version,
         "progress_updates-TOTAL_FORMS": "1", "progress_updates-INITIAL_FORMS": "0",
         "progress_updates-0-date": "2024-09-01", "progress_updates-0-percent": "10",
         "progress_updates-0-content": "补报"})
@@ -207,7 +201,7 @@ RECORD = ["progressupdate", "tasktransition", "attachment", "chase", "instructio
 
 @pytest.fixture
 def record(supervisor, officer_a, make_task, departments):
-    """A task with one of each record: progress (with a file), a transition, a chase, an instruction, an extension request."""
+    """A task with one record of each kind: progress with a file, transition, chase, instruction, extension."""
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     from tracker import services
@@ -302,6 +296,7 @@ def test_departments_are_retired_never_deleted_in_the_admin(request, safe_client
     url = reverse("admin:tracker_department_delete", args=[departments["c"].pk])
     assert safe_client.post(url, {"post": "yes"}).status_code == 403
     changelist = reverse("admin:tracker_department_changelist")
-    safe_client.post(changelist, {"action": "delete_selected", "_selected_action": [departments["c"].pk], "post": "yes"})
+    safe_client.post(changelist, {"action": "delete_selected", "_selected_action": [departments["c"].pk],
+                                  "post": "yes"})
     assert Department.objects.filter(pk=departments["c"].pk).exists()
     assert departments["c"] in record["task"].co_departments.all()

@@ -24,12 +24,6 @@ WINDOW_MESSAGE = "须在 2000-01-01 至 2100-12-31 之间"
 
 
 @pytest.fixture
-def safe_client(client):
-    client.raise_request_exception = False
-    return client
-
-
-@pytest.fixture
 def task(make_task, departments):
     return make_task(lead_department=departments["a"], deadline=timezone.localdate() + timedelta(days=5),
                      status="in_progress")

@@ -1,5 +1,5 @@
 """Who gets what, as one table: each view × supervisor, leader, officer of the task's
-department, officer of another department. Enforced on the server, for every page.
+department, officer of another department, superuser. Enforced on the server, for every page.
 
 A cell is a status code; "200+" means 200 and the task is listed, "200-" means 200
 and the task is not listed (a list never answers 403, it just leaves the task out).
@@ -12,8 +12,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from speeches.models import Speech
-from tracker import services
 from tests.conftest import make_user
+from tracker import services
 from tracker.models import (Attachment, Chase, ExtensionRequest, Instruction, ProgressUpdate, Task, TaskTransition,
                             User)
 from tracker.supervision import extensions

@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils.html import format_html
 
 from speeches.models import Speech, SpeechItem, SpeechUpload
+from tracker.admin import SaneInputAdmin
 
 
 class AddThroughUploadMixin:
@@ -30,7 +31,7 @@ class SpeechItemInline(admin.TabularInline):
 
 
 @admin.register(SpeechUpload)
-class SpeechUploadAdmin(AddThroughUploadMixin, admin.ModelAdmin):
+class SpeechUploadAdmin(SaneInputAdmin, AddThroughUploadMixin, admin.ModelAdmin):
     list_display = ["__str__", "uploaded_by", "uploaded_at", "batch_link"]
     search_fields = ["filename"]
 
@@ -40,7 +41,7 @@ class SpeechUploadAdmin(AddThroughUploadMixin, admin.ModelAdmin):
 
 
 @admin.register(Speech)
-class SpeechAdmin(AddThroughUploadMixin, admin.ModelAdmin):
+class SpeechAdmin(SaneInputAdmin, AddThroughUploadMixin, admin.ModelAdmin):
     list_display = ["title", "meeting", "speaker", "date", "upload", "uploaded_at", "review_link"]
     list_filter = ["date"]
     search_fields = ["title", "meeting", "speaker"]
@@ -55,7 +56,7 @@ class SpeechAdmin(AddThroughUploadMixin, admin.ModelAdmin):
 
 
 @admin.register(SpeechItem)
-class SpeechItemAdmin(admin.ModelAdmin):
+class SpeechItemAdmin(SaneInputAdmin, admin.ModelAdmin):
     list_display = ["__str__", "speech", "kind", "owner_text", "deadline_text"]
     list_filter = ["kind"]
     search_fields = ["title", "text", "speech__title"]

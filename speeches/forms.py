@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from speeches import services
 from speeches.parsing.normalise import normalise_text
+from tracker import dates
 from tracker.models import Task
 
 
@@ -36,7 +37,7 @@ class SpeechUploadForm(forms.Form):
     date = forms.DateField(
         label="讲话日期", initial=timezone.localdate,
         help_text="“年底前”“本学期”等时限按此日期推算。",
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"), validators=[dates.check_sane],
         error_messages={"required": "请填写讲话日期。", "invalid": "日期格式应为 2024-09-01。"},
     )
 
@@ -68,7 +69,7 @@ class ItemDecisionForm(forms.Form):
     co_departments = forms.TypedMultipleChoiceField(label="配合单位", coerce=int, required=False)
     deadline = forms.DateField(
         label="完成时限", required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-        error_messages={"invalid": "日期格式应为 2024-09-01。"},
+        validators=[dates.check_sane], error_messages={"invalid": "日期格式应为 2024-09-01。"},
     )
 
     def __init__(self, *args, department_choices=(), **kwargs):

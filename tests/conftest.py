@@ -44,6 +44,15 @@ def supervisor(db):
 
 
 @pytest.fixture
+def superuser(db):
+    """The system administrator: a superuser with no role group."""
+    user = make_user("root", None)
+    user.is_superuser = True
+    user.save(update_fields=["is_superuser"])
+    return user
+
+
+@pytest.fixture
 def leader(db):
     return make_user("boss", "领导")
 
@@ -69,6 +78,13 @@ def make_task(supervisor):
         return services.task_create(created_by=supervisor, co_departments=co, **fields)
 
     return make
+
+
+@pytest.fixture
+def safe_client(client):
+    """A client that answers a server error with a 500 response, as production does, instead of raising it."""
+    client.raise_request_exception = False
+    return client
 
 
 @pytest.fixture(autouse=True)

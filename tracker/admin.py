@@ -4,50 +4,205 @@ from functools import partial
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
+from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.utils import unquote
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import models
 from django.http import Http404, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.html import format_html
 from simple_history.admin import SimpleHistoryAdmin
 
-from tracker import lights, permissions, selectors, services
+from tracker import dates, lights, permissions, roles, selectors, services
+from tracker.forms import not_after_today
 from tracker.models import Attachment, Department, ProgressUpdate, Task, TaskTransition, User
 
 
+class BadFilters(Exception):
+    """A list URL whose filters name no valid query."""
+
+
+class SaneInputAdmin:
+    """Dates typed into a form lie in tracker.dates' window; a list URL whose filters make no
+    sense shows the whole list with a message, never a 500 or Django's "数据库错误" page.
+
+    Django's date drill-down turns ``?deadline__year=9999`` into "from 9999-01-01 to
+    the next year" and overflows, as does a lookup like ``?deadline__year__gte=1e20``
+    (a 500); a filter it cannot read (``?deadline__year=abc``) lands on a page that
+    blames the database.
+    """
+
+    formfield_overrides = {models.DateField: {"validators": [dates.check_sane]}}
+
+    def get_changelist_instance(self, request):
+        try:
+            return super().get_changelist_instance(request)
+        except (IncorrectLookupParameters, ValueError, OverflowError) as error:
+            if not request.GET:  # a fault of the list itself, not of the URL
+                raise
+            raise BadFilters from error
+
+    def changelist_view(self, request, extra_context=None):
+        try:
+            return super().changelist_view(request, extra_context)
+        except BadFilters:
+            self.message_user(request, "筛选条件无效，已显示全部记录。", messages.ERROR)
+            return HttpResponseRedirect(request.path)
+
+
 @admin.register(Department)
-class DepartmentAdmin(admin.ModelAdmin):
+class DepartmentAdmin(SaneInputAdmin, admin.ModelAdmin):
+    """Departments are retired (启用 unticked), never deleted: see permissions.can_delete_department."""
+
     list_display = ["name", "short_name", "aliases_inline", "is_active", "order"]
     list_editable = ["order", "is_active"]
     list_filter = ["is_active"]
     search_fields = ["name", "short_name", "aliases"]
+
+    def has_delete_permission(self, request, obj=None):
+        return permissions.can_delete_department(request.user, obj) and super().has_delete_permission(request, obj)
 
     @admin.display(description="别名")
     def aliases_inline(self, obj):
         return "、".join(obj.alias_list)
 
 
+class AccountFormMixin:
+    """An officer's account names their department: an officer without one would see no task."""
+
+    def clean(self):
+        cleaned = super().clean()
+        if "groups" in self.fields:
+            groups = cleaned.get("groups") or []
+        else:
+            groups = self.instance.groups.all() if self.instance.pk else []
+        needs_department = any(group.name == roles.OFFICER for group in groups)
+        if needs_department and "department" in self.fields and not cleaned.get("department"):
+            self.add_error("department", "部门填报员须选择所属单位。")
+        return cleaned
+
+
+class AccountChangeForm(AccountFormMixin, UserChangeForm):
+    pass
+
+
+class AccountCreationForm(AccountFormMixin, AdminUserCreationForm):
+    pass
+
+
 @admin.register(User)
-class UserAdmin(BaseUserAdmin):
-    list_display = ["username", "full_name", "department", "roles", "is_active", "last_login"]
+class UserAdmin(SaneInputAdmin, BaseUserAdmin):
+    """Accounts, managed as tracker.permissions says: superusers every one, supervisors their officers.
+
+    A supervisor's forms hold only what they may change (name, contact, department,
+    active flag; and, when adding, a role among assignable_groups), so a posted
+    is_superuser, is_staff, groups or user_permissions is never read, and a group id
+    outside the offered ones is a form error. Accounts they may not manage are listed
+    without a link; their pages (change, password, history, delete) answer 403. Staff
+    status follows the role (roles.sync_staff).
+    """
+
+    form = AccountChangeForm
+    add_form = AccountCreationForm
     list_filter = ["groups", "department", "is_active"]
     search_fields = ["username", "first_name", "last_name", "department__name"]
     autocomplete_fields = ["department"]
-    fieldsets = BaseUserAdmin.fieldsets + (("所属单位", {"fields": ["department", "phone"]}),)
+    # What a supervisor sees of an officer's account.
+    officer_fieldsets = [
+        (None, {"fields": ["username", "password"]}),
+        ("个人信息", {"fields": ["last_name", "first_name", "email", "phone"]}),
+        ("所属单位", {"fields": ["department", "role_list", "is_active"]}),
+        ("重要日期", {"fields": ["last_login", "date_joined"]}),
+    ]
+    fieldsets = [
+        (None, {"fields": ["username", "password"]}),
+        ("个人信息", {"fields": ["last_name", "first_name", "email", "phone"]}),
+        ("所属单位与权限", {"fields": ["department", "is_active", "groups", "is_superuser", "is_staff",
+                                     "user_permissions"]}),
+        ("重要日期", {"fields": ["last_login", "date_joined"]}),
+    ]
     add_fieldsets = BaseUserAdmin.add_fieldsets + (("所属单位", {"fields": ["department", "groups"]}),)
 
     def get_queryset(self, request):
-        return super().get_queryset(request).select_related("department").prefetch_related("groups")
+        return (super().get_queryset(request).select_related("department")
+                .prefetch_related("groups", "user_permissions"))
+
+    def get_fieldsets(self, request, obj=None):
+        if obj is not None and not request.user.is_superuser:
+            return self.officer_fieldsets
+        return super().get_fieldsets(request, obj)
+
+    def get_readonly_fields(self, request, obj=None):
+        if obj is None:
+            return []
+        if request.user.is_superuser:
+            return ["is_staff", "last_login", "date_joined"]
+        return ["username", "role_list", "last_login", "date_joined"]
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if db_field.name == "groups":
+            offered = permissions.assignable_groups(request.user)
+            names = "、".join(f"“{name}”" for name in offered.values_list("name", flat=True))
+            kwargs["queryset"] = offered
+            kwargs["error_messages"] = {"invalid_choice": f"只能授予{names}角色。"}
+            if not request.user.is_superuser:
+                kwargs["initial"] = offered
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+    def get_list_display(self, request):
+        """The username links to the account's page only where ``request.user`` may manage it."""
+
+        @admin.display(description="用户名", ordering="username")
+        def account(user):
+            if permissions.can_manage_account(request.user, user):
+                return format_html('<a href="{}">{}</a>', reverse("admin:tracker_user_change", args=[user.pk]),
+                                   user.username)
+            return user.username
+
+        return [account, "full_name", "department", "role_list", "is_active", "last_login"]
+
+    def get_list_display_links(self, request, list_display):
+        return None
+
+    def has_view_permission(self, request, obj=None):
+        return permissions.can_manage_account(request.user, obj) and super().has_view_permission(request, obj)
+
+    def has_add_permission(self, request):
+        return permissions.can_manage_account(request.user) and super().has_add_permission(request)
+
+    def has_change_permission(self, request, obj=None):
+        return permissions.can_manage_account(request.user, obj) and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return permissions.can_delete_account(request.user, obj) and super().has_delete_permission(request, obj)
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        roles.sync_staff(form.instance)
 
     @admin.display(description="姓名")
     def full_name(self, obj):
         return obj.get_full_name()
 
     @admin.display(description="角色")
-    def roles(self, obj):
+    def role_list(self, obj):
         return "、".join(group.name for group in obj.groups.all())
+
+
+class ProgressUpdateAdminForm(forms.ModelForm):
+    """A progress entry in the admin is dated as on the task page: not after today."""
+
+    class Meta:
+        model = ProgressUpdate
+        fields = ["task", "date", "percent", "content"]
+
+    def clean_date(self):
+        value = self.cleaned_data["date"]
+        not_after_today(value)
+        return value
 
 
 class ProgressUpdateInline(admin.TabularInline):
@@ -55,8 +210,15 @@ class ProgressUpdateInline(admin.TabularInline):
 
     model = ProgressUpdate
     extra = 0
+    formfield_overrides = SaneInputAdmin.formfield_overrides
+    form = ProgressUpdateAdminForm
     fields = ["date", "percent", "content", "reported_by", "created_at"]
     readonly_fields = ["reported_by", "created_at"]
+
+    def has_add_permission(self, request, obj=None):
+        """New rows only where the task page would take a report (a closed task takes none)."""
+        allowed = obj is None or permissions.can_report_progress(request.user, obj)
+        return allowed and super().has_add_permission(request, obj)
 
     def has_change_permission(self, request, obj=None):
         return False
@@ -198,7 +360,7 @@ class SignalListFilter(admin.SimpleListFilter):
 
 
 @admin.register(Task)
-class TaskAdmin(ScopedHistoryMixin, SimpleHistoryAdmin):
+class TaskAdmin(SaneInputAdmin, ScopedHistoryMixin, SimpleHistoryAdmin):
     form = TaskAdminForm
     list_display = ["serial", "title", "lead_department", "deadline", "signal_badge", "status", "progress"]
     list_display_links = ["serial", "title"]
@@ -256,14 +418,17 @@ class TaskAdmin(ScopedHistoryMixin, SimpleHistoryAdmin):
 
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
         """A save that lost the race after its form was checked is refused, with the reason shown."""
-        extra_context = extra_context or {}
-        if object_id:
-            extra_context["task_page_url"] = reverse("tracker:task_detail", args=[unquote(object_id)])
         try:
             return super().changeform_view(request, object_id, form_url, extra_context)
         except services.TaskConflict as conflict:
             self.message_user(request, conflict.messages[0], messages.ERROR)
             return HttpResponseRedirect(request.path)
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        # Linked from the task found, never from the URL's text (/task/abc/change/ is just "not found").
+        if obj is not None:
+            context["task_page_url"] = obj.get_absolute_url()
+        return super().render_change_form(request, context, add, change, form_url, obj)
 
     def save_model(self, request, obj, form, change):
         if change:
@@ -288,7 +453,7 @@ def task_action(action):
     return action
 
 
-class TaskScopedAdmin(admin.ModelAdmin):
+class TaskScopedAdmin(SaneInputAdmin, admin.ModelAdmin):
     """Records hanging off a task: visible as far as the task is."""
 
     list_select_related = ["task"]
@@ -304,38 +469,31 @@ class TaskScopedAdmin(admin.ModelAdmin):
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
-@admin.register(ProgressUpdate)
-class ProgressUpdateAdmin(ScopedHistoryMixin, TaskScopedAdmin, SimpleHistoryAdmin):
-    list_display = ["task", "date", "percent", "reported_by", "created_at"]
-    list_filter = ["date"]
-    search_fields = ["task__serial", "task__title", "content"]
-    list_select_related = ["task", "reported_by"]
-    # Evidence files go through the task page, where their content is checked.
-    fields = ["task", "date", "percent", "content"]
+class RecordAdmin(SaneInputAdmin):
+    """The record of a task (progress, transitions, files, chases, instructions, extension
+    requests) is append-only for everyone, superusers included: a correction is a new entry.
+
+    Nothing is changed or deleted here (so no delete action either): an edited 销号
+    would show a task closed that is still 办理中, a deleted entry would leave its text
+    on the task, and neither would leave a trace.
+    """
 
     def has_change_permission(self, request, obj=None):
-        # Entries are facts reported at a date: they are added, never edited afterwards.
         return False
 
-    def save_model(self, request, obj, form, change):
-        created = services.progress_report(task=obj.task, reported_by=request.user, date=obj.date,
-                                           content=obj.content, percent=obj.percent)
-        obj.pk, obj.created_at, obj.reported_by = created.pk, created.created_at, created.reported_by
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
-class ServiceAddAdmin:
-    """Records with rules (chases, extension requests, instructions) are added through their service.
+class ServiceAddAdmin(RecordAdmin):
+    """Records with rules (progress entries, chases, extension requests, instructions) are added through their service.
 
     The add form asks the service's check, so a refusal shows as a form error in
-    Chinese and nothing is written; saving calls the service itself. Once written,
-    such a record is a log: it is never edited in the admin (decisions on extension
-    requests are taken on the task page).
+    Chinese and nothing is written; saving calls the service itself. Decisions on
+    extension requests are taken on the task page.
     """
 
     add_fields = []
-
-    def has_change_permission(self, request, obj=None):
-        return False
 
     def get_fields(self, request, obj=None):
         return self.add_fields if obj is None else super().get_fields(request, obj)
@@ -369,11 +527,36 @@ class ServiceAddAdmin:
         """The service has set the relations."""
 
 
+@admin.register(ProgressUpdate)
+class ProgressUpdateAdmin(ScopedHistoryMixin, ServiceAddAdmin, TaskScopedAdmin, SimpleHistoryAdmin):
+    """Entries are facts reported at a date: added through progress_report, never edited afterwards."""
+
+    form = ProgressUpdateAdminForm
+    list_display = ["task", "date", "percent", "reported_by", "created_at"]
+    list_filter = ["date"]
+    search_fields = ["task__serial", "task__title", "content"]
+    list_select_related = ["task", "reported_by"]
+    # Evidence files go through the task page, where their content is checked.
+    add_fields = fields = ["task", "date", "percent", "content"]
+
+    def service_check(self, request, cleaned):
+        services.progress_check(task=cleaned["task"], reported_by=request.user, date=cleaned["date"])
+
+    def service_perform(self, request, cleaned):
+        return services.progress_report(task=cleaned["task"], reported_by=request.user, date=cleaned["date"],
+                                        content=cleaned["content"], percent=cleaned["percent"])
+
+
 @admin.register(TaskTransition)
-class TaskTransitionAdmin(TaskScopedAdmin):
+class TaskTransitionAdmin(RecordAdmin, TaskScopedAdmin):
+    """Read only: a status moves through the workflow on the task page, which writes its transition."""
+
     list_display = ["task", "action", "from_status", "to_status", "by", "at"]
     list_filter = ["action", "to_status"]
     search_fields = ["task__serial", "task__title", "reason"]
+
+    def has_add_permission(self, request):
+        return False
 
 
 class AttachmentAdminForm(forms.ModelForm):
@@ -388,7 +571,7 @@ class AttachmentAdminForm(forms.ModelForm):
 
 
 @admin.register(Attachment)
-class AttachmentAdmin(TaskScopedAdmin):
+class AttachmentAdmin(RecordAdmin, TaskScopedAdmin):
     """Files are listed and downloaded here; a new one goes through the same content check as the task page."""
 
     list_display = ["name", "task", "size", "content_type", "uploaded_by", "uploaded_at", "download"]
@@ -408,9 +591,6 @@ class AttachmentAdmin(TaskScopedAdmin):
 
     def has_add_permission(self, request):
         return permissions.is_supervisor(request.user) and super().has_add_permission(request)
-
-    def has_change_permission(self, request, obj=None):
-        return False
 
     def save_model(self, request, obj, form, change):
         created = services.attachment_add(task=obj.task, file=form.cleaned_data["file"], uploaded_by=request.user)

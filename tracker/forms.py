@@ -3,6 +3,7 @@ from django import forms
 from django.utils import timezone
 
 from common import filetypes
+from tracker import dates
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -27,8 +28,16 @@ class MultipleFileField(forms.FileField):
 FILES_HELP = f"可多选；只接受{filetypes.ACCEPTED_LABEL}。"
 
 
+def not_after_today(value):
+    """Progress reports what has happened: the task follows its newest entry by date,
+    so an entry dated ahead would hide every report made until that day."""
+    if value > timezone.localdate():
+        raise forms.ValidationError("进展日期不能晚于今天。", code="future")
+
+
 class ProgressForm(forms.Form):
-    date = forms.DateField(label="日期", widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}))
+    date = forms.DateField(label="日期", widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}),
+                           validators=[dates.check_sane, not_after_today])
     percent = forms.IntegerField(label="完成率（%）", min_value=0, max_value=100)
     content = forms.CharField(label="进展情况", widget=forms.Textarea(attrs={"rows": 4, "cols": 80}), max_length=5000,
                               error_messages={"required": "请填写进展情况。"})
@@ -39,12 +48,6 @@ class ProgressForm(forms.Form):
         super().__init__(*args, **kwargs)
         if not self.is_bound:
             self.initial.setdefault("date", timezone.localdate())
-
-    def clean_date(self):
-        value = self.cleaned_data["date"]
-        if value > timezone.localdate():
-            raise forms.ValidationError("进展日期不能晚于今天。")
-        return value
 
     def clean_content(self):
         value = self.cleaned_data["content"].strip()

@@ -15,7 +15,11 @@ def role_names(user):
         return frozenset()
     cached = getattr(user, "_role_names", None)
     if cached is None:
-        cached = frozenset(user.groups.values_list("name", flat=True))
+        prefetched = getattr(user, "_prefetched_objects_cache", {}).get("groups")
+        if prefetched is not None:  # an account in a list that prefetched its groups
+            cached = frozenset(group.name for group in prefetched)
+        else:
+            cached = frozenset(user.groups.values_list("name", flat=True))
         user._role_names = cached
     return cached
 
@@ -91,8 +95,16 @@ def can_report_progress(user, task):
 
 
 def can_delete_task(user, task=None):
-    """Deleting a task erases its trail: supervisors only."""
-    return is_supervisor(user)
+    """Nobody deletes a task, superusers included: it would erase its whole record (progress,
+    transitions, files, chases, instructions, extension requests). A task that should not
+    go on is 中止ed, with a reason, and keeps its record."""
+    return False
+
+
+def can_delete_department(user, department=None):
+    """Nobody deletes a department: it would silently drop out of every task it assists
+    (co-departments), rewriting their record. A department that is gone is retired (is_active)."""
+    return False
 
 
 def workflow_actor(user):
@@ -197,3 +209,45 @@ def recipient_visibility_q(user):
     if is_officer(user):
         return Q(department_id=user.department_id)
     return Q(pk__in=[])
+
+
+# Accounts: who manages whose account (the user admin asks these).
+
+def is_officer_account(user):
+    """An account with no more power than a 部门填报员: no superuser flag, no role but 部门填报员, no direct permission."""
+    if user.is_superuser or not role_names(user) <= {roles.OFFICER}:
+        return False
+    prefetched = getattr(user, "_prefetched_objects_cache", {}).get("user_permissions")
+    return not (prefetched if prefetched is not None else user.user_permissions.exists())
+
+
+def can_manage_account(actor, target=None):
+    """Superusers manage every account; a supervisor manages officers' accounts, never their own; nobody else any.
+
+    With no ``target``: whether ``actor`` may open the account screens at all (the list, the add form).
+    A supervisor who could reset a leader's password could log in as him and write his 批示;
+    one who could edit their own account could make themselves superuser.
+    """
+    if not getattr(actor, "is_authenticated", False):
+        return False
+    if actor.is_superuser:
+        return True
+    if not is_supervisor(actor):
+        return False
+    return target is None or (target.pk != actor.pk and is_officer_account(target))
+
+
+def assignable_groups(actor):
+    """Return the role groups ``actor`` may give an account: every one for superusers, 部门填报员 for supervisors."""
+    from django.contrib.auth.models import Group
+
+    if getattr(actor, "is_superuser", False):
+        return Group.objects.all()
+    if is_supervisor(actor):
+        return Group.objects.filter(name=roles.OFFICER)
+    return Group.objects.none()
+
+
+def can_delete_account(actor, target=None):
+    """Only superusers delete accounts; a supervisor deactivates an officer instead (the record keeps their name)."""
+    return bool(getattr(actor, "is_superuser", False))

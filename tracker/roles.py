@@ -11,6 +11,20 @@ ROLES = (SUPERVISOR, OFFICER, LEADER)
 
 MANAGED_APPS = ("tracker", "speeches")
 
+
+def sync_staff(user):
+    """Set ``user.is_staff`` from their roles, and save it if it changed.
+
+    Every role works in the admin (officers report progress there too), and so does a
+    superuser; an account with neither has nothing to do there. Staff status is never
+    ticked by hand, so nobody grants admin access beyond this table.
+    """
+    names = set(user.groups.values_list("name", flat=True))
+    staff = user.is_superuser or not names.isdisjoint(ROLES)
+    if user.is_staff != staff:
+        user.is_staff = staff
+        user.save(update_fields=["is_staff"])
+
 # Permission codenames per role; "*" = every permission of the managed apps,
 # "view_*" = every view permission of the managed apps.
 ROLE_PERMISSIONS = {

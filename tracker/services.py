@@ -13,7 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from common import filetypes
-from tracker import permissions, workflow
+from tracker import dates, permissions, workflow
 from tracker.models import Attachment, ProgressUpdate, SerialCounter, Task, TaskTransition
 
 CONFLICT_MESSAGE = (
@@ -254,6 +254,15 @@ def _copy_state(source, target):
             setattr(target, field, getattr(source, field))
 
 
+def progress_check(*, task, reported_by, date):
+    """Raise PermissionDenied or ValidationError (in Chinese) unless ``reported_by`` may report on ``task`` at ``date``."""
+    if not permissions.may_report_progress(reported_by, task):
+        raise PermissionDenied("您无权填报此任务的进展。")
+    if not task.is_open:
+        raise ValidationError(f"任务状态为“{task.get_status_display()}”，不能再填报进展。", code="status")
+    dates.check_sane(date, "进展日期")
+
+
 @transaction.atomic
 def progress_report(*, task, reported_by, date, content, percent, files=()):
     """Record a progress entry (with evidence files) and let the task follow its newest entry.
@@ -263,10 +272,7 @@ def progress_report(*, task, reported_by, date, content, percent, files=()):
     """
     files = list(files)
     locked = task_lock(task)
-    if not permissions.may_report_progress(reported_by, locked):
-        raise PermissionDenied("您无权填报此任务的进展。")
-    if not locked.is_open:
-        raise ValidationError(f"任务状态为“{locked.get_status_display()}”，不能再填报进展。", code="status")
+    progress_check(task=locked, reported_by=reported_by, date=date)
     repeat = repeat_of(locked.progress_updates.filter(reported_by=reported_by, date=date, content=content,
                                                       percent=percent))
     if repeat is not None:

@@ -1,5 +1,5 @@
 """Who gets what, as one table: each view × supervisor, leader, officer of the task's
-department, officer of another department. Enforced on the server, for every page.
+department, officer of another department, superuser. Enforced on the server, for every page.
 
 A cell is a status code; "200+" means 200 and the task is listed, "200-" means 200
 and the task is not listed (a list never answers 403, it just leaves the task out).
@@ -12,13 +12,15 @@ from django.urls import reverse
 from django.utils import timezone
 
 from speeches.models import Speech
+from tests.conftest import make_user
 from tracker import services
-from tracker.models import Attachment, Chase, ExtensionRequest, Instruction, ProgressUpdate, Task
+from tracker.models import (Attachment, Chase, ExtensionRequest, Instruction, ProgressUpdate, Task, TaskTransition,
+                            User)
 from tracker.supervision import extensions
 
 pytestmark = pytest.mark.django_db
 
-PERSONAS = ["supervisor", "leader", "officer_own", "officer_other"]
+PERSONAS = ["supervisor", "leader", "officer_own", "officer_other", "superuser"]
 
 
 def get(name, *args):
@@ -49,6 +51,14 @@ def progress_post(client, ctx):
 
 def post(name, key, data):
     return lambda client, ctx: client.post(reverse(name, args=[ctx[key]]), data)
+
+
+def password_post(key):
+    def post(client, ctx):
+        return client.post(reverse("admin:auth_user_password_change", args=[ctx[key]]),
+                           {"password1": "Xin#mima-2025-long", "password2": "Xin#mima-2025-long",
+                            "usable_password": "true"})
+    return post
 
 
 def extension_post(client, ctx):
@@ -85,46 +95,68 @@ def speech_choices(name):
 
 
 MATRIX = [
-    # view                        request                                             sup     leader  own     other
-    ("admin changelist",          get("admin:tracker_task_changelist"),               ["200+", "200+", "200+", "200-"]),
-    ("admin change (GET)",        get("admin:tracker_task_change", "pk"),             [200, 200, 200, 302]),
-    ("admin change (POST)",       admin_change_post,                                  [302, 403, 403, 403]),
-    ("admin history",             get("admin:tracker_task_history", "pk"),            [200, 200, 200, 404]),
-    ("admin history version",     get("admin:tracker_task_simple_history", "pk", "history_id"), [200, 200, 200, 404]),
-    ("admin delete",              get("admin:tracker_task_delete", "pk"),             [200, 403, 403, 403]),
-    ("admin progress list",       get("admin:tracker_progressupdate_changelist"),     ["200+", "200+", "200+", "200-"]),
-    ("admin progress history",    get("admin:tracker_progressupdate_history", "progress_pk"), [200, 200, 200, 404]),
-    ("admin attachment",          get("admin:tracker_attachment_change", "attachment_pk"), [200, 200, 200, 302]),
-    ("task list page",            get("tracker:task_list"),                           ["200+", "200+", "200+", "200-"]),
-    ("task page",                 get("tracker:task_detail", "pk"),                   [200, 200, 200, 404]),
-    ("history page",              get("tracker:task_history", "pk"),                  [200, 200, 200, 404]),
-    ("attachment download",       get("tracker:attachment_download", "attachment_pk"), [200, 200, 200, 404]),
-    ("transition POST 签收",       transition_post("accept"),                          [403, 403, 302, 404]),
-    ("transition POST 中止",       transition_post("suspend"),                         [302, 403, 403, 404]),
-    ("progress POST",             progress_post,                                      [302, 403, 302, 404]),
-    ("dashboard",                 get("tracker:dashboard"),                           [200, 200, 200, 200]),
-    ("chase POST 催办",            post("tracker:task_chase", "pk", {"message": "请抓紧"}), [302, 403, 403, 404]),
+    # view                        request                                             sup     leader  own     other   superuser
+    ("admin changelist",          get("admin:tracker_task_changelist"),               ["200+", "200+", "200+", "200-", "200+"]),
+    ("admin change (GET)",        get("admin:tracker_task_change", "pk"),             [200, 200, 200, 302, 200]),
+    ("admin change (POST)",       admin_change_post,                                  [302, 403, 403, 403, 302]),
+    ("admin history",             get("admin:tracker_task_history", "pk"),            [200, 200, 200, 404, 200]),
+    ("admin history version",     get("admin:tracker_task_simple_history", "pk", "history_id"), [200, 200, 200, 404, 200]),
+    # The record is append-only for everyone: a task is 中止ed, never deleted; entries are never changed or deleted.
+    ("admin delete",              get("admin:tracker_task_delete", "pk"),             [403, 403, 403, 403, 403]),
+    ("admin progress delete",     post("admin:tracker_progressupdate_delete", "progress_pk", {"post": "yes"}),
+                                                                                      [403, 403, 403, 403, 403]),
+    ("admin attachment delete",   post("admin:tracker_attachment_delete", "attachment_pk", {"post": "yes"}),
+                                                                                      [403, 403, 403, 403, 403]),
+    ("admin extension delete",    post("admin:tracker_extensionrequest_delete", "extension_pk", {"post": "yes"}),
+                                                                                      [403, 403, 403, 403, 403]),
+    ("admin transition change",   post("admin:tracker_tasktransition_change", "transition_pk",
+                                       {"action": "close", "from_status": "closing", "to_status": "closed"}),
+                                                                                      [403, 403, 403, 403, 403]),
+    ("admin transition add",      get("admin:tracker_tasktransition_add"),            [403, 403, 403, 403, 403]),
+    ("admin progress list",       get("admin:tracker_progressupdate_changelist"),     ["200+", "200+", "200+", "200-", "200+"]),
+    ("admin progress history",    get("admin:tracker_progressupdate_history", "progress_pk"), [200, 200, 200, 404, 200]),
+    ("admin attachment",          get("admin:tracker_attachment_change", "attachment_pk"), [200, 200, 200, 302, 200]),
+    ("task list page",            get("tracker:task_list"),                           ["200+", "200+", "200+", "200-", "200+"]),
+    ("task page",                 get("tracker:task_detail", "pk"),                   [200, 200, 200, 404, 200]),
+    ("history page",              get("tracker:task_history", "pk"),                  [200, 200, 200, 404, 200]),
+    ("attachment download",       get("tracker:attachment_download", "attachment_pk"), [200, 200, 200, 404, 200]),
+    ("transition POST 签收",       transition_post("accept"),                          [403, 403, 302, 404, 403]),
+    ("transition POST 中止",       transition_post("suspend"),                         [302, 403, 403, 404, 302]),
+    ("progress POST",             progress_post,                                      [302, 403, 302, 404, 302]),
+    ("dashboard",                 get("tracker:dashboard"),                           [200, 200, 200, 200, 200]),
+    ("chase POST 催办",            post("tracker:task_chase", "pk", {"message": "请抓紧"}), [302, 403, 403, 404, 302]),
     ("instruction POST 批示",      post("tracker:instruction_add", "pk", {"kind": "instruction", "content": "按期完成"}),
-                                                                                      [302, 302, 403, 404]),
+                                                                                      [302, 302, 403, 404, 302]),
     ("comment POST 留言",          post("tracker:instruction_add", "pk", {"kind": "comment", "content": "收到"}),
-                                                                                      [302, 302, 302, 404]),
-    ("extension POST 延期申请",     extension_post,                                     [403, 403, 302, 404]),
+                                                                                      [302, 302, 302, 404, 302]),
+    ("extension POST 延期申请",     extension_post,                                     [403, 403, 302, 404, 403]),
     ("extension decide POST",     post("tracker:extension_decide", "extension_pk", {"decision": "approve"}),
-                                                                                      [302, 403, 403, 404]),
-    ("ledger export",             ledger_export,                                      ["200+", "200+", "200+", "200-"]),
-    ("ledger import page",        get("tracker:ledger_import"),                       [200, 403, 200, 200]),
+                                                                                      [302, 403, 403, 404, 302]),
+    ("ledger export",             ledger_export,                                      ["200+", "200+", "200+", "200-", "200+"]),
+    ("ledger import page",        get("tracker:ledger_import"),                       [200, 403, 200, 200, 200]),
     # The filter's 来源讲话 offers the task's speech to those who see the task.
-    ("task list speech choices",  speech_choices("tracker:task_list"),                ["200+", "200+", "200+", "200-"]),
-    ("dashboard speech choices",  speech_choices("tracker:dashboard"),                ["200+", "200+", "200+", "200-"]),
+    ("task list speech choices",  speech_choices("tracker:task_list"),                ["200+", "200+", "200+", "200-", "200+"]),
+    ("dashboard speech choices",  speech_choices("tracker:dashboard"),                ["200+", "200+", "200+", "200-", "200+"]),
     # A 催办 of the task and of a task of B: B's officer reads it, but not the task.
-    ("admin chase view",          get("admin:tracker_chase_change", "chase_pk"),      ["200+", "200+", "200+", "200-"]),
+    ("admin chase view",          get("admin:tracker_chase_change", "chase_pk"),      ["200+", "200+", "200+", "200-", "200+"]),
     # A's daily digest also names a task B helps on: it stays A's.
-    ("admin reminder view",       get("admin:tracker_chase_change", "reminder_pk"),   ["200+", "200+", "200+", 302]),
+    ("admin reminder view",       get("admin:tracker_chase_change", "reminder_pk"),   ["200+", "200+", "200+", 302, "200+"]),
+    # Accounts (tracker.permissions.can_manage_account): a supervisor manages officers' accounts, not
+    # their own, a leader's or another supervisor's; only superusers manage those; nobody else any.
+    ("account list",              get("admin:tracker_user_changelist"),               [200, 403, 403, 403, 200]),
+    ("account add",               get("admin:tracker_user_add"),                      [200, 403, 403, 403, 200]),
+    ("officer's account",         get("admin:tracker_user_change", "officer_account"), [200, 403, 403, 403, 200]),
+    ("officer's password POST",   password_post("officer_account"),                   [302, 403, 403, 403, 302]),
+    ("leader's account",          get("admin:tracker_user_change", "leader_account"), [403, 403, 403, 403, 200]),
+    ("leader's password POST",    password_post("leader_account"),                    [403, 403, 403, 403, 302]),
+    ("supervisor's account",      get("admin:tracker_user_change", "supervisor_account"), [403, 403, 403, 403, 200]),
+    ("supervisor's password POST", password_post("supervisor_account"),               [403, 403, 403, 403, 302]),
+    ("account delete",            get("admin:tracker_user_delete", "officer_account"), [403, 403, 403, 403, 200]),
 ]
 
 
 @pytest.fixture
-def world(supervisor, leader, officer_a, officer_b, departments, make_task, media_root):
+def world(supervisor, leader, officer_a, officer_b, superuser, departments, make_task, media_root):
     deadline = timezone.localdate() + timedelta(days=30)
     speech = Speech.objects.create(title="全县秋季开学工作会议讲话", meeting="秋季开学工作会议", text="……",
                                    uploaded_by=supervisor)
@@ -146,11 +178,15 @@ def world(supervisor, leader, officer_a, officer_b, departments, make_task, medi
     reminder = Chase.objects.create(kind=Chase.Kind.REMINDER, message=f"{departments['a'].name}到期提醒")
     reminder.tasks.set([task, shared])
     reminder.recipients.set([officer_a])
+    officer_c = make_user("officer_c", "部门填报员", departments["c"])
+    services.task_transition(task=other, action="accept", by=officer_a)
     return {
         "task": task, "pk": task.pk, "history_id": task.history.first().history_id,
+        "transition_pk": other.transitions.get().pk, "officer_account": officer_c.pk, "leader_account": leader.pk, "supervisor_account": supervisor.pk,
         "progress_pk": update.pk, "attachment_pk": attachment.pk, "extension_pk": pending.pk,
         "chase_pk": chase.pk, "reminder_pk": reminder.pk,
-        "users": {"supervisor": supervisor, "leader": leader, "officer_own": officer_a, "officer_other": officer_b},
+        "users": {"supervisor": supervisor, "leader": leader, "officer_own": officer_a, "officer_other": officer_b,
+                  "superuser": superuser},
     }
 
 
@@ -173,11 +209,15 @@ def test_permission_matrix(client, world, persona, view, request_, expected):
 
 
 def trail():
-    """What a refused request must leave as it was: tasks, progress, and supervision records."""
+    """What a refused request must leave as it was: tasks, progress, supervision records and accounts."""
     return (
         list(Task.objects.order_by("pk").values_list("title", "status", "version", "deadline")),
         ProgressUpdate.objects.count(), Instruction.objects.count(), Chase.objects.count(),
         list(ExtensionRequest.objects.order_by("pk").values_list("status", "new_deadline")),
+        list(TaskTransition.objects.order_by("pk").values_list("action", "from_status", "to_status")),
+        Attachment.objects.count(),
+        list(User.objects.order_by("pk").values_list("password", "is_superuser", "is_staff", "is_active",
+                                                     "department")),
     )
 
 

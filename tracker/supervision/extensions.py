@@ -11,7 +11,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from tracker import permissions
+from tracker import dates, permissions
 from tracker.models import SUPERVISION_TEXT_MAX, ExtensionRequest
 from tracker.services import repeat_of, required_text, task_lock, task_save
 
@@ -26,6 +26,7 @@ def extension_request_check(*, task, requested_by, new_deadline, reason, today=N
         raise ValidationError("该任务没有完成时限，无需申请延期。")
     if not isinstance(new_deadline, date):
         raise ValidationError("请填写申请的新时限。")
+    dates.check_sane(new_deadline, "申请的新时限")
     if task.deadline < today:
         raise ValidationError(
             f"完成时限（{task.deadline:%Y-%m-%d}）已过，不能再申请延期，请联系督查室说明情况。")

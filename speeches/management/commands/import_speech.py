@@ -14,11 +14,13 @@ import datetime
 import sys
 from pathlib import Path
 
+from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand
 
 from speeches import services
 from speeches.models import SpeechUpload
 from speeches.parsing.document import ExtractionError
+from tracker import dates
 
 EXIT_BAD_INPUT = 2
 
@@ -72,7 +74,12 @@ def _parse_date(text: str | None) -> datetime.date | None:
     if not text:
         return None
     try:
-        return datetime.date.fromisoformat(text)
+        value = datetime.date.fromisoformat(text)
     except ValueError:
         raise ExtractionError(f"日期“{text}”格式不对，应为 YYYY-MM-DD，例如 2024-09-01。")
+    try:
+        dates.check_sane(value, "讲话日期")
+    except ValidationError as error:
+        raise ExtractionError(error.messages[0]) from None
+    return value
 

@@ -167,3 +167,10 @@ def can_comment(user, task):
 def can_view_dashboard(user):
     """Every role has a dashboard; what it counts is scoped by task_visibility_q."""
     return is_supervisor(user) or is_leader(user) or is_officer(user)
+
+
+# Papers (Word documents): the 分解表 and 通知单 follow the tasks they list.
+
+def can_issue_bulletin(user):
+    """The 督办通报 compares every department: supervisors issue it, leaders read it; officers may not."""
+    return is_supervisor(user) or is_leader(user)

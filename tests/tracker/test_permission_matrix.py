@@ -11,6 +11,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 
+from speeches.models import Speech
 from tracker import services
 from tracker.models import Attachment, Chase, ExtensionRequest, Instruction, ProgressUpdate, Task
 from tracker.supervision import extensions
@@ -53,6 +54,26 @@ def post(name, key, data):
 def extension_post(client, ctx):
     new = (ctx["task"].deadline + timedelta(days=10)).isoformat()
     return client.post(reverse("tracker:extension_request", args=[ctx["pk"]]), {"new_deadline": new, "reason": "等待拨款"})
+
+
+def paper(name, *args, **params):
+    """A Word paper as a response whose content is its text and the serials of the tasks it lists.
+
+    A 分解表 names tasks by their 工作任务, not their serial: a task counts as listed
+    when its title is in the text.
+    """
+    def fetch(client, ctx):
+        from types import SimpleNamespace
+
+        from tests.papers_docx import all_text, read
+
+        response = client.get(reverse(name, args=[ctx[a] for a in args]), {k: ctx[v] for k, v in params.items()})
+        if response.status_code != 200:
+            return response
+        text = all_text(read(b"".join(response.streaming_content)))
+        listed = [t.serial for t in Task.objects.all() if t.title in text]
+        return SimpleNamespace(status_code=200, content=" ".join([text, *listed]).encode())
+    return fetch
 
 
 def ledger_export(client, ctx):
@@ -99,14 +120,21 @@ MATRIX = [
                                                                                       [302, 403, 403, 404]),
     ("ledger export",             ledger_export,                                      ["200+", "200+", "200+", "200-"]),
     ("ledger import page",        get("tracker:ledger_import"),                       [200, 403, 200, 200]),
+    ("paper 分解表 of a speech",   paper("tracker:paper_speech_breakdown", "speech_pk"), ["200+", "200+", "200+", 404]),
+    ("paper 分解表 of the list",   paper("tracker:paper_breakdown"),                   ["200+", "200+", "200+", "200-"]),
+    ("paper 通知单 of a task",     paper("tracker:paper_task_notice", "pk"),           [200, 200, 200, 404]),
+    ("paper 通知单 of a department", paper("tracker:paper_notices", lead_department="department_pk"),
+                                                                                      ["200+", "200+", "200+", 302]),
+    ("paper 督办通报",             get("tracker:paper_bulletin"),                      [200, 200, 403, 403]),
 ]
 
 
 @pytest.fixture
 def world(supervisor, leader, officer_a, officer_b, departments, make_task, media_root):
     deadline = timezone.localdate() + timedelta(days=30)
+    speech = Speech.objects.create(title="在全县秋季开学工作会议上的讲话", text="……")
     task = make_task(title="完成校舍安全排查", lead_department=departments["a"], co_departments=[departments["c"]],
-                     deadline=deadline)
+                     deadline=deadline, speech=speech)
     other = make_task(title="另一项任务", lead_department=departments["a"], deadline=deadline)
     pending = extensions.extension_request_create(task=other, requested_by=officer_a, reason="需协调",
                                                   new_deadline=deadline + timedelta(days=5))
@@ -117,6 +145,7 @@ def world(supervisor, leader, officer_a, officer_b, departments, make_task, medi
     return {
         "task": task, "pk": task.pk, "history_id": task.history.first().history_id,
         "progress_pk": update.pk, "attachment_pk": attachment.pk, "extension_pk": pending.pk,
+        "speech_pk": speech.pk, "department_pk": departments["a"].pk,
         "users": {"supervisor": supervisor, "leader": leader, "officer_own": officer_a, "officer_other": officer_b},
     }
 
@@ -154,7 +183,8 @@ def test_matrix_covers_every_task_page_url():
 
     covered = {"task_list", "task_detail", "task_history", "progress_add", "task_transition", "attachment_download",
                "dashboard", "task_chase", "instruction_add", "extension_request", "extension_decide",
-               "export_tasks", "ledger_import"}
+               "export_tasks", "ledger_import",
+               "paper_speech_breakdown", "paper_breakdown", "paper_task_notice", "paper_notices", "paper_bulletin"}
     assert {pattern.name for pattern in urls.urlpatterns} <= covered
 
 

@@ -89,7 +89,7 @@ def test_docx_has_headings_department_red_and_ranking_tables():
     assert rows(departments)[1:] == [["县教育局基础教育股", "5", "2", "1", "3", "2", "1"],
                                      ["县财政局", "2", "0", "0", "0", "2", "1"]]  # a department without tasks is left out
     assert [r[0] for r in rows(red)[1:]] == ["DB-2025-0007", "DB-2025-0014"]
-    assert rows(red)[2][2] == "待指定" and rows(red)[1][4] == "38天"
+    assert rows(red)[2][2] == "待指定" and rows(red)[1][4] == "38"
     assert rows(ranking)[1] == ["1", "县教育局基础教育股", "46.0", "20.0%", "60.0%", "1", "5"]
     assert "注：有效任务 = …" in texts
     assert any(t.startswith("（一）抓紧办理红灯任务。") for t in texts)

@@ -102,8 +102,14 @@ def test_title_breaks_between_parts_only_when_it_must():
     assert paragraph.text == "关于2025年2月3日至2025年3月14日\n讲话任务落实情况的通报"
 
 
-def test_text_width_counts_full_width_characters_as_one_em():
-    assert layout.text_width("督办A1", layout.Pt(16)) == 16 * 3
+def test_text_width_counts_full_width_characters_as_one_em_and_others_generously():
+    assert layout.text_width("督办A1", layout.Pt(16)) == pytest.approx(16 * (2 + 2 * layout.HALF_WIDTH_EM))
+
+
+def test_a_title_that_would_leave_one_character_over_breaks_between_its_parts():
+    """关于2026年12月1日讲话任务落实情况的通报 measured 20.2 em of 22 pt in LibreOffice: more than 156 mm."""
+    assert layout.title_lines(["关于2026年12月1日", "讲话任务落实情况的通报"], 156) == [
+        "关于2026年12月1日", "讲话任务落实情况的通报"]
 
 
 def test_table_columns_are_fixed_and_may_not_exceed_the_block():

@@ -1,7 +1,7 @@
 """督办通知单 from plain data: one page per task, the form's rows, the issuer. No database."""
 from datetime import date
 
-from docx.enum.section import WD_ORIENT
+from docx.enum.section import WD_ORIENT, WD_SECTION
 from docx.oxml.ns import qn
 
 from tests.papers_docx import grid_mm, read, rows, text_width_mm
@@ -19,13 +19,17 @@ def build(tasks=TASKS, site_url="https://duban.example.gov.cn"):
     return read(output.to_bytes(notice.build(tasks, issuer="县委督查室", day=date(2025, 9, 1), site_url=site_url)))
 
 
-def test_each_task_gets_its_own_page_with_the_title_first():
+def test_each_task_gets_its_own_section_numbered_from_page_one():
     document = build()
     titles = [p for p in document.paragraphs if p.style.name == "Title"]
     assert [p.text for p in titles] == ["督办通知单", "督办通知单"]
-    assert [bool(p.paragraph_format.page_break_before) for p in titles] == [False, True]
-    assert document.sections[0].orientation == WD_ORIENT.PORTRAIT
-    assert len(document.tables) == len(TASKS)
+    assert len(document.sections) == len(document.tables) == len(TASKS)
+    assert [s.start_type for s in document.sections[1:]] == [WD_SECTION.NEW_PAGE]
+    numbering = document.sections[1]._sectPr.find(qn("w:pgNumType"))
+    assert numbering.get(qn("w:start")) == "1"
+    for index, section in enumerate(document.sections):
+        assert section.orientation == WD_ORIENT.PORTRAIT and round(section.top_margin.mm) == 37
+        assert section.footer.is_linked_to_previous == (index > 0)  # one footer, the first section's
 
 
 def test_the_form_holds_serial_task_deadline_requirements_and_feedback():
@@ -42,7 +46,7 @@ def test_the_form_holds_serial_task_deadline_requirements_and_feedback():
     assert second["完成时限"] == "年底前" and second["牵头单位"] == "待指定牵头单位"
     texts = [p.text for p in document.paragraphs]
     assert texts.count("县委督查室") == 2 and texts.count("2025年9月1日") == 2
-    assert "县教育局：" in texts and "待指定牵头单位：" in texts
+    assert "县教育局：" in texts and f"{notice.ADDRESSEE_BLANK}：" in texts  # no lead yet: a blank to write in
     for table in document.tables:
         assert sum(grid_mm(table)) <= text_width_mm(document.sections[0]) + 0.1
         assert all(row._tr.trPr.find(qn("w:trHeight")) is not None for row in table.rows)
@@ -51,7 +55,7 @@ def test_the_form_holds_serial_task_deadline_requirements_and_feedback():
 def test_deadline_line_quotes_the_speech_where_it_adds_something():
     assert notice.deadline_line(date(2025, 12, 31), "年底前") == "2025年12月31日前（讲话原文：年底前）"
     assert notice.deadline_line(date(2025, 8, 25), "8月25日前") == "2025年8月25日前"
-    assert notice.deadline_line(None) == "请督查室明确"
+    assert notice.deadline_line(None) == "（待明确）"
 
 
 def test_feedback_without_a_site_address_names_the_system():

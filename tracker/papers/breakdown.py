@@ -13,7 +13,7 @@ from tracker.papers import layout
 COLUMNS = ["序号", "工作任务", "牵头单位", "配合单位", "责任人", "完成时限"]
 # 225 mm in all: the landscape text block. With the cell margins, 序号 holds two 4号
 # characters a line, 责任人 three, 完成时限 "12月31日" (the year goes on the line above).
-WIDTHS_MM = [14, 91, 36, 36, 20, 28]
+WIDTHS_MM = [14, 99, 32, 32, 20, 28]
 OTHER_GROUP = "其他任务"
 TITLE_SUFFIX = "重点任务分解表"
 

@@ -70,7 +70,7 @@ class Bulletin:
 DEPARTMENT_COLUMNS = ["单位", "牵头\n任务", "本期\n办结", "其中\n按时", "累计\n办结", "在办", "红灯"]
 DEPARTMENT_WIDTHS = [60, 16, 16, 16, 16, 16, 16]
 RED_COLUMNS = ["督办编号", "工作任务", "牵头单位", "完成时限", "超期\n天数"]
-RED_WIDTHS = [38, 40, 33, 27, 18]
+RED_WIDTHS = [38, 44, 30, 28, 16]
 RANK_COLUMNS = ["名次", "单位", "得分", "按时\n办结率", "办结率", "红灯", "有效\n任务"]
 RANK_WIDTHS = [14, 52, 18, 22, 22, 14, 14]
 
@@ -202,7 +202,7 @@ def build(b: Bulletin):
                                  aligns=[layout.CENTER, layout.LEFT, layout.LEFT, layout.CENTER, layout.CENTER])
         for task in b.red_tasks:
             layout.add_row(table, [task.serial, task.title, task.lead or "待指定",
-                                   layout.date_cn_table(task.deadline), f"{task.days_late}天"])
+                                   layout.date_cn_table(task.deadline), task.days_late])
         layout.add_blank(document)
     else:
         layout.add_body(document, "目前没有红灯任务。")

@@ -3,7 +3,9 @@
 Each page: the title, the addressee (the lead department), a form of the task
 (督办编号, 任务来源, 工作任务, 牵头/配合单位, 责任人, 完成时限, 办理要求, 反馈方式),
 and the issuing office with the date. The requirements and the feedback line are
-drafted here; the supervisor edits them in Word where a task needs more.
+drafted here; the supervisor edits them in Word where a task needs more. Each notice
+is a section of its own whose page number starts at 1: the notices of one download
+are printed and sent separately.
 """
 from dataclasses import dataclass
 from datetime import date
@@ -15,6 +17,7 @@ TITLE = "督办通知单"
 LABEL_MM, VALUE_MM = 30, 126  # 156 mm: the portrait text block
 ROW_MM = 11  # a form's rows: room to write in by hand
 NO_LEAD = "待指定牵头单位"
+ADDRESSEE_BLANK = "＿" * 8  # no lead department yet: the supervisor writes it in
 REQUIREMENTS = ("请牵头单位明确分管领导和具体责任人，细化工作措施，按时限办结；"
                 "配合单位要主动对接、密切配合。办理中遇到困难，请及时报告。")
 
@@ -43,7 +46,7 @@ def source_text(*, speech_title: str = "", meeting: str = "", speaker: str = "",
 
 def deadline_line(deadline: date | None, text: str = "") -> str:
     if deadline is None:
-        return text or "请督查室明确"
+        return text or "（待明确）"
     shown = f"{layout.date_cn(deadline)}前"
     return f"{shown}（讲话原文：{text}）" if text and text not in shown else shown
 
@@ -59,8 +62,10 @@ def build(tasks: list[NoticeTask], *, issuer: str, day: date, site_url: str = ""
     """Return the 督办通知单 of ``tasks`` as one Document, each task on its own page."""
     document = layout.new_document(title=TITLE, author=issuer)
     for index, task in enumerate(tasks):
-        layout.add_title(document, TITLE, page_break=index > 0)
-        layout.add_body(document, f"{task.lead or NO_LEAD}：", indent=False)
+        if index:
+            layout.start_numbered_part(document)  # each notice is sent on its own: its page is 1
+        layout.add_title(document, TITLE)
+        layout.add_body(document, f"{task.lead or ADDRESSEE_BLANK}：", indent=False)
         table = layout.add_table(document, widths_mm=[LABEL_MM, VALUE_MM], aligns=[layout.CENTER, layout.LEFT])
         rows = [
             ("督办编号", task.serial),

@@ -10,7 +10,7 @@ from datetime import date, datetime, time, timedelta
 from django.conf import settings
 from django.utils import timezone
 
-from speeches.models import SpeechItem
+from speeches.models import Speech, SpeechItem
 from tracker import choices, lights, permissions, selectors
 from tracker.models import Department, Task
 from tracker.papers import breakdown, bulletin, notice
@@ -85,9 +85,16 @@ def tasks_breakdown(*, tasks, speech=None, subtitle="") -> breakdown.Breakdown:
                                subtitle=subtitle, tasks=breakdown_rows(tasks), author=issuer())
 
 
-def speech_may_be_listed(*, user, speech) -> bool:
-    """Whether ``user`` may have ``speech``'s 分解表: leaders and supervisors always, others where they see one of its tasks."""
-    return user is None or permissions.sees_everything(user) or visible_tasks(user=user).filter(speech=speech).exists()
+def speech_for_breakdown(*, user, pk: int) -> Speech:
+    """Return speech ``pk`` if ``user`` may have its 分解表, else raise Speech.DoesNotExist.
+
+    Leaders and supervisors (and commands) may have any speech's; others a speech one of
+    whose tasks they see, as if the rest did not exist.
+    """
+    speech = Speech.objects.get(pk=pk)
+    if user is None or permissions.sees_everything(user) or visible_tasks(user=user).filter(speech=speech).exists():
+        return speech
+    raise Speech.DoesNotExist
 
 
 # 督办通知单 ---------------------------------------------------------------------------

@@ -43,11 +43,9 @@ def filtered_tasks(request):
 def speech_breakdown(request, pk):
     """The 分解表 of one speech: the tasks of it the user may see."""
     try:
-        speech = Speech.objects.get(pk=pk)
+        speech = papers.speech_for_breakdown(user=request.user, pk=pk)
     except Speech.DoesNotExist:
-        raise Http404("讲话不存在。") from None
-    if not papers.speech_may_be_listed(user=request.user, speech=speech):
-        raise Http404("讲话不存在，或您无权查看其任务。")
+        raise Http404("讲话不存在，或您无权查看其任务。") from None
     paper = papers.speech_breakdown(user=request.user, speech=speech)
     return output.docx_response(breakdown.build(paper), paper.title)
 

@@ -16,10 +16,8 @@ class Command(PaperCommand):
         if not speech.strip().isdigit():
             raise BadInput("请用 --speech 给出讲话编号（一个数字），例如 --speech 3。")
         try:
-            found = Speech.objects.get(pk=int(speech))
+            found = papers.speech_for_breakdown(user=user, pk=int(speech))
         except Speech.DoesNotExist:
-            raise BadInput(f"没有编号为 {speech} 的讲话。") from None
-        if not papers.speech_may_be_listed(user=user, speech=found):
-            raise BadInput(f"用户“{user.username}”看不到这篇讲话的任务。")
+            raise BadInput(f"没有编号为 {speech} 的讲话" + ("（或该用户看不到它的任务）。" if user else "。")) from None
         paper = papers.speech_breakdown(user=user, speech=found)
         return breakdown.build(paper), paper.title, f"分解表（{len(paper.tasks)} 项任务）"

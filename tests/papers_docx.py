@@ -196,7 +196,7 @@ def render(data: bytes, name: str, *, dpi=60) -> Rendered:
         command = [tools()["soffice"], f"-env:UserInstallation={Path(profile).as_uri()}", "--headless",
                    "--norestore", "--convert-to", "pdf", "--outdir", str(folder), str(source)]
         env = {**os.environ, "FONTCONFIG_FILE": str(fonts_conf(folder)), "HOME": profile}
-        done = subprocess.run(command, capture_output=True, text=True, timeout=SOFFICE_TIMEOUT, env=env)
+        done = subprocess.run(command, capture_output=True, text=True, timeout=SOFFICE_TIMEOUT, env=env, check=False)
     pdf = folder / f"{name}.pdf"
     assert done.returncode == 0 and pdf.exists(), f"LibreOffice 未能转换 {source}：{done.stderr or done.stdout}"
     info = subprocess.run([tools()["pdfinfo"], "-f", "1", "-l", "9999", str(pdf)],

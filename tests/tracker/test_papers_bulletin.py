@@ -53,16 +53,16 @@ def test_period_label(start, end, label):
 
 
 def figures(**changes):
-    base = dict(
-        start=date(2025, 2, 1), end=date(2025, 2, 28), as_of=TODAY, total=30, closed=6, open=23, suspended=1,
-        red=2, yellow=3, closed_in_period=4, on_time_in_period=3, yellow_days=7,
-        departments=[DepartmentRow("县教育局基础教育股", 5, 2, 1, 3, 2, 1), DepartmentRow("县财政局", 2, 0, 0, 0, 2, 1),
-                     DepartmentRow("空单位", 0, 0, 0, 0, 0, 0)],
-        red_tasks=[RedTask("DB-2025-0007", "强化师德师风", "各乡镇中心学校", date(2025, 1, 31), 38),
-                   RedTask("DB-2025-0014", "确保经费足额拨付", "", date(2025, 3, 1), 9)],
-        ranking=[RankRow(1, "县教育局基础教育股", 46.0, 0.2, 0.6, 1, 5), RankRow(2, "县财政局", 0.0, 0.0, 0.0, 1, 2)],
-        formula="得分 = …", definitions="有效任务 = …", issuer="县委督查室",
-    )
+    base = {
+        "start": date(2025, 2, 1), "end": date(2025, 2, 28), "as_of": TODAY, "total": 30, "closed": 6, "open": 23,
+        "suspended": 1, "red": 2, "yellow": 3, "closed_in_period": 4, "on_time_in_period": 3, "yellow_days": 7,
+        "departments": [DepartmentRow("县教育局基础教育股", 5, 2, 1, 3, 2, 1),
+                        DepartmentRow("县财政局", 2, 0, 0, 0, 2, 1), DepartmentRow("空单位", 0, 0, 0, 0, 0, 0)],
+        "red_tasks": [RedTask("DB-2025-0007", "强化师德师风", "各乡镇中心学校", date(2025, 1, 31), 38),
+                      RedTask("DB-2025-0014", "确保经费足额拨付", "", date(2025, 3, 1), 9)],
+        "ranking": [RankRow(1, "县教育局基础教育股", 46.0, 0.2, 0.6, 1, 5), RankRow(2, "县财政局", 0.0, 0.0, 0.0, 1, 2)],
+        "formula": "得分 = …", "definitions": "有效任务 = …", "issuer": "县委督查室",
+    }
     return Bulletin(**{**base, **changes})
 
 

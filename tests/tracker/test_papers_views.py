@@ -77,7 +77,7 @@ def test_an_officer_gets_only_the_tasks_of_the_speech_they_may_see(client, speec
 
 def test_breakdown_of_the_task_lists_filters(client, leader, speech):
     client.force_login(leader)
-    response, document = download(client, reverse("tracker:paper_breakdown"), speech=speech.pk, category="rectify")
+    _, document = download(client, reverse("tracker:paper_breakdown"), speech=speech.pk, category="rectify")
     assert document.paragraphs[0].text.replace("\n", "") == f"《{speech.title}》重点任务分解表"
     assert len(task_cells(document)) == speech.tasks.filter(category="rectify").count() > 0
     assert any("类别：整改任务" in p.text for p in document.paragraphs)
@@ -121,7 +121,7 @@ def test_notices_beyond_the_limit_are_refused(client, supervisor, make_task, dep
     client.force_login(supervisor)
     response = client.get(reverse("tracker:paper_notices"), {"lead_department": departments["a"].pk})
     assert response.status_code == 302
-    assert "超过一次 1 份的上限" in str(list(get_messages(response.wsgi_request))[0])
+    assert "超过一次 1 份的上限" in str(next(iter(get_messages(response.wsgi_request))))
 
 
 def test_bulletin_is_for_supervisors_and_leaders(client, supervisor, leader, officer_a):

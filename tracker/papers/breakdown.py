@@ -112,7 +112,7 @@ def groups(tasks: list[Task]) -> list[Group]:
     for task in tasks:
         key = (speeches.index(task.speech), task.section.order, task.section.heading) if task.section else None
         keyed.setdefault(key, []).append(task)
-    sectioned = sorted((key for key in keyed if key is not None))
+    sectioned = sorted(key for key in keyed if key is not None)
     result = [
         Group(speech=speeches[key[0]], heading=key[2],
               tasks=sorted(keyed[key], key=lambda t: (t.item_order if t.item_order is not None else 0, t.serial)))

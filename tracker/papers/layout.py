@@ -18,14 +18,15 @@ from dataclasses import dataclass
 from datetime import date
 
 from docx import Document
-from lxml import etree
 from docx.enum.section import WD_ORIENT, WD_SECTION
+from docx.enum.style import WD_STYLE_TYPE
 from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT, WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.oxml import OxmlElement, parse_xml
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
+from lxml import etree
 
 # Fonts, as offices name them, and what Word may use when one is missing.
 TITLE_FONT = "方正小标宋简体"
@@ -207,15 +208,14 @@ def _set_styles(document):
     _style(_paragraph_style(styles, TABLE_HEAD), font=HEI_FONT, size=SIZE_4, line=TABLE_LINE,
            align=WD_ALIGN_PARAGRAPH.CENTER)
     # The built-in paragraph styles' character twins carry theme fonts and colours too.
+    present = {s.name for s in styles}
     for name in ("Title Char", "Subtitle Char", "Heading 1 Char", "Heading 2 Char"):
-        if name in [s.name for s in styles]:
+        if name in present:
             _clear_run_look(styles[name].element.get_or_add_rPr())
 
 
 def _paragraph_style(styles, name):
-    from docx.enum.style import WD_STYLE_TYPE
-
-    if name in [s.name for s in styles]:
+    if name in {s.name for s in styles}:
         return styles[name]
     style = styles.add_style(name, WD_STYLE_TYPE.PARAGRAPH)
     style.base_style = styles["Normal"]
@@ -233,7 +233,10 @@ def _clear_run_look(rpr):
         rpr.remove(fonts)
 
 
-def _style(style, *, font, size, line, align=None, first_line=None, keep_next=False, tracking=Pt(0)):
+NO_TRACKING = Pt(0)
+
+
+def _style(style, *, font, size, line, align=None, first_line=None, keep_next=False, tracking=NO_TRACKING):
     rpr = style.element.get_or_add_rPr()
     _clear_run_look(rpr)
     set_fonts(rpr, font)
@@ -358,8 +361,7 @@ def add_heading(document, text, level=1):
 
 def add_body(document, text, *, indent=True):
     """A 3号仿宋 paragraph of text, first line indented two characters (``indent=False``: flush, e.g. 主送)."""
-    paragraph = document.add_paragraph(text, style=BODY if indent else "Normal")
-    return paragraph
+    return document.add_paragraph(text, style=BODY if indent else "Normal")
 
 
 def add_note(document, text):

@@ -185,10 +185,9 @@ class Rendered:
 def render(data: bytes, name: str, *, dpi=60) -> Rendered:
     """Render a .docx (bytes) to PDF and PNGs under png_dir()/``name``; return the pages' facts."""
     require_renderer()
-    folder = png_dir() / name
-    if folder.exists():
-        shutil.rmtree(folder)
-    folder.mkdir(parents=True)
+    # A folder of this run's own (parallel test runs on one machine must not share one); it
+    # replaces png_dir()/name once the pictures are made.
+    folder = Path(tempfile.mkdtemp(prefix=f".{name}-", dir=png_dir()))
     source = folder / f"{name}.docx"
     source.write_bytes(data)
     with tempfile.TemporaryDirectory(prefix="duban-lo-") as profile:
@@ -204,7 +203,15 @@ def render(data: bytes, name: str, *, dpi=60) -> Rendered:
     sizes = [(float(w), float(h)) for w, h in re.findall(r"Page\s+\d+ size:\s+([\d.]+) x ([\d.]+)", info)]
     subprocess.run([tools()["pdftoppm"], "-r", str(dpi), "-png", str(pdf), str(folder / "page")],
                    check=True, timeout=120)
-    return Rendered(pdf=pdf, pngs=sorted(folder.glob("page-*.png")), page_sizes=sizes, words=_words(pdf))
+    words = _words(pdf)
+    final = png_dir() / name
+    shutil.rmtree(final, ignore_errors=True)
+    try:
+        folder = folder.rename(final)
+    except OSError:  # another run put its pictures there meanwhile: ours stay in their own folder
+        pass
+    pdf = folder / pdf.name
+    return Rendered(pdf=pdf, pngs=sorted(folder.glob("page-*.png")), page_sizes=sizes, words=words)
 
 
 def _words(pdf: Path) -> list[Word]:

@@ -202,6 +202,8 @@ EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "督办系统 <duban@localhost>")
 # The address officials open the system at, quoted in chase and reminder e-mails (optional).
 SITE_URL = os.environ.get("SITE_URL", "")
+# The office named as the issuer on Word papers (督办通知单, 督办通报), e.g. 县委督查室.
+SUPERVISION_OFFICE = os.environ.get("SUPERVISION_OFFICE", "督查室")
 
 if PRODUCTION:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

@@ -18,4 +18,5 @@ class TrackerConfig(AppConfig):
 
         # The wings' admin screens and task actions; the admin autodiscovers only tracker.admin.
         from tracker.ledger import admin as ledger_admin  # noqa: F401
+        from tracker.papers import admin as papers_admin  # noqa: F401
         from tracker.supervision import admin as supervision_admin  # noqa: F401

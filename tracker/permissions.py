@@ -251,3 +251,10 @@ def assignable_groups(actor):
 def can_delete_account(actor, target=None):
     """Only superusers delete accounts; a supervisor deactivates an officer instead (the record keeps their name)."""
     return bool(getattr(actor, "is_superuser", False))
+
+
+# Papers (Word documents): the 分解表 and 通知单 follow the tasks they list.
+
+def can_issue_bulletin(user):
+    """The 督办通报 compares every department: supervisors issue it, leaders read it; officers may not."""
+    return is_supervisor(user) or is_leader(user)

@@ -7,6 +7,7 @@ from django.urls import path
 
 from tracker import views
 from tracker.ledger.urls import urlpatterns as ledger_urls
+from tracker.papers.urls import urlpatterns as papers_urls
 from tracker.supervision.urls import urlpatterns as supervision_urls
 
 app_name = "tracker"
@@ -20,4 +21,5 @@ urlpatterns = [
     path("attachments/<int:pk>/", views.attachment_download, name="attachment_download"),
     *supervision_urls,
     *ledger_urls,
+    *papers_urls,
 ]

@@ -66,6 +66,26 @@ def extension_post(client, ctx):
     return client.post(reverse("tracker:extension_request", args=[ctx["pk"]]), {"new_deadline": new, "reason": "等待拨款"})
 
 
+def paper(name, *args, **params):
+    """A Word paper as a response whose content is its text and the serials of the tasks it lists.
+
+    A 分解表 names tasks by their 工作任务, not their serial: a task counts as listed
+    when its title is in the text.
+    """
+    def fetch(client, ctx):
+        from types import SimpleNamespace
+
+        from tests.papers_docx import all_text, read
+
+        response = client.get(reverse(name, args=[ctx[a] for a in args]), {k: ctx[v] for k, v in params.items()})
+        if response.status_code != 200:
+            return response
+        text = all_text(read(b"".join(response.streaming_content)))
+        listed = [t.serial for t in Task.objects.all() if t.title in text]
+        return SimpleNamespace(status_code=200, content=" ".join([text, *listed]).encode())
+    return fetch
+
+
 def ledger_export(client, ctx):
     """The export as a response whose content is the serials listed in its ledger sheet."""
     import io
@@ -152,6 +172,13 @@ MATRIX = [
     ("supervisor's account",      get("admin:tracker_user_change", "supervisor_account"), [403, 403, 403, 403, 200]),
     ("supervisor's password POST", password_post("supervisor_account"),               [403, 403, 403, 403, 302]),
     ("account delete",            get("admin:tracker_user_delete", "officer_account"), [403, 403, 403, 403, 200]),
+    ("paper 分解表 of a speech",   paper("tracker:paper_speech_breakdown", "speech_pk"), ["200+", "200+", "200+", 404, "200+"]),
+    ("paper 分解表 of the list",   paper("tracker:paper_breakdown"),                   ["200+", "200+", "200+", "200-", "200+"]),
+    ("paper 通知单 of a task",     paper("tracker:paper_task_notice", "pk"),           [200, 200, 200, 404, 200]),
+    # B's officer gets A's notices only for the task B helps on, never the others.
+    ("paper 通知单 of a department", paper("tracker:paper_notices", lead_department="department_pk"),
+                                                                                      ["200+", "200+", "200+", "200-", "200+"]),
+    ("paper 督办通报",             get("tracker:paper_bulletin"),                      [200, 200, 403, 403, 200]),
 ]
 
 
@@ -185,6 +212,7 @@ def world(supervisor, leader, officer_a, officer_b, superuser, departments, make
         "transition_pk": other.transitions.get().pk, "officer_account": officer_c.pk, "leader_account": leader.pk, "supervisor_account": supervisor.pk,
         "progress_pk": update.pk, "attachment_pk": attachment.pk, "extension_pk": pending.pk,
         "chase_pk": chase.pk, "reminder_pk": reminder.pk,
+        "speech_pk": speech.pk, "department_pk": departments["a"].pk,
         "users": {"supervisor": supervisor, "leader": leader, "officer_own": officer_a, "officer_other": officer_b,
                   "superuser": superuser},
     }
@@ -227,7 +255,8 @@ def test_matrix_covers_every_task_page_url():
 
     covered = {"task_list", "task_detail", "task_history", "progress_add", "task_transition", "attachment_download",
                "dashboard", "task_chase", "instruction_add", "extension_request", "extension_decide",
-               "export_tasks", "ledger_import"}
+               "export_tasks", "ledger_import",
+               "paper_speech_breakdown", "paper_breakdown", "paper_task_notice", "paper_notices", "paper_bulletin"}
     assert {pattern.name for pattern in urls.urlpatterns} <= covered
 
 

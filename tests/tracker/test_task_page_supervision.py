@@ -212,9 +212,9 @@ def test_an_admin_edit_gives_a_task_without_deadline_its_first_one(make_task, de
 
 
 @pytest.mark.parametrize("persona,expected", [
-    ("supervisor", {"chase_tasks", "suspend_selected", "assign_selected", "export_ledger"}),
-    ("leader", {"export_ledger"}),
-    ("officer_a", {"export_ledger"}),
+    ("supervisor", {"chase_tasks", "suspend_selected", "assign_selected", "export_ledger", "notices_for_selection"}),
+    ("leader", {"export_ledger", "notices_for_selection"}),
+    ("officer_a", {"export_ledger", "notices_for_selection"}),
 ])
 def test_admin_actions_per_role(request, client, task, persona, expected):
     client.force_login(request.getfixturevalue(persona))

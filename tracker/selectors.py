@@ -1,8 +1,9 @@
 """Every read a user makes of tasks: querysets scoped to what the user may see, and the task page."""
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from django.db.models import Prefetch
+from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 
 from tracker import lights, permissions, timeline
@@ -20,7 +21,7 @@ from tracker.models import (
 )
 
 
-def task_list(*, user, queryset=None):
+def task_list(*, user: User, queryset: QuerySet | None = None) -> QuerySet:
     """Return the tasks ``user`` may see, with what a list needs joined up front."""
     qs = Task.objects.all() if queryset is None else queryset
     if not permissions.sees_everything(user):
@@ -29,19 +30,19 @@ def task_list(*, user, queryset=None):
     return qs.select_related("lead_department", "speech")
 
 
-def task_get(*, user, pk):
+def task_get(*, user: User, pk: int) -> Task:
     """Return task ``pk`` if ``user`` may see it, else raise Task.DoesNotExist."""
     return task_list(user=user).get(pk=pk)
 
 
-def task_list_filtered(*, user, params):
+def task_list_filtered(*, user: User, params: Mapping) -> tuple[TaskFilter, QuerySet]:
     """Return (filterset, tasks): the visible tasks with their signal, filtered by ``params``."""
     tasks = lights.annotate_signal(task_list(user=user))
     filterset = TaskFilter(params, queryset=tasks, user=user)
     return filterset, filterset.qs
 
 
-def task_detail_get(*, user, pk):
+def task_detail_get(*, user: User, pk: int) -> Task:
     """Return task ``pk`` with its signal and everything its page shows, or raise Task.DoesNotExist."""
     attachments = Attachment.objects.select_related("uploaded_by")
     return (
@@ -64,7 +65,7 @@ def task_detail_get(*, user, pk):
     )
 
 
-def attachment_get(*, user, pk):
+def attachment_get(*, user: User, pk: int) -> Attachment:
     """Return attachment ``pk`` if ``user`` may see its task, else raise Attachment.DoesNotExist."""
     visible = task_list(user=user).values("pk")
     return Attachment.objects.select_related("task").filter(task__in=visible).get(pk=pk)
@@ -79,7 +80,7 @@ class DeadlineChange:
     reason: str
 
 
-def deadline_changes_from_rows(rows) -> dict[int, list[DeadlineChange]]:
+def deadline_changes_from_rows(rows: Iterable[dict]) -> dict[int, list[DeadlineChange]]:
     """Return {task id: [DeadlineChange]} from history rows in (task, time) order.
 
     ``rows`` are dicts with id, deadline, history_date, by, history_change_reason;
@@ -96,7 +97,7 @@ def deadline_changes_from_rows(rows) -> dict[int, list[DeadlineChange]]:
     return changes
 
 
-def deadline_changes(*, task_ids) -> dict[int, list[DeadlineChange]]:
+def deadline_changes(*, task_ids: Iterable[int]) -> dict[int, list[DeadlineChange]]:
     """Return {task id: [DeadlineChange]} for the given tasks, read from their history in one query.
 
     The one reading of a deadline's story, for the task page and the ledger: every
@@ -140,7 +141,7 @@ class TaskPage:
     chase_message: str = ""
 
 
-def task_page(*, user, pk: int, today: date | None = None) -> TaskPage:
+def task_page(*, user: User, pk: int, today: date | None = None) -> TaskPage:
     """Read task ``pk`` and everything its page shows to ``user``; raise Task.DoesNotExist if not visible."""
     task = task_detail_get(user=user, pk=pk)
     today = today or timezone.localdate()

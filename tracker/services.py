@@ -3,9 +3,13 @@
 The admin's ``save_model``, the pages and the commands call these functions, so
 no path can skip a rule.
 """
+from __future__ import annotations
+
 import os
 import uuid
-from datetime import timedelta
+from collections.abc import Iterable, Sequence
+from datetime import date, datetime, timedelta
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -13,8 +17,14 @@ from django.db import transaction
 from django.utils import timezone
 
 from common import filetypes
-from tracker import dates, permissions, workflow
-from tracker.models import Attachment, ProgressUpdate, SerialCounter, Task, TaskTransition
+from tracker import choices, dates, permissions, workflow
+from tracker.models import Attachment, Department, ProgressUpdate, SerialCounter, Task, TaskTransition, User
+
+if TYPE_CHECKING:
+    from django.core.files import File
+    from django.db.models import QuerySet
+
+    from speeches.models import Speech, SpeechItem
 
 CONFLICT_MESSAGE = (
     "任务已被他人修改：在您打开之后，有人保存了这项任务（或填报了进展、办理了流转）。"
@@ -29,7 +39,7 @@ class TaskConflict(ValidationError):
         super().__init__(message, code="conflict")
 
 
-def required_text(value, *, missing, label, max_length):
+def required_text(value: str | None, *, missing: str, label: str, max_length: int) -> str:
     """Return ``value`` stripped; ValidationError with ``missing`` if empty, or if over ``max_length``."""
     text = (value or "").strip()
     if not text:
@@ -45,7 +55,7 @@ REPEAT_WINDOW = timedelta(minutes=2)
 REPEAT_MESSAGE = "已提交，请勿重复提交。"
 
 
-def repeat_of(records, *, at="created_at", matches=None):
+def repeat_of(records: QuerySet, *, at: str = "created_at", matches=None):
     """Return the newest of ``records`` written within REPEAT_WINDOW, marked ``repeated``; else None.
 
     ``records`` are the caller's earlier identical submissions (same task, same person,
@@ -60,7 +70,7 @@ def repeat_of(records, *, at="created_at", matches=None):
     return record
 
 
-def serial_next(*, year):
+def serial_next(*, year: int) -> str:
     """Hand out the next 督办编号 of ``year`` (DB-2024-0012); safe under concurrency."""
     with transaction.atomic():
         SerialCounter.objects.get_or_create(year=year)
@@ -71,9 +81,16 @@ def serial_next(*, year):
 
 
 @transaction.atomic
-def task_create(*, created_by, title, co_departments=(), **fields):
-    """Create a task with its serial number; ``fields`` are Task model fields."""
-    task = Task(title=title, **fields)
+def task_create(*, created_by: User, title: str, content: str = "", category: str = choices.DEPLOY,
+                speech: Speech | None = None, source_item: SpeechItem | None = None,
+                lead_department: Department | None = None, co_departments: Iterable[Department] = (),
+                owner_text: str = "", responsible_person: str = "", deadline: date | None = None,
+                deadline_text: str = "", note: str = "", status: str = choices.PENDING,
+                completed_at: datetime | None = None) -> Task:
+    """Create a task with its serial number (a status other than 待签收 only for imports and tests)."""
+    task = Task(title=title, content=content, category=category, speech=speech, source_item=source_item,
+                lead_department=lead_department, owner_text=owner_text, responsible_person=responsible_person,
+                deadline=deadline, deadline_text=deadline_text, note=note, status=status, completed_at=completed_at)
     task_save_new(task=task, created_by=created_by)
     if co_departments:
         task._history_user = created_by
@@ -82,7 +99,7 @@ def task_create(*, created_by, title, co_departments=(), **fields):
 
 
 @transaction.atomic
-def task_save_new(*, task, created_by):
+def task_save_new(*, task: Task, created_by: User) -> Task:
     """Give an unsaved task its serial, creator and original deadline, check it and save it."""
     task.created_by = created_by
     task.serial = serial_next(year=timezone.localdate().year)
@@ -97,7 +114,7 @@ def task_save_new(*, task, created_by):
 HISTORY_REASON_MAX = 100  # simple_history's history_change_reason column
 
 
-def task_save(*, task: Task, by, reason: str, update_fields: list[str] | None = None) -> Task:
+def task_save(*, task: Task, by: User | None, reason: str, update_fields: list[str] | None = None) -> Task:
     """Save ``task`` as its next version, its history record naming ``by`` and ``reason``.
 
     Every write to a task row goes through here (but the ledger's bulk update, which
@@ -133,7 +150,8 @@ def _check_version(*, task, expected_version):
 
 
 @transaction.atomic
-def task_update(*, task, expected_version, changed_by, co_departments=None, reason=""):
+def task_update(*, task: Task, expected_version: int, changed_by: User,
+                co_departments: Iterable[Department] | None = None, reason: str = "") -> Task:
     """Save the edits made to ``task`` unless someone saved it since ``expected_version`` was read."""
     # The original deadline is the first one a task ever had: a task created without
     # a deadline takes the first one it is given, and keeps it through later moves.
@@ -150,7 +168,9 @@ def task_update(*, task, expected_version, changed_by, co_departments=None, reas
 
 
 @transaction.atomic
-def task_assign(*, task, changed_by, lead_department, co_departments=None, expected_version=None, reason=""):
+def task_assign(*, task: Task, changed_by: User, lead_department: Department,
+                co_departments: Iterable[Department] | None = None, expected_version: int | None = None,
+                reason: str = "") -> Task:
     """Give ``task`` a lead department (and optionally co-departments), recorded in its history."""
     if not permissions.can_edit_task(changed_by, task):
         raise PermissionDenied("只有督查员可以指派任务。")
@@ -160,7 +180,7 @@ def task_assign(*, task, changed_by, lead_department, co_departments=None, expec
                        co_departments=co_departments, reason=reason or "指派牵头单位")
 
 
-def attachment_check(file):
+def attachment_check(file: File) -> filetypes.FileKind:
     """Return the FileKind of an uploaded ``file``; raise ValidationError if it may not be stored."""
     name = os.path.basename(getattr(file, "name", "") or "附件")
     limit = settings.ATTACHMENT_MAX_BYTES
@@ -186,7 +206,7 @@ def _megabytes(limit):
     return f"{limit / 1024 / 1024:g} MB"
 
 
-def attachments_check(files):
+def attachments_check(files: Sequence[File]) -> list[filetypes.FileKind]:
     """Check every file first, so a bad one refuses the whole submission before anything is written."""
     kinds = []
     errors = []
@@ -201,7 +221,8 @@ def attachments_check(files):
 
 
 @transaction.atomic
-def attachment_add(*, task, file, uploaded_by, progress_update=None, transition=None, kind=None):
+def attachment_add(*, task: Task, file: File, uploaded_by: User, progress_update: ProgressUpdate | None = None,
+                   transition: TaskTransition | None = None, kind: filetypes.FileKind | None = None) -> Attachment:
     """Store ``file`` for ``task`` under a generated name; the original name is kept for download."""
     kind = kind or attachment_check(file)
     original = os.path.basename(getattr(file, "name", "") or "附件")[:255] or "附件"
@@ -215,7 +236,7 @@ def attachment_add(*, task, file, uploaded_by, progress_update=None, transition=
 
 
 @transaction.atomic
-def task_transition(*, task, action, by, reason="", files=()):
+def task_transition(*, task: Task, action: str, by: User, reason: str = "", files: Sequence[File] = ()) -> TaskTransition:
     """Move ``task`` one step along the closed loop, as the workflow table allows.
 
     The task row is locked and re-read first, so of two supervisors accepting the
@@ -254,7 +275,7 @@ def _copy_state(source, target):
             setattr(target, field, getattr(source, field))
 
 
-def progress_check(*, task, reported_by, date):
+def progress_check(*, task: Task, reported_by: User, date: date) -> None:
     """Raise PermissionDenied or ValidationError (in Chinese) unless ``reported_by`` may report on ``task`` at ``date``."""
     if not permissions.may_report_progress(reported_by, task):
         raise PermissionDenied("您无权填报此任务的进展。")
@@ -264,7 +285,8 @@ def progress_check(*, task, reported_by, date):
 
 
 @transaction.atomic
-def progress_report(*, task, reported_by, date, content, percent, files=()):
+def progress_report(*, task: Task, reported_by: User, date: date, content: str, percent: int,
+                    files: Sequence[File] = ()) -> ProgressUpdate:
     """Record a progress entry (with evidence files) and let the task follow its newest entry.
 
     The same entry sent again by the same person within REPEAT_WINDOW (a double click)

@@ -16,6 +16,7 @@ from pathlib import Path
 from django.conf import settings
 
 from tracker.ledger import export, read, selectors, validate
+from tracker.models import User
 
 SESSION_KEY = "ledger_import_token"
 PENDING_MAX_AGE = 60 * 60 * 8  # a working day
@@ -27,7 +28,7 @@ LETTERS = {
 }
 
 
-def ledger_preview(*, user, data):
+def ledger_preview(*, user: User, data: bytes) -> validate.Verdict:
     """Return the Verdict for an uploaded file's bytes; raise LedgerFileError for a bad file."""
     if len(data) > settings.LEDGER_IMPORT_MAX_BYTES:
         raise read.LedgerFileError(

@@ -1,9 +1,11 @@
 """The ledger's reads: what an import may do to each task the file names, scoped by tracker.permissions."""
+from collections.abc import Iterable
+
 from django.db.models import OuterRef, Subquery
 
 from tracker import permissions, selectors
 from tracker.ledger.validate import ReportFacts
-from tracker.models import ProgressUpdate, Task
+from tracker.models import ProgressUpdate, Task, User
 
 
 def newest_progress():
@@ -16,7 +18,7 @@ def newest_entry_id():
     return Subquery(newest_progress().values("pk")[:1])
 
 
-def task_report_facts(*, user, ids, lock=False):
+def task_report_facts(*, user: User, ids: Iterable[int], lock: bool = False) -> dict[int, ReportFacts]:
     """Return {task id: ReportFacts} for the tasks of ``ids`` the user may see: what a ledger import may do to each.
 
     A task the user may not see is left out exactly as one that does not exist, so the

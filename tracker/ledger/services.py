@@ -1,4 +1,6 @@
 """The ledger import's one write: previewed rows become progress entries, in bulk, all or nothing."""
+import datetime
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from django.apps import apps
@@ -9,7 +11,7 @@ from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
 from tracker.ledger import selectors, validate
-from tracker.models import ProgressUpdate, Task
+from tracker.models import ProgressUpdate, Task, User
 
 
 @dataclass(frozen=True)
@@ -25,7 +27,8 @@ IMPORT_BATCH = 500  # rows per INSERT / UPDATE statement; keeps the query count 
 
 
 @transaction.atomic
-def progress_import(*, user, changes, partial=False, date=None):
+def progress_import(*, user: User, changes: Sequence[validate.Change], partial: bool = False,
+                    date: datetime.date | None = None) -> ImportOutcome:
     """Write previewed ledger changes as progress entries, all or nothing; a few queries per 500 rows.
 
     The same rules as ``progress_report``, checked for all rows before anything is

@@ -8,6 +8,7 @@ Each officer's e-mail lists only the tasks of their own department: an officer
 never learns of another department's task through a chase.
 """
 from collections import defaultdict
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import partial
 
@@ -21,7 +22,7 @@ from tracker.services import REPEAT_MESSAGE, repeat_of, required_text
 from tracker.supervision import mailing
 
 
-def department_officers(department_ids):
+def department_officers(department_ids: Iterable[int]):
     """Return the active officers (group 部门填报员) of the given departments."""
     return (User.objects.filter(groups__name=roles.OFFICER, is_active=True, department_id__in=list(department_ids))
             .select_related("department").order_by("department_id", "username").distinct())
@@ -42,7 +43,7 @@ def tasks_by_department(tasks):
     return by_dept
 
 
-def chase_check(*, sent_by, tasks, message):
+def chase_check(*, sent_by: User, tasks: Sequence[Task], message: str) -> str:
     """Raise PermissionDenied or ValidationError (in Chinese) unless this chase may be sent; return the clean message."""
     if not permissions.can_chase(sent_by):
         raise PermissionDenied("只有督查员可以催办。")
@@ -66,7 +67,7 @@ class ChaseDelivery:
 
 
 @transaction.atomic
-def chase_send(*, sent_by, tasks, message, channel="email"):
+def chase_send(*, sent_by: User, tasks: Sequence[Task], message: str, channel: str = "email") -> Chase:
     """Chase ``tasks`` with ``message``: log one Chase and e-mail each involved officer after commit.
 
     Raises PermissionDenied for anyone but a supervisor and ValidationError (in
@@ -104,7 +105,7 @@ def chase_send(*, sent_by, tasks, message, channel="email"):
     return chase
 
 
-def chase_repeat_of(*, sent_by, tasks, message):
+def chase_repeat_of(*, sent_by: User, tasks: Sequence[Task], message: str) -> Chase | None:
     """Return the same chase (sender, message, tasks) sent within REPEAT_WINDOW, marked ``repeated``; else None."""
     wanted = {task.pk for task in tasks}
     earlier = Chase.objects.filter(kind=Chase.Kind.CHASE, sent_by=sent_by, message=message).prefetch_related("tasks")
@@ -119,13 +120,13 @@ def _deliver_chase(chase_pk, letters, delivery):
     delivery.sent = [officer for officer, message in letters if message not in failed]
 
 
-def chase_list(*, user, queryset=None):
+def chase_list(*, user: User, queryset=None):
     """Return the chase records ``user`` may read (催办 naming their tasks, their own department's reminders)."""
     qs = Chase.objects.all() if queryset is None else queryset
     return qs.filter(permissions.chase_visibility_q(user))
 
 
-def chase_shown(*, user, chase):
+def chase_shown(*, user: User, chase: Chase):
     """Return (tasks, recipients) of ``chase`` as ``user`` may read them: their tasks, their colleagues."""
     tasks = selectors.task_list(user=user).filter(chases=chase).order_by("serial")
     recipients = chase.recipients.filter(permissions.recipient_visibility_q(user)).order_by("username")

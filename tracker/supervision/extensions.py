@@ -12,11 +12,12 @@ from django.db import transaction
 from django.utils import timezone
 
 from tracker import dates, permissions
-from tracker.models import SUPERVISION_TEXT_MAX, ExtensionRequest
+from tracker.models import SUPERVISION_TEXT_MAX, ExtensionRequest, Task, User
 from tracker.services import repeat_of, required_text, task_lock, task_save
 
 
-def extension_request_check(*, task, requested_by, new_deadline, reason, today=None):
+def extension_request_check(*, task: Task, requested_by: User, new_deadline: date, reason: str,
+                            today: date | None = None) -> str:
     """Raise PermissionDenied or ValidationError (in Chinese) unless the request may be filed; return the clean reason."""
     today = today or timezone.localdate()
     if not permissions.can_request_extension(requested_by, task):
@@ -38,7 +39,8 @@ def extension_request_check(*, task, requested_by, new_deadline, reason, today=N
 
 
 @transaction.atomic
-def extension_request_create(*, task, requested_by, new_deadline, reason, today=None):
+def extension_request_create(*, task: Task, requested_by: User, new_deadline: date, reason: str,
+                             today: date | None = None) -> ExtensionRequest:
     """File a request to move ``task``'s deadline to ``new_deadline``; return it.
 
     Refused (ValidationError, in Chinese; nothing written) when the deadline has
@@ -63,7 +65,8 @@ def extension_request_create(*, task, requested_by, new_deadline, reason, today=
 
 
 @transaction.atomic
-def extension_decide(*, extension, decided_by, approve, comment=""):
+def extension_decide(*, extension: ExtensionRequest, decided_by: User, approve: bool,
+                     comment: str = "") -> ExtensionRequest:
     """Approve or refuse a pending request; on approval move the task's deadline.
 
     A refusal needs a comment. An approval saves the task through the model, so

@@ -3,11 +3,11 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
 from tracker import permissions
-from tracker.models import SUPERVISION_TEXT_MAX, Instruction
+from tracker.models import SUPERVISION_TEXT_MAX, Instruction, Task, User
 from tracker.services import repeat_of, required_text, task_lock
 
 
-def instruction_check(*, task, author, kind, content):
+def instruction_check(*, task: Task, author: User, kind: str, content: str) -> str:
     """Raise PermissionDenied or ValidationError (in Chinese) unless ``author`` may post this; return the clean text."""
     if kind == Instruction.Kind.INSTRUCTION:
         if not permissions.can_add_instruction(author, task):
@@ -21,7 +21,7 @@ def instruction_check(*, task, author, kind, content):
 
 
 @transaction.atomic
-def instruction_add(*, task, author, kind, content):
+def instruction_add(*, task: Task, author: User, kind: str, content: str) -> Instruction:
     """Add an instruction (批示) or a comment to ``task``; return it.
 
     The same text posted again by the same person within REPEAT_WINDOW (a double

@@ -39,7 +39,7 @@ def department_tasks(department):
     return Task.objects.filter(pk__in=involved).select_related("lead_department")
 
 
-def reminder_digest(*, department, today):
+def reminder_digest(*, department: Department, today: date) -> list[tuple[str, list[Task]]]:
     """Return [(heading, tasks)]: red, yellow, then not yet acknowledged (待签收) and not red or yellow."""
     tasks = list(
         lights.annotate_signal(department_tasks(department), today=today)
@@ -53,13 +53,13 @@ def reminder_digest(*, department, today):
     return [("红灯：已超过完成时限", red), ("黄灯：临近完成时限", yellow), ("待签收：尚未签收", pending)]
 
 
-def reminded_today(*, today):
+def reminded_today(*, today: date) -> set[int]:
     """Return the ids of users who already got a reminder on ``today`` (local date)."""
     return set(Chase.recipients.through.objects.filter(
         chase__kind=Chase.Kind.REMINDER, chase__sent_at__date=today).values_list("user_id", flat=True))
 
 
-def reminder_send_department(*, department, today: date, dry_run=False):
+def reminder_send_department(*, department: Department, today: date, dry_run: bool = False) -> ReminderOutcome:
     """Send ``department``'s officers their digest, at most once per person per day.
 
     A dry run reads the same data and returns the same outcome but writes and

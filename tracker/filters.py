@@ -64,3 +64,26 @@ class TaskFilter(django_filters.FilterSet):
         # No join (a department that is both lead and co-department counts once), one index each side.
         co_tasks = Task.co_departments.through.objects.filter(department=value).values("task_id")
         return queryset.filter(Q(lead_department=value) | Q(pk__in=co_tasks))
+
+
+def describe_filters(filterset):
+    """Return the active filters as 标签：值 pairs joined by ；, or "" when nothing is filtered."""
+    if not filterset.is_bound or not filterset.is_valid():
+        return ""
+    parts = []
+    for name, value in filterset.form.cleaned_data.items():
+        if value in (None, "", [], ()) or name == "ordering":
+            continue
+        field = filterset.form.fields[name]
+        if isinstance(value, slice):
+            if value.start is None and value.stop is None:
+                continue
+            start = f"{value.start:%Y-%m-%d}" if value.start else ""
+            stop = f"{value.stop:%Y-%m-%d}" if value.stop else ""
+            text = f"{start}至{stop}"
+        elif hasattr(field, "choices") and not hasattr(value, "pk"):
+            text = str(dict(field.choices).get(value, value))
+        else:
+            text = str(value)
+        parts.append(f"{field.label}：{text}")
+    return "；".join(parts)

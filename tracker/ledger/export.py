@@ -199,29 +199,6 @@ def summary_rows(tasks, *, today=None):
     return rows, total
 
 
-def describe_filters(filterset):
-    """Return the active filters as 标签：值 pairs joined by ；, or "" when nothing is filtered."""
-    if not filterset.is_bound or not filterset.is_valid():
-        return ""
-    parts = []
-    for name, value in filterset.form.cleaned_data.items():
-        if value in (None, "", [], ()) or name == "ordering":
-            continue
-        field = filterset.form.fields[name]
-        if isinstance(value, slice):
-            if value.start is None and value.stop is None:
-                continue
-            start = f"{value.start:%Y-%m-%d}" if value.start else ""
-            stop = f"{value.stop:%Y-%m-%d}" if value.stop else ""
-            text = f"{start}至{stop}"
-        elif hasattr(field, "choices") and not hasattr(value, "pk"):
-            text = str(dict(field.choices).get(value, value))
-        else:
-            text = str(value)
-        parts.append(f"{field.label}：{text}")
-    return "；".join(parts)
-
-
 def ledger_filename(now=None):
     now = local_naive(now or timezone.now())
     return f"督办任务台账_{now:%Y%m%d_%H%M}.xlsx"

@@ -8,6 +8,8 @@ from django.shortcuts import redirect
 from django.views.decorators.http import require_GET, require_http_methods
 
 from tracker import permissions, selectors
+from tracker.filters import describe_filters
+from tracker.forms import errors_text
 from tracker.ledger import export, imports, services
 from tracker.ledger.forms import LedgerUploadForm
 from tracker.ledger.read import LedgerFileError
@@ -22,13 +24,9 @@ def export_tasks(request):
     """Send the ledger of the tasks the task list would show for the same querystring."""
     filterset, tasks = selectors.task_list_filtered(user=request.user, params=request.GET)
     if filterset.is_bound and not filterset.is_valid():
-        problems = "；".join(
-            f"{filterset.form.fields[name].label}：{'，'.join(errs)}" if name in filterset.form.fields
-            else "，".join(errs)
-            for name, errs in filterset.form.errors.items()
-        )
-        return HttpResponseBadRequest(f"筛选条件有误，无法导出：{problems}", content_type="text/plain; charset=utf-8")
-    return export.ledger_response(tasks=tasks, subject=export.describe_filters(filterset))
+        return HttpResponseBadRequest(f"筛选条件有误，无法导出：{errors_text(filterset.form)}",
+                                      content_type="text/plain; charset=utf-8")
+    return export.ledger_response(tasks=tasks, subject=describe_filters(filterset))
 
 
 @login_required

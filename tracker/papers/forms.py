@@ -29,12 +29,3 @@ class PeriodForm(forms.Form):
         except bulletin.PeriodError as exc:
             raise forms.ValidationError(str(exc)) from None
         return data
-
-
-def error_text(form) -> str:
-    """Return all of ``form``'s errors on one line, each after its field's label (a FilterSet's form too)."""
-    parts = []
-    for name, errors in form.errors.items():
-        label = form.fields[name].label if name in form.fields else ""
-        parts.append(f"{label}：{'，'.join(errors)}" if label else "，".join(errors))
-    return "；".join(parts)

@@ -15,11 +15,12 @@ from django.views.decorators.http import require_GET
 
 from speeches.models import Speech
 from tracker import permissions, selectors
-from tracker.ledger.export import describe_filters
+from tracker.filters import describe_filters
+from tracker.forms import errors_text
 from tracker.pages import task_or_404
 from tracker.papers import breakdown, bulletin, notice, output
 from tracker.papers import selectors as papers
-from tracker.papers.forms import PeriodForm, error_text
+from tracker.papers.forms import PeriodForm
 
 
 def bad_request(text):
@@ -34,7 +35,7 @@ def filtered_tasks(request):
     """Return (filterset, tasks) for the querystring, or raise BadFilters with the problems in Chinese."""
     filterset, tasks = selectors.task_list_filtered(user=request.user, params=request.GET)
     if filterset.is_bound and not filterset.is_valid():
-        raise BadFilters(f"筛选条件有误：{error_text(filterset.form)}")
+        raise BadFilters(f"筛选条件有误：{errors_text(filterset.form)}")
     return filterset, tasks
 
 
@@ -105,7 +106,7 @@ def tasks_bulletin(request):
         raise PermissionDenied("只有督查员和领导可以生成督办通报。")
     form = PeriodForm(request.GET)
     if not form.is_valid():
-        return bad_request(f"通报期间有误：{error_text(form)}")
+        return bad_request(f"通报期间有误：{errors_text(form)}")
     start, end = form.cleaned_data["start"], form.cleaned_data["end"]
     document = bulletin.build(papers.bulletin_build(user=request.user, start=start, end=end))
     return output.docx_response(document, f"督办通报_{bulletin.period_label(start, end)}")

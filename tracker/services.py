@@ -13,8 +13,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from common import filetypes
-from tracker import dates, permissions, workflow
-from tracker.models import Attachment, ProgressUpdate, SerialCounter, Task, TaskTransition
+from tracker import dates, notices, permissions, workflow
+from tracker.models import Attachment, Notice, ProgressUpdate, SerialCounter, Task, TaskTransition
 
 CONFLICT_MESSAGE = (
     "任务已被他人修改：在您打开之后，有人保存了这项任务（或填报了进展、办理了流转）。"
@@ -74,16 +74,20 @@ def serial_next(*, year):
 def task_create(*, created_by, title, co_departments=(), **fields):
     """Create a task with its serial number; ``fields`` are Task model fields."""
     task = Task(title=title, **fields)
-    task_save_new(task=task, created_by=created_by)
+    task_save_new(task=task, created_by=created_by, notify=False)
     if co_departments:
         task._history_user = created_by
         task.co_departments.set(co_departments)
+    notify_assigned(task=task, before=set())
     return task
 
 
 @transaction.atomic
-def task_save_new(*, task, created_by):
-    """Give an unsaved task its serial, creator and original deadline, check it and save it."""
+def task_save_new(*, task, created_by, notify=True):
+    """Give an unsaved task its serial, creator and original deadline, check it and save it.
+
+    The lead department's officers get a 交办 notice (unless ``notify`` is False: the caller tells them).
+    """
     task.created_by = created_by
     task.serial = serial_next(year=timezone.localdate().year)
     if task.original_deadline is None:
@@ -91,7 +95,20 @@ def task_save_new(*, task, created_by):
     if task.status == Task.Status.CLOSED and task.completed_at is None:
         task.completed_at = timezone.now()
     task.full_clean(exclude=["co_departments"])
-    return task_save(task=task, by=created_by, reason="创建任务")
+    task_save(task=task, by=created_by, reason="创建任务")
+    if notify:
+        notify_assigned(task=task, before=set())
+    return task
+
+
+def notify_assigned(*, task, before):
+    """Send a 交办 notice to the departments of ``task`` that were not among ``before`` (department ids)."""
+    new = notices.task_departments(task) - set(before)
+    for dept in sorted(new):
+        role = "牵头" if dept == task.lead_department_id else "配合"
+        deadline = f"，完成时限 {task.deadline:%Y-%m-%d}" if task.deadline else ""
+        notices.notify(task=task, kind=Notice.Kind.ASSIGNED, departments=[dept],
+                       text=f"贵单位被指定为任务 {task.serial}“{task.title}”的{role}单位{deadline}。")
 
 
 HISTORY_REASON_MAX = 100  # simple_history's history_change_reason column
@@ -143,9 +160,11 @@ def task_update(*, task, expected_version, changed_by, co_departments=None, reas
         task.completed_at = timezone.now()
     task.full_clean(exclude=["co_departments"])
     _check_version(task=task, expected_version=expected_version)
+    before = notices.task_departments(Task.objects.only("pk", "lead_department_id").get(pk=task.pk))
     task_save(task=task, by=changed_by, reason=reason or "修改任务")
     if co_departments is not None:
         task.co_departments.set(co_departments)
+    notify_assigned(task=task, before=before)
     return task
 
 
@@ -243,6 +262,9 @@ def task_transition(*, task, action, by, reason="", files=()):
     )
     for file, kind in zip(files, kinds):
         attachment_add(task=locked, file=file, uploaded_by=by, transition=record, kind=kind)
+    if action == "send_back":
+        notices.notify(task=locked, kind=Notice.Kind.RETURNED, departments=[locked.lead_department_id],
+                       text=f"办结申请被退回，理由：{reason}")
     _copy_state(locked, task)
     return record
 

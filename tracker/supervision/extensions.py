@@ -11,8 +11,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from tracker import dates, permissions
-from tracker.models import SUPERVISION_TEXT_MAX, ExtensionRequest
+from tracker import dates, notices, permissions
+from tracker.models import SUPERVISION_TEXT_MAX, ExtensionRequest, Notice
 from tracker.services import repeat_of, required_text, task_lock, task_save
 
 
@@ -103,4 +103,9 @@ def extension_decide(*, extension, decided_by, approve, comment=""):
     extension.comment = comment
     extension.full_clean()
     extension.save()
+    if approve:
+        text = f"延期申请已同意，完成时限调整为 {extension.new_deadline:%Y-%m-%d}。"
+    else:
+        text = f"延期申请未获同意，意见：{comment}"
+    notices.notify(task=task, kind=Notice.Kind.EXTENSION, departments=[task.lead_department_id], text=text)
     return extension

@@ -292,3 +292,26 @@ def test_inactive_department_gets_no_robot_message(make_task, departments, recei
     Department.objects.filter(pk=departments["a"].pk).update(is_active=False)
     make_task(lead_department=departments["a"])
     assert NoticeDelivery.objects.count() == 0
+
+
+def test_robot_address_and_outbox_are_the_supervisors_alone(client, departments, supervisor, leader, officer_a):
+    with_robot(departments["a"], "https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=secret")
+    for user, shown in ((supervisor, True), (leader, False), (officer_a, False)):
+        client.force_login(user)
+        page = client.get(reverse("admin:tracker_department_change", args=[departments["a"].pk])).content.decode()
+        assert ("key=secret" in page) == shown, user
+        expected = 200 if shown else 403
+        assert client.get(reverse("admin:tracker_noticedelivery_changelist")).status_code == expected
+
+
+def test_retry_action_sends_a_failed_row_now(client, make_task, departments, supervisor, receiver):
+    with_robot(departments["a"], receiver(status=500).url)
+    make_task(lead_department=departments["a"])
+    notices.deliver_due()
+    NoticeDelivery.objects.update(url=receiver().url)
+    client.force_login(supervisor)
+    row = NoticeDelivery.objects.get()
+    client.post(reverse("admin:tracker_noticedelivery_changelist"),
+                {"action": "retry_now", "_selected_action": [row.pk]})
+    row.refresh_from_db()
+    assert row.status == "sent"

@@ -472,11 +472,13 @@ class TaskAdmin(SaneInputAdmin, ScopedHistoryMixin, SimpleHistoryAdmin):
         return super().render_change_form(request, context, add, change, form_url, obj)
 
     def save_model(self, request, obj, form, change):
+        # The co-departments are set by the service (which tells new departments); save_m2m sets them again, unchanged.
+        co_departments = form.cleaned_data.get("co_departments")
         if change:
             services.task_update(task=obj, expected_version=form.cleaned_data["expected_version"],
-                                 changed_by=request.user)
+                                 changed_by=request.user, co_departments=co_departments)
         else:
-            services.task_save_new(task=obj, created_by=request.user)
+            services.task_save_new(task=obj, created_by=request.user, co_departments=co_departments)
 
     def save_formset(self, request, form, formset, change):
         for instance in formset.save(commit=False):

@@ -74,19 +74,14 @@ def serial_next(*, year):
 def task_create(*, created_by, title, co_departments=(), **fields):
     """Create a task with its serial number; ``fields`` are Task model fields."""
     task = Task(title=title, **fields)
-    task_save_new(task=task, created_by=created_by, notify=False)
-    if co_departments:
-        task._history_user = created_by
-        task.co_departments.set(co_departments)
-    notify_assigned(task=task, before=set())
-    return task
+    return task_save_new(task=task, created_by=created_by, co_departments=co_departments or None)
 
 
 @transaction.atomic
-def task_save_new(*, task, created_by, notify=True):
+def task_save_new(*, task, created_by, co_departments=None):
     """Give an unsaved task its serial, creator and original deadline, check it and save it.
 
-    The lead department's officers get a 交办 notice (unless ``notify`` is False: the caller tells them).
+    The officers of its lead and co-departments get a 交办 notice.
     """
     task.created_by = created_by
     task.serial = serial_next(year=timezone.localdate().year)
@@ -96,8 +91,10 @@ def task_save_new(*, task, created_by, notify=True):
         task.completed_at = timezone.now()
     task.full_clean(exclude=["co_departments"])
     task_save(task=task, by=created_by, reason="创建任务")
-    if notify:
-        notify_assigned(task=task, before=set())
+    if co_departments:
+        task._history_user = created_by
+        task.co_departments.set(co_departments)
+    notify_assigned(task=task, before=set())
     return task
 
 

@@ -315,3 +315,17 @@ def test_retry_action_sends_a_failed_row_now(client, make_task, departments, sup
                 {"action": "retry_now", "_selected_action": [row.pk]})
     row.refresh_from_db()
     assert row.status == "sent"
+
+
+def test_admin_edit_adding_a_co_department_tells_it(client, make_task, departments, supervisor, officer_a, officer_c):
+    task = make_task(lead_department=departments["a"], deadline=timezone.localdate() + timedelta(days=30))
+    client.force_login(supervisor)
+    response = client.post(reverse("admin:tracker_task_change", args=[task.pk]), {
+        "title": task.title, "content": "", "category": "deploy", "lead_department": departments["a"].pk,
+        "co_departments": [departments["c"].pk], "deadline": task.deadline.isoformat(), "note": "",
+        "expected_version": task.version,
+        "progress_updates-TOTAL_FORMS": "0", "progress_updates-INITIAL_FORMS": "0",
+    })
+    assert response.status_code == 302
+    assert kinds_of(officer_c) == ["assigned"] and kinds_of(officer_a) == ["assigned"]
+    assert list(task.co_departments.all()) == [departments["c"]]

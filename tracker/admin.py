@@ -79,7 +79,7 @@ class DepartmentAdmin(SaneInputAdmin, admin.ModelAdmin):
 
 
 @admin.register(NoticeDelivery)
-class NoticeDeliveryAdmin(admin.ModelAdmin):
+class NoticeDeliveryAdmin(SaneInputAdmin, admin.ModelAdmin):
     """The robots' outbox, read-only: what was sent, what failed and when it is tried again (supervisors only)."""
 
     list_display = ["created_at", "department", "status", "attempts", "next_attempt_at", "sent_at", "last_error"]

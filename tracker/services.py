@@ -105,7 +105,7 @@ def notify_assigned(*, task, before):
         role = "牵头" if dept == task.lead_department_id else "配合"
         deadline = f"，完成时限 {task.deadline:%Y-%m-%d}" if task.deadline else ""
         notices.notify(task=task, kind=Notice.Kind.ASSIGNED, departments=[dept],
-                       text=f"贵单位被指定为任务 {task.serial}“{task.title}”的{role}单位{deadline}。")
+                       text=f"贵单位被指定为该任务的{role}单位{deadline}，请及时办理。")
 
 
 HISTORY_REASON_MAX = 100  # simple_history's history_change_reason column

@@ -103,6 +103,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "tracker.supervision.home.header_context",
             ],
         },
     },
@@ -177,7 +178,7 @@ STORAGES = {
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 LOGIN_URL = "admin:login"
-LOGIN_REDIRECT_URL = "admin:index"
+LOGIN_REDIRECT_URL = "tracker:home"
 
 # Product settings.
 SPEECH_UPLOAD_MAX_BYTES = int(os.environ.get("SPEECH_UPLOAD_MAX_BYTES", str(10 * 1024 * 1024)))
@@ -234,3 +235,15 @@ LEDGER_IMPORT_MAX_BYTES = int(os.environ.get("LEDGER_IMPORT_MAX_BYTES", str(10 *
 LEDGER_IMPORT_MAX_UNCOMPRESSED = int(os.environ.get("LEDGER_IMPORT_MAX_UNCOMPRESSED", str(64 * 1024 * 1024)))
 LEDGER_IMPORT_MAX_ROWS = int(os.environ.get("LEDGER_IMPORT_MAX_ROWS", "10000"))
 LEDGER_IMPORT_DIR = os.environ.get("LEDGER_IMPORT_DIR", str(Path(tempfile.gettempdir()) / "duban-ledger-imports"))
+
+# System notices: group-chat robots (企业微信 / 钉钉) of the departments, see tracker/notices.py.
+# Only their hosts are accepted as robot addresses unless this is set (tests post to a local receiver).
+NOTICE_WEBHOOK_ALLOW_ANY_HOST = env_bool("NOTICE_WEBHOOK_ALLOW_ANY_HOST", False)
+NOTICE_WEBHOOK_TIMEOUT = min(float(os.environ.get("NOTICE_WEBHOOK_TIMEOUT", "3")), 3.0)
+# After a commit, a daemon thread tries the new outbox rows once; deliver_notices retries the rest.
+NOTICE_DELIVERY_THREAD = env_bool("NOTICE_DELIVERY_THREAD", True)
+# The 待办 page: how many tasks a block lists, how far back chases and decisions count,
+# and after how many days without a 批示 a red or closing task awaits the leader's instruction.
+HOME_BLOCK_LIMIT = 8
+HOME_RECENT_DAYS = 14
+HOME_INSTRUCTION_DAYS = 14

@@ -1,5 +1,6 @@
 from django.contrib import admin
-from django.urls import include, path
+from django.contrib.auth import REDIRECT_FIELD_NAME
+from django.urls import include, path, reverse
 from django.views.generic import RedirectView
 
 admin.site.site_header = "讲话任务督办系统"
@@ -9,8 +10,18 @@ admin.site.index_title = "督办工作台"
 # A post too large to read gets the speech limits instead of a bare "bad request".
 handler400 = "speeches.views.bad_request"
 
+
+def login(request):
+    """The admin's login, landing on the 待办 page unless the visitor was on the way elsewhere."""
+    extra = {}
+    if REDIRECT_FIELD_NAME not in request.GET and REDIRECT_FIELD_NAME not in request.POST:
+        extra[REDIRECT_FIELD_NAME] = reverse("tracker:home")
+    return admin.site.login(request, extra_context=extra)
+
+
 urlpatterns = [
-    path("", RedirectView.as_view(pattern_name="admin:index", permanent=False)),
+    path("", RedirectView.as_view(pattern_name="tracker:home", permanent=False)),
+    path("admin/login/", login),
     path("admin/", admin.site.urls),
     path("speeches/", include("speeches.urls")),
     path("", include("tracker.urls")),

@@ -13,12 +13,13 @@ from django.db import models
 from django.http import Http404, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.html import format_html
 from simple_history.admin import SimpleHistoryAdmin
 
-from tracker import dates, lights, permissions, roles, selectors, services
+from tracker import dates, lights, notices, permissions, roles, selectors, services
 from tracker.forms import not_after_today
-from tracker.models import Attachment, Department, ProgressUpdate, Task, TaskTransition, User
+from tracker.models import Attachment, Department, NoticeDelivery, ProgressUpdate, Task, TaskTransition, User
 
 
 class BadFilters(Exception):
@@ -61,6 +62,7 @@ class DepartmentAdmin(SaneInputAdmin, admin.ModelAdmin):
     list_editable = ["order", "is_active"]
     list_filter = ["is_active"]
     search_fields = ["name", "short_name", "aliases"]
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
     def has_delete_permission(self, request, obj=None):
         return permissions.can_delete_department(request.user, obj) and super().has_delete_permission(request, obj)
@@ -68,6 +70,45 @@ class DepartmentAdmin(SaneInputAdmin, admin.ModelAdmin):
     @admin.display(description="别名")
     def aliases_inline(self, obj):
         return "、".join(obj.alias_list)
+
+    def get_exclude(self, request, obj=None):
+        # A robot's address carries its key: whoever holds it can post into the group.
+        if not permissions.is_supervisor(request.user):
+            return [*(super().get_exclude(request, obj) or []), "webhook_url"]
+        return super().get_exclude(request, obj)
+
+
+@admin.register(NoticeDelivery)
+class NoticeDeliveryAdmin(SaneInputAdmin, admin.ModelAdmin):
+    """The robots' outbox, read-only: what was sent, what failed and when it is tried again (supervisors only)."""
+
+    list_display = ["created_at", "department", "status", "attempts", "next_attempt_at", "sent_at", "last_error"]
+    list_filter = ["status", "department"]
+    actions = ["retry_now"]
+
+    def has_view_permission(self, request, obj=None):
+        return permissions.is_supervisor(request.user)
+
+    def has_module_permission(self, request):
+        return permissions.is_supervisor(request.user)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.action(description="立即重试所选推送")
+    def retry_now(self, request, queryset):
+        ids = list(queryset.exclude(status=NoticeDelivery.Status.SENT).values_list("pk", flat=True))
+        NoticeDelivery.objects.filter(pk__in=ids).update(status=NoticeDelivery.Status.PENDING,
+                                                         next_attempt_at=timezone.now())
+        sent, failed = notices.deliver_due(ids=ids)
+        self.message_user(request, f"已发送 {sent} 条，失败 {failed} 条（失败的将按间隔重试）。",
+                          messages.SUCCESS if not failed else messages.WARNING)
 
 
 class AccountFormMixin:
@@ -431,11 +472,13 @@ class TaskAdmin(SaneInputAdmin, ScopedHistoryMixin, SimpleHistoryAdmin):
         return super().render_change_form(request, context, add, change, form_url, obj)
 
     def save_model(self, request, obj, form, change):
+        # The co-departments are set by the service (which tells new departments); save_m2m sets them again, unchanged.
+        co_departments = form.cleaned_data.get("co_departments")
         if change:
             services.task_update(task=obj, expected_version=form.cleaned_data["expected_version"],
-                                 changed_by=request.user)
+                                 changed_by=request.user, co_departments=co_departments)
         else:
-            services.task_save_new(task=obj, created_by=request.user)
+            services.task_save_new(task=obj, created_by=request.user, co_departments=co_departments)
 
     def save_formset(self, request, form, formset, change):
         for instance in formset.save(commit=False):

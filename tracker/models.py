@@ -36,6 +36,12 @@ class Department(models.Model):
     )
     is_active = models.BooleanField("启用", default=True)
     order = models.PositiveIntegerField("排序", default=0)
+    webhook_url = models.URLField(
+        "工作群机器人地址",
+        max_length=500,
+        blank=True,
+        help_text="企业微信或钉钉工作群机器人的 Webhook 地址（https）；填写后，本单位的系统通知同时推送到该群。",
+    )
 
     class Meta:
         verbose_name = "单位"
@@ -54,6 +60,12 @@ class Department(models.Model):
                 errors[field] = f"{label}只能写一行，不能含换行、制表符等控制字符。"
         if has_control_characters(self.aliases, allow="\r\n"):
             errors["aliases"] = "别名每行一个，不能含制表符等其他控制字符。"
+        if self.webhook_url:
+            from tracker.notices import webhook_refusal
+
+            refusal = webhook_refusal(self.webhook_url)
+            if refusal:
+                errors["webhook_url"] = refusal
         if errors:
             raise ValidationError(errors)
 
@@ -414,3 +426,61 @@ class Instruction(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()}：{self.content[:20]}"
+
+
+class Notice(models.Model):
+    """A message in the system for one person about one task: assigned, chased, returned, decided, instructed."""
+
+    class Kind(models.TextChoices):
+        ASSIGNED = "assigned", "任务交办"
+        CHASED = "chased", "催办"
+        RETURNED = "returned", "退回"
+        EXTENSION = "extension", "延期审批"
+        INSTRUCTION = "instruction", "领导批示"
+
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="接收人", on_delete=models.CASCADE, related_name="notices"
+    )
+    kind = models.CharField("类型", max_length=12, choices=Kind.choices)
+    task = models.ForeignKey(Task, verbose_name="任务", on_delete=models.CASCADE, related_name="notices")
+    text = models.TextField("内容")
+    created_at = models.DateTimeField("时间", auto_now_add=True)
+    read_at = models.DateTimeField("已读时间", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "系统通知"
+        verbose_name_plural = "系统通知"
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["recipient", "read_at", "-created_at"], name="notice_recipient_unread")]
+
+    def __str__(self):
+        return f"{self.get_kind_display()}：{self.text[:30]}"
+
+
+class NoticeDelivery(models.Model):
+    """The outbox: one message for one department's group-chat robot, retried with backoff until sent."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "待发送"
+        SENT = "sent", "已发送"
+        FAILED = "failed", "已放弃"
+
+    department = models.ForeignKey(Department, verbose_name="单位", on_delete=models.CASCADE,
+                                   related_name="notice_deliveries")
+    url = models.URLField("机器人地址", max_length=500)
+    payload = models.JSONField("消息")
+    status = models.CharField("状态", max_length=10, choices=Status.choices, default=Status.PENDING)
+    attempts = models.PositiveSmallIntegerField("已尝试次数", default=0)
+    next_attempt_at = models.DateTimeField("下次尝试时间")
+    last_error = models.TextField("最近一次错误", blank=True)
+    created_at = models.DateTimeField("创建时间", auto_now_add=True)
+    sent_at = models.DateTimeField("发送时间", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "群机器人推送"
+        verbose_name_plural = "群机器人推送"
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["status", "next_attempt_at"], name="delivery_due")]
+
+    def __str__(self):
+        return f"{self.department} {self.get_status_display()}（{self.attempts} 次）"

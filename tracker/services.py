@@ -17,8 +17,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from common import filetypes
-from tracker import choices, dates, permissions, workflow
-from tracker.models import Attachment, Department, ProgressUpdate, SerialCounter, Task, TaskTransition, User
+from tracker import choices, dates, notices, permissions, workflow
+from tracker.models import Attachment, Department, Notice, ProgressUpdate, SerialCounter, Task, TaskTransition, User
 
 if TYPE_CHECKING:
     from django.core.files import File
@@ -91,16 +91,15 @@ def task_create(*, created_by: User, title: str, content: str = "", category: st
     task = Task(title=title, content=content, category=category, speech=speech, source_item=source_item,
                 lead_department=lead_department, owner_text=owner_text, responsible_person=responsible_person,
                 deadline=deadline, deadline_text=deadline_text, note=note, status=status, completed_at=completed_at)
-    task_save_new(task=task, created_by=created_by)
-    if co_departments:
-        task._history_user = created_by
-        task.co_departments.set(co_departments)
-    return task
+    return task_save_new(task=task, created_by=created_by, co_departments=list(co_departments) or None)
 
 
 @transaction.atomic
-def task_save_new(*, task: Task, created_by: User) -> Task:
-    """Give an unsaved task its serial, creator and original deadline, check it and save it."""
+def task_save_new(*, task: Task, created_by: User, co_departments: Iterable[Department] | None = None) -> Task:
+    """Give an unsaved task its serial, creator and original deadline, check it and save it.
+
+    The officers of its lead and co-departments get a 交办 notice.
+    """
     task.created_by = created_by
     task.serial = serial_next(year=timezone.localdate().year)
     if task.original_deadline is None:
@@ -108,7 +107,22 @@ def task_save_new(*, task: Task, created_by: User) -> Task:
     if task.status == Task.Status.CLOSED and task.completed_at is None:
         task.completed_at = timezone.now()
     task.full_clean(exclude=["co_departments"])
-    return task_save(task=task, by=created_by, reason="创建任务")
+    task_save(task=task, by=created_by, reason="创建任务")
+    if co_departments:
+        task._history_user = created_by
+        task.co_departments.set(co_departments)
+    notify_assigned(task=task, before=set())
+    return task
+
+
+def notify_assigned(*, task, before):
+    """Send a 交办 notice to the departments of ``task`` that were not among ``before`` (department ids)."""
+    new = notices.task_departments(task) - set(before)
+    for dept in sorted(new):
+        role = "牵头" if dept == task.lead_department_id else "配合"
+        deadline = f"，完成时限 {task.deadline:%Y-%m-%d}" if task.deadline else ""
+        notices.notify(task=task, kind=Notice.Kind.ASSIGNED, departments=[dept],
+                       text=f"贵单位被指定为该任务的{role}单位{deadline}，请及时办理。")
 
 
 HISTORY_REASON_MAX = 100  # simple_history's history_change_reason column
@@ -161,9 +175,11 @@ def task_update(*, task: Task, expected_version: int, changed_by: User,
         task.completed_at = timezone.now()
     task.full_clean(exclude=["co_departments"])
     _check_version(task=task, expected_version=expected_version)
+    before = notices.task_departments(Task.objects.only("pk", "lead_department_id").get(pk=task.pk))
     task_save(task=task, by=changed_by, reason=reason or "修改任务")
     if co_departments is not None:
         task.co_departments.set(co_departments)
+    notify_assigned(task=task, before=before)
     return task
 
 
@@ -264,6 +280,9 @@ def task_transition(*, task: Task, action: str, by: User, reason: str = "", file
     )
     for file, kind in zip(files, kinds):
         attachment_add(task=locked, file=file, uploaded_by=by, transition=record, kind=kind)
+    if action == "send_back":
+        notices.notify(task=locked, kind=Notice.Kind.RETURNED, departments=[locked.lead_department_id],
+                       text=f"办结申请被退回，理由：{reason}")
     _copy_state(locked, task)
     return record
 

@@ -136,6 +136,11 @@ def login(page, live_server):
         with page.expect_navigation():
             page.click("input[type=submit]")
         assert "/admin/login/" not in page.url, page.inner_text("#content")
+        # The first page after login is the 待办 page; the journeys start from the admin's workbench.
+        assert page.url.endswith("/home/"), page.url
+        page.wait_for_selector("#duban-todo")
+        with page.expect_navigation():
+            page.click("#site-name a")
         page.wait_for_selector("#user-tools")
         return page
 

@@ -86,6 +86,8 @@ def test_str_of_every_model_is_readable(make_task, departments, supervisor, offi
     from speeches import services as speech_services
     from tracker.supervision import chasing, extensions, instructions
 
+    departments["a"].webhook_url = "https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=demo"
+    departments["a"].save()
     speech_services.speech_import(
         text="在全县教育工作会议上的讲话\n同志们：\n一、县教育局要在9月底前完成教师招聘。\n二、各学校要加强安全管理。\n",
         date=date(2024, 8, 16), meeting="全县教育工作会议", speaker="李县长", uploaded_by=supervisor)

@@ -14,8 +14,8 @@ from django.utils import timezone
 from speeches.models import Speech
 from tests.conftest import make_user
 from tracker import services
-from tracker.models import (Attachment, Chase, ExtensionRequest, Instruction, ProgressUpdate, Task, TaskTransition,
-                            User)
+from tracker.models import (Attachment, Chase, ExtensionRequest, Instruction, Notice, ProgressUpdate, Task,
+                            TaskTransition, User)
 from tracker.supervision import extensions
 
 pytestmark = pytest.mark.django_db
@@ -179,6 +179,12 @@ MATRIX = [
     ("paper 通知单 of a department", paper("tracker:paper_notices", lead_department="department_pk"),
                                                                                       ["200+", "200+", "200+", "200-", "200+"]),
     ("paper 督办通报",             get("tracker:paper_bulletin"),                      [200, 200, 403, 403, 200]),
+    # The 待办 page lists the task to those who have it to do: the supervisor (a pending extension),
+    # the leader (not red, not closing: nothing awaits him), A's officer (a notice), B's officer nothing.
+    ("home 待办",                  get("tracker:home"),                                ["200-", "200-", "200+", "200-", "200-"]),
+    # A notice is its recipient's own (A's officer): anybody else's request is a 404 and changes nothing.
+    ("notice 标为已读 POST",        post("tracker:notice_read", "notice_pk", {}),       [404, 404, 302, 404, 404]),
+    ("notice open",               get("tracker:notice_open", "notice_pk"),            [404, 404, 302, 404, 404]),
 ]
 
 
@@ -213,6 +219,7 @@ def world(supervisor, leader, officer_a, officer_b, superuser, departments, make
         "progress_pk": update.pk, "attachment_pk": attachment.pk, "extension_pk": pending.pk,
         "chase_pk": chase.pk, "reminder_pk": reminder.pk,
         "speech_pk": speech.pk, "department_pk": departments["a"].pk,
+        "notice_pk": Notice.objects.filter(recipient=officer_a, task=task).first().pk,
         "users": {"supervisor": supervisor, "leader": leader, "officer_own": officer_a, "officer_other": officer_b,
                   "superuser": superuser},
     }
@@ -244,6 +251,7 @@ def trail():
         list(ExtensionRequest.objects.order_by("pk").values_list("status", "new_deadline")),
         list(TaskTransition.objects.order_by("pk").values_list("action", "from_status", "to_status")),
         Attachment.objects.count(),
+        list(Notice.objects.order_by("pk").values_list("recipient", "read_at")),
         list(User.objects.order_by("pk").values_list("password", "is_superuser", "is_staff", "is_active",
                                                      "department")),
     )
@@ -256,7 +264,8 @@ def test_matrix_covers_every_task_page_url():
     covered = {"task_list", "task_detail", "task_history", "progress_add", "task_transition", "attachment_download",
                "dashboard", "task_chase", "instruction_add", "extension_request", "extension_decide",
                "export_tasks", "ledger_import",
-               "paper_speech_breakdown", "paper_breakdown", "paper_task_notice", "paper_notices", "paper_bulletin"}
+               "paper_speech_breakdown", "paper_breakdown", "paper_task_notice", "paper_notices", "paper_bulletin",
+               "home", "notice_read", "notice_open"}
     assert {pattern.name for pattern in urls.urlpatterns} <= covered
 
 

@@ -16,8 +16,8 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
-from tracker import permissions, roles, selectors
-from tracker.models import SUPERVISION_TEXT_MAX, Chase, Task, User
+from tracker import notices, permissions, roles, selectors
+from tracker.models import SUPERVISION_TEXT_MAX, Chase, Notice, Task, User
 from tracker.services import REPEAT_MESSAGE, repeat_of, required_text
 from tracker.supervision import mailing
 
@@ -94,6 +94,8 @@ def chase_send(*, sent_by: User, tasks: Sequence[Task], message: str, channel: s
     chase.save()
     chase.tasks.set(tasks)
     chase.recipients.set(addressed)
+    for task in tasks:
+        notices.notify(task=task, kind=Notice.Kind.CHASED, text=f"督查室催办：{message}")
 
     letters = []
     for officer in addressed:

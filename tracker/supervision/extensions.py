@@ -11,8 +11,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from tracker import dates, permissions
-from tracker.models import SUPERVISION_TEXT_MAX, ExtensionRequest, Task, User
+from tracker import dates, notices, permissions
+from tracker.models import SUPERVISION_TEXT_MAX, ExtensionRequest, Notice, Task, User
 from tracker.services import repeat_of, required_text, task_lock, task_save
 
 
@@ -106,4 +106,9 @@ def extension_decide(*, extension: ExtensionRequest, decided_by: User, approve: 
     extension.comment = comment
     extension.full_clean()
     extension.save()
+    if approve:
+        text = f"延期申请已同意，完成时限调整为 {extension.new_deadline:%Y-%m-%d}。"
+    else:
+        text = f"延期申请未获同意，意见：{comment}"
+    notices.notify(task=task, kind=Notice.Kind.EXTENSION, departments=[task.lead_department_id], text=text)
     return extension

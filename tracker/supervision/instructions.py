@@ -2,8 +2,8 @@
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
-from tracker import permissions
-from tracker.models import SUPERVISION_TEXT_MAX, Instruction, Task, User
+from tracker import notices, permissions
+from tracker.models import SUPERVISION_TEXT_MAX, Instruction, Notice, Task, User
 from tracker.services import repeat_of, required_text, task_lock
 
 
@@ -35,4 +35,7 @@ def instruction_add(*, task: Task, author: User, kind: str, content: str) -> Ins
     instruction = Instruction(task=task, author=author, kind=kind, content=content)
     instruction.full_clean()
     instruction.save()
+    if kind == Instruction.Kind.INSTRUCTION:
+        notices.notify(task=task, kind=Notice.Kind.INSTRUCTION,
+                       text=f"{author.display_name}批示：{content}")
     return instruction

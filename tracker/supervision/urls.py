@@ -4,6 +4,9 @@ from django.urls import path
 from tracker.supervision import views
 
 urlpatterns = [
+    path("home/", views.home_view, name="home"),
+    path("notices/<int:pk>/read/", views.notice_read, name="notice_read"),
+    path("notices/<int:pk>/open/", views.notice_open, name="notice_open"),
     path("dashboard/", views.dashboard_view, name="dashboard"),
     path("tasks/<int:pk>/chase/", views.task_chase, name="task_chase"),
     path("tasks/<int:pk>/extension/", views.extension_request, name="extension_request"),

@@ -9,12 +9,12 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import redirect
 from django.urls import reverse
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
-from tracker import permissions, selectors, services
-from tracker.models import ExtensionRequest
+from tracker import notices, permissions, selectors, services
+from tracker.models import ExtensionRequest, Notice
 from tracker.pages import render_page, task_or_404
-from tracker.supervision import chasing, dashboard, extensions, instructions, scoring
+from tracker.supervision import chasing, dashboard, extensions, home, instructions, scoring
 from tracker.supervision.forms import (
     ChaseForm,
     ExtensionDecisionForm,
@@ -136,3 +136,34 @@ def instruction_add(request, pk):
         return unless_repeated(item, f"{item.get_kind_display()}已发布。")
 
     return act_on_task(request, task, InstructionForm(request.POST), "timeline", add)
+
+
+@login_required
+@require_GET
+def home_view(request):
+    """The 待办 page, the first page after login: what this user has to do, and their unread notices."""
+    page = home.home_page(user=request.user)
+    return render_page(request, "tracker/home.html", {"title": "待办", "page": page})
+
+
+def _own_notice(request, pk):
+    try:
+        return notices.notice_mark_read(user=request.user, pk=pk)
+    except Notice.DoesNotExist:
+        raise Http404("通知不存在。") from None
+
+
+@login_required
+@require_POST
+def notice_read(request, pk):
+    """标为已读: only one's own notice; marking it again changes nothing."""
+    _own_notice(request, pk)
+    return redirect(reverse("tracker:home") + "#notices")
+
+
+@login_required
+@require_GET
+def notice_open(request, pk):
+    """Open a notice's task, marking the notice read on the way (one's own notices only)."""
+    notice = _own_notice(request, pk)
+    return redirect("tracker:task_detail", pk=notice.task_id)

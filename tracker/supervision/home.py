@@ -1,0 +1,219 @@
+"""The 待办 page: the first page after login, one set of blocks per role, built by ``home_page``.
+
+Every block starts from ``selectors.task_list`` (what the user may see) and costs two
+queries (a COUNT and the first HOME_BLOCK_LIMIT rows):
+
+- 部门填报员: 待签收 (pending tasks led by their department), 被退回 (their tasks whose
+  last transition is 退回, i.e. not yet followed by a new 申请办结), 收到催办 (open visible
+  tasks chased in the last HOME_RECENT_DAYS days), 延期审批结果 (their department's
+  requests decided in those days);
+- 督查员: 待销号 (申请办结), 延期待审批, 待指派 (open tasks without a lead department), 红灯;
+- 领导: 红灯, 待批示 — a red or 申请办结 task with no 领导批示 in the last
+  HOME_INSTRUCTION_DAYS days (any leader's or supervisor's 批示 counts) — and this
+  month's summary (tasks created, closed, red now).
+
+Everyone sees their unread notices (``tracker.notices``). ``todo_count`` is the small
+number in every page's header: unread notices plus the role's first block, in two cheap
+COUNTs, computed only when a page shows it.
+"""
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+from django.conf import settings
+from django.db.models import Count, F, OuterRef, Q, Subquery
+from django.urls import reverse
+from django.utils import timezone
+
+from tracker import lights, notices, permissions, selectors
+from tracker.models import Chase, ExtensionRequest, Instruction, Task, TaskTransition
+
+S = Task.Status
+OPEN = [S.PENDING, S.IN_PROGRESS, S.CLOSING]
+
+
+@dataclass
+class Block:
+    key: str
+    title: str
+    count: int
+    tasks: list  # tasks with their signal; ``home_note`` says why a task is here, when there is more to say
+    more_url: str = ""
+    empty: str = "暂无。"
+
+
+@dataclass
+class HomePage:
+    role: str  # officer, supervisor, leader or "" (no role)
+    blocks: list
+    notices: list
+    unread: int
+    summary: list = field(default_factory=list)  # [(label, count)]: the leader's month
+    instruction_days: int = 14
+
+    @property
+    def more_unread(self):
+        """Unread notices beyond those listed."""
+        return self.unread - len(self.notices)
+
+
+def _limit():
+    return getattr(settings, "HOME_BLOCK_LIMIT", 8)
+
+
+def _since(days):
+    return timezone.now() - timedelta(days=days)
+
+
+def _block(key, title, qs, *, more="", note=None, empty="暂无。"):
+    tasks = list(qs[:_limit()])
+    count = len(tasks) if len(tasks) < _limit() else qs.count()
+    for task in tasks:
+        task.home_note = note(task) if note else ""
+    return Block(key=key, title=title, count=count, tasks=tasks, more_url=more, empty=empty)
+
+
+def _list_url(**params):
+    from urllib.parse import urlencode
+
+    return f"{reverse('tracker:task_list')}?{urlencode(params)}" if params else reverse("tracker:task_list")
+
+
+def role_of(user):
+    if permissions.is_supervisor(user):
+        return "supervisor"
+    if permissions.is_leader(user):
+        return "leader"
+    if permissions.is_officer(user):
+        return "officer"
+    return ""
+
+
+def home_page(*, user, today=None) -> HomePage:
+    """Return the 待办 page of ``user``: the blocks of their role and their unread notices."""
+    today = today or timezone.localdate()
+    base = lights.annotate_signal(selectors.task_list(user=user))
+    role = role_of(user)
+    builders = {"officer": _officer_blocks, "supervisor": _supervisor_blocks, "leader": _leader_blocks}
+    blocks = builders[role](user, base, today) if role else []
+    unread_qs = notices.notice_list(user=user, unread_only=True)
+    unread = list(unread_qs[:_limit() * 2])
+    page = HomePage(role=role, blocks=blocks, notices=unread,
+                    unread=len(unread) if len(unread) < _limit() * 2 else unread_qs.count(),
+                    instruction_days=getattr(settings, "HOME_INSTRUCTION_DAYS", 14))
+    if role == "leader":
+        page.summary = month_summary(user=user, today=today)
+    return page
+
+
+def _officer_blocks(user, base, today):
+    dept = user.department_id
+    since = _since(getattr(settings, "HOME_RECENT_DAYS", 14))
+    last = TaskTransition.objects.filter(task=OuterRef("pk")).order_by("-at", "-id")
+    returned = (base.filter(status=S.IN_PROGRESS, lead_department_id=dept)
+                .annotate(last_action=Subquery(last.values("action")[:1]),
+                          last_reason=Subquery(last.values("reason")[:1]))
+                .filter(last_action="send_back").order_by("deadline", "pk"))
+    chase_time = Chase.objects.filter(tasks=OuterRef("pk"), kind=Chase.Kind.CHASE).order_by("-sent_at")
+    chased_ids = Chase.tasks.through.objects.filter(chase__kind=Chase.Kind.CHASE,
+                                                    chase__sent_at__gte=since).values("task_id")
+    chased = (base.filter(pk__in=chased_ids, status__in=OPEN)
+              .annotate(last_chase=Subquery(chase_time.values("sent_at")[:1]),
+                        last_chase_message=Subquery(chase_time.values("message")[:1]))
+              .order_by("-last_chase", "-pk"))
+    decision = ExtensionRequest.objects.filter(task=OuterRef("pk"), decided_at__gte=since).order_by("-decided_at")
+    decided = (base.filter(lead_department_id=dept,
+                           pk__in=ExtensionRequest.objects.filter(decided_at__gte=since).values("task_id"))
+               .annotate(decision=Subquery(decision.values("status")[:1]),
+                         decided=Subquery(decision.values("decided_at")[:1]))
+               .order_by("-decided", "-pk"))
+    labels = dict(ExtensionRequest.Status.choices)
+    return [
+        _block("accept", "待签收", base.filter(status=S.PENDING, lead_department_id=dept)
+               .order_by(F("deadline").asc(nulls_last=True), "pk"),
+               more=_list_url(status=S.PENDING), empty="没有待签收的任务。"),
+        _block("returned", "被退回的办结申请", returned, note=lambda t: f"退回理由：{t.last_reason}",
+               empty="没有被退回的任务。"),
+        _block("chased", "收到的催办", chased,
+               note=lambda t: f"{timezone.localtime(t.last_chase):%m-%d} 催办：{t.last_chase_message}",
+               empty="近期没有催办。"),
+        _block("extensions", "延期申请的答复", decided, note=lambda t: labels.get(t.decision, ""),
+               empty="近期没有审批结果。"),
+    ]
+
+
+def _supervisor_blocks(user, base, today):
+    pending = ExtensionRequest.objects.filter(status=ExtensionRequest.Status.PENDING)
+    new_deadline = pending.filter(task=OuterRef("pk")).values("new_deadline")[:1]
+    return [
+        _block("closing", "待销号（申请办结）", base.filter(status=S.CLOSING).order_by("updated_at", "pk"),
+               more=_list_url(status=S.CLOSING), empty="没有待审核的办结申请。"),
+        _block("extensions", "待审批的延期申请",
+               base.filter(pk__in=pending.values("task_id")).annotate(asked=Subquery(new_deadline))
+               .order_by("deadline", "pk"),
+               note=lambda t: f"申请延至 {t.asked:%Y-%m-%d}" if t.asked else "", empty="没有待审批的延期申请。"),
+        _block("unassigned", "待指派牵头单位", base.filter(lead_department__isnull=True, status__in=OPEN)
+               .order_by("created_at", "pk"), empty="没有待指派的任务。"),
+        _block("red", "红灯任务", base.filter(signal=lights.RED).order_by("deadline", "pk"),
+               more=_list_url(signal=lights.RED), empty="没有红灯任务。"),
+    ]
+
+
+def awaiting_instruction(base, *, days):
+    """Red or 申请办结 tasks without a 领导批示 in the last ``days`` days."""
+    recent = Instruction.objects.filter(kind=Instruction.Kind.INSTRUCTION, created_at__gte=_since(days))
+    return (base.filter(Q(signal=lights.RED) | Q(status=S.CLOSING))
+            .exclude(pk__in=recent.values("task_id")).order_by("deadline", "pk"))
+
+
+def _leader_blocks(user, base, today):
+    days = getattr(settings, "HOME_INSTRUCTION_DAYS", 14)
+    return [
+        _block("red", "红灯任务", base.filter(signal=lights.RED).order_by("deadline", "pk"),
+               more=_list_url(signal=lights.RED), empty="没有红灯任务。"),
+        _block("instruct", f"待批示（红灯或申请办结，{days} 天内未批示）", awaiting_instruction(base, days=days),
+               empty="没有待批示的任务。"),
+    ]
+
+
+def month_summary(*, user, today):
+    """Return [(label, count)] of this month: tasks created, closed, and red now (one query)."""
+    start = timezone.make_aware(timezone.datetime(today.year, today.month, 1))
+    counts = selectors.task_list(user=user).aggregate(
+        new=Count("pk", filter=Q(created_at__gte=start)),
+        closed=Count("pk", filter=Q(status=S.CLOSED, completed_at__gte=start)),
+        red=Count("pk", filter=Q(status__in=OPEN, deadline__lt=today)),
+    )
+    return [("本月新增", counts["new"]), ("本月办结", counts["closed"]), ("当前红灯", counts["red"])]
+
+
+def todo_count(*, user) -> int:
+    """The header's 待办 number: unread notices plus the role's most pressing block, in two COUNTs."""
+    if not getattr(user, "is_authenticated", False):
+        return 0
+    count = notices.unread_count(user=user)
+    role = role_of(user)
+    tasks = selectors.task_list(user=user)
+    if role == "officer":
+        count += tasks.filter(status=S.PENDING, lead_department_id=user.department_id).count()
+    elif role == "supervisor":
+        pending = ExtensionRequest.objects.filter(status=ExtensionRequest.Status.PENDING).values("task_id")
+        count += tasks.filter(Q(status=S.CLOSING) | Q(pk__in=pending)).count()
+    elif role == "leader":
+        count += tasks.filter(status__in=OPEN, deadline__lt=timezone.localdate()).count()
+    return count
+
+
+def header_context(request):
+    """Context processor: ``duban_todo``, the header's count, computed lazily and once per request."""
+    from django.utils.functional import SimpleLazyObject
+
+    user = getattr(request, "user", None)
+    if user is None or not getattr(user, "is_authenticated", False):
+        return {}
+    return {"duban_todo": SimpleLazyObject(lambda: _cached_count(request))}
+
+
+def _cached_count(request):
+    if not hasattr(request, "_duban_todo"):
+        request._duban_todo = todo_count(user=request.user)
+    return request._duban_todo

@@ -6,8 +6,16 @@ from common import filetypes
 from tracker import dates
 
 
+# What the file picker offers. image/* lets a phone offer its camera beside the gallery and
+# files (no ``capture``: that would force the camera); the service still checks the content.
+ACCEPT = "image/*,application/pdf,.pdf,.doc,.docx,.xls,.xlsx,.txt"
+
+
 class MultipleFileInput(forms.ClearableFileInput):
     allow_multiple_selected = True
+
+    def __init__(self, attrs=None):
+        super().__init__({"accept": ACCEPT, **(attrs or {})})
 
 
 class MultipleFileField(forms.FileField):
@@ -25,7 +33,7 @@ class MultipleFileField(forms.FileField):
         return [one(data, initial)] if data else []
 
 
-FILES_HELP = f"可多选；只接受{filetypes.ACCEPTED_LABEL}。"
+FILES_HELP = f"可多选，手机上可直接拍照；只接受{filetypes.ACCEPTED_LABEL}。"
 
 
 def not_after_today(value):

@@ -1,5 +1,6 @@
 """Forms of the product pages: a progress entry and a workflow step with evidence files."""
 from django import forms
+from django.contrib.admin.forms import AdminAuthenticationForm
 from django.utils import timezone
 
 from common import filetypes
@@ -84,3 +85,14 @@ class TransitionForm(forms.Form):
             del self.fields["files"]
 
 
+
+
+class LoginForm(AdminAuthenticationForm):
+    """The login form in plain Chinese: the zh-hans translation of Django's message reads
+    "请输入一个正确的工作人员账户 用户名 和密码. 注意他们都是区分大小写的."."""
+
+    error_messages = {
+        **AdminAuthenticationForm.error_messages,
+        "invalid_login": "用户名或密码不正确，请重新输入（字母区分大小写）。",
+        "inactive": "该账号已停用，请联系督查室。",
+    }

@@ -161,6 +161,9 @@ STATIC_URL = "static/"
 # Where collectstatic writes (and WhiteNoise serves from); a deployment may keep it outside the checkout.
 STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", BASE_DIR / "staticfiles"))
 STATICFILES_DIRS = [BASE_DIR / "static"]
+# Outside production WhiteNoise serves straight from the source folders, DEBUG or not: the demo
+# runs with DEBUG off (Chinese error pages, not Django's debug page) and needs no collectstatic.
+WHITENOISE_USE_FINDERS = not PRODUCTION
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
 # Uploaded files are never served as public media: views check who may see them.
 MEDIA_URL = "/files/"

@@ -68,6 +68,8 @@ def test_the_supervisor_decides_in_one_block(client, task, officer_a, supervisor
     services.task_transition(task=task, action="accept", by=officer_a)
     services.task_transition(task=task, action="request_close", by=officer_a, reason="已完成。")
     page = page_of(client, supervisor, task)
+    decision, progress = positions(page, 'id="task-decision"', 'id="progress-form"')
+    assert decision < progress, "the decision a 申请办结 waits for comes first"
     start = page.index('id="task-decision"')
     block = page[start:page.find('class="duban-card', start + 1)]
     for action, label in [("close", "销号"), ("send_back", "退回"), ("suspend", "中止")]:

@@ -25,7 +25,7 @@ class ChineseOrderingFilter(django_filters.OrderingFilter):
 
 
 ALL = "全部"  # the empty choice of a filter: no condition, rather than Django's "---------"
-DATE_RANGE = django_filters.widgets.RangeWidget(attrs={"type": "date"})  # a date picker for 从/到
+DATE_RANGE = django_filters.widgets.DateRangeWidget(attrs={"type": "date"})  # _after/_before, with a date picker
 
 
 class TaskFilter(django_filters.FilterSet):

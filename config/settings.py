@@ -152,6 +152,8 @@ AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "axes_lockout.html"
 
 LANGUAGE_CODE = "zh-hans"
+# Plain-Chinese overrides of a few stock Django phrases (locale/zh_Hans/LC_MESSAGES/django.po).
+LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Asia/Shanghai"
 USE_I18N = True
 USE_TZ = True
@@ -160,6 +162,9 @@ STATIC_URL = "static/"
 # Where collectstatic writes (and WhiteNoise serves from); a deployment may keep it outside the checkout.
 STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", BASE_DIR / "staticfiles"))
 STATICFILES_DIRS = [BASE_DIR / "static"]
+# Outside production WhiteNoise serves straight from the source folders, DEBUG or not: the demo
+# runs with DEBUG off (Chinese error pages, not Django's debug page) and needs no collectstatic.
+WHITENOISE_USE_FINDERS = not PRODUCTION
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
 # Uploaded files are never served as public media: views check who may see them.
 MEDIA_URL = "/files/"

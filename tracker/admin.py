@@ -53,6 +53,16 @@ class SaneInputAdmin:
             self.message_user(request, "筛选条件无效，已显示全部记录。", messages.ERROR)
             return HttpResponseRedirect(request.path)
 
+    # Plain Chinese in the admin's select boxes instead of Django's "---------".
+    def get_action_choices(self, request, default_choices=(("", "请选择动作"),)):
+        return super().get_action_choices(request, default_choices=list(default_choices))
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        field = super().formfield_for_foreignkey(db_field, request, **kwargs)
+        if field is not None and getattr(field, "empty_label", None) == "---------":
+            field.empty_label = "请选择"
+        return field
+
 
 @admin.register(Department)
 class DepartmentAdmin(SaneInputAdmin, admin.ModelAdmin):

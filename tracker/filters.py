@@ -18,21 +18,35 @@ def speeches_of(user):
     return Speech.objects.filter(pk__in=Task.objects.filter(permissions.task_visibility_q(user)).values("speech_id"))
 
 
+class ChineseOrderingFilter(django_filters.OrderingFilter):
+    """django-filter's sort menu, with 倒序 in place of its untranslated "(descending)"."""
+
+    descending_fmt = "%s（倒序）"
+
+
+ALL = "全部"  # the empty choice of a filter: no condition, rather than Django's "---------"
+DATE_RANGE = django_filters.widgets.DateRangeWidget(attrs={"type": "date"})  # _after/_before, with a date picker
+
+
 class TaskFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label="关键词", method="filter_q")
-    status = django_filters.ChoiceFilter(label="状态", choices=Task.Status.choices)
-    category = django_filters.ChoiceFilter(label="类别", choices=Task.Category.choices)
-    signal = django_filters.ChoiceFilter(label="红黄绿灯", choices=lights.CHOICES, method="filter_signal")
+    status = django_filters.ChoiceFilter(label="状态", choices=Task.Status.choices, empty_label=ALL)
+    category = django_filters.ChoiceFilter(label="类别", choices=Task.Category.choices, empty_label=ALL)
+    signal = django_filters.ChoiceFilter(label="红黄绿灯", choices=lights.CHOICES, method="filter_signal",
+                                         empty_label=ALL)
     department = django_filters.ModelChoiceFilter(
-        label="责任单位（牵头或配合）", queryset=Department.objects.filter(is_active=True), method="filter_department"
+        label="责任单位（牵头或配合）", queryset=Department.objects.filter(is_active=True), method="filter_department",
+        empty_label=ALL,
     )
-    lead_department = django_filters.ModelChoiceFilter(label="牵头单位", queryset=Department.objects.all())
-    speech = django_filters.ModelChoiceFilter(label="来源讲话", queryset=Speech.objects.none())  # see __init__
+    lead_department = django_filters.ModelChoiceFilter(label="牵头单位", queryset=Department.objects.all(),
+                                                       empty_label=ALL)
+    speech = django_filters.ModelChoiceFilter(label="来源讲话", queryset=Speech.objects.none(),  # see __init__
+                                              empty_label=ALL)
     meeting = django_filters.CharFilter(label="会议", field_name="speech__meeting", lookup_expr="icontains")
-    deadline = django_filters.DateFromToRangeFilter(label="完成时限")
-    created = django_filters.DateFromToRangeFilter(label="创建日期", field_name="created_at__date")
-    ordering = django_filters.OrderingFilter(
-        label="排序",
+    deadline = django_filters.DateFromToRangeFilter(label="完成时限", widget=DATE_RANGE)
+    created = django_filters.DateFromToRangeFilter(label="创建日期", field_name="created_at__date", widget=DATE_RANGE)
+    ordering = ChineseOrderingFilter(
+        label="排序", empty_label="默认",
         fields=[("serial", "serial"), ("deadline", "deadline"), ("progress", "progress"),
                 ("signal_rank", "signal"), ("updated_at", "updated")],
         field_labels={"serial": "督办编号", "deadline": "完成时限", "progress": "完成率",

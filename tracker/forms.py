@@ -1,13 +1,22 @@
 """Forms of the product pages: a progress entry and a workflow step with evidence files."""
 from django import forms
+from django.contrib.admin.forms import AdminAuthenticationForm
 from django.utils import timezone
 
 from common import filetypes
 from tracker import dates
 
 
+# What the file picker offers. image/* lets a phone offer its camera beside the gallery and
+# files (no ``capture``: that would force the camera); the service still checks the content.
+ACCEPT = "image/*,application/pdf,.pdf,.doc,.docx,.xls,.xlsx,.txt"
+
+
 class MultipleFileInput(forms.ClearableFileInput):
     allow_multiple_selected = True
+
+    def __init__(self, attrs=None):
+        super().__init__({"accept": ACCEPT, **(attrs or {})})
 
 
 class MultipleFileField(forms.FileField):
@@ -25,7 +34,7 @@ class MultipleFileField(forms.FileField):
         return [one(data, initial)] if data else []
 
 
-FILES_HELP = f"可多选；只接受{filetypes.ACCEPTED_LABEL}。"
+FILES_HELP = f"可多选，手机上可直接拍照；只接受{filetypes.ACCEPTED_LABEL}。"
 
 
 def not_after_today(value):
@@ -83,3 +92,14 @@ def errors_text(form) -> str:
         label = form.fields[name].label if name in form.fields else ""
         parts.append(f"{label}：{'，'.join(errors)}" if label else "，".join(errors))
     return "；".join(parts)
+
+
+class LoginForm(AdminAuthenticationForm):
+    """The login form in plain Chinese: the zh-hans translation of Django's message reads
+    "请输入一个正确的工作人员账户 用户名 和密码. 注意他们都是区分大小写的."."""
+
+    error_messages = {
+        **AdminAuthenticationForm.error_messages,
+        "invalid_login": "用户名或密码不正确，请重新输入（字母区分大小写）。",
+        "inactive": "该账号已停用，请联系督查室。",
+    }

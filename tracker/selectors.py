@@ -137,6 +137,7 @@ class TaskPage:
     may_instruct: bool  # 批示 as well as 留言
     may_comment: bool
     instruction_kinds: list  # (value, label) the user may post
+    default_instruction_kind: str = Instruction.Kind.COMMENT  # 批示 for those who may give one
     text_max: int = SUPERVISION_TEXT_MAX
     chase_message: str = ""
 
@@ -166,13 +167,17 @@ def task_page(*, user: User, pk: int, today: date | None = None) -> TaskPage:
         may_instruct=may_instruct,
         may_comment=may_comment,
         instruction_kinds=kinds if (may_instruct or may_comment) else [],
+        default_instruction_kind=Instruction.Kind.INSTRUCTION if may_instruct else Instruction.Kind.COMMENT,
         chase_message=Chase.DEFAULT_MESSAGE,
     )
 
 
 def _extension_offer(user, task, pending, today):
-    """Offer the 申请延期 form to the lead officer while one may be asked for; else say why not."""
-    if not permissions.can_request_extension(user, task):
+    """Offer the 申请延期 form to the lead officer while one may be asked for; else say why not.
+
+    Nothing while 申请办结 awaits the supervisor: the task is finished as far as the officer knows.
+    """
+    if not permissions.can_request_extension(user, task) or task.status == Task.Status.CLOSING:
         return ""
     if pending is not None:
         return "pending"

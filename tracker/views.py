@@ -80,9 +80,22 @@ def _render_task(request, pk, *, bound=None, status=200):
         "title": f"{page.task.serial} {page.task.title}",
         "page": page,
         "task": page.task,
-        "action_forms": action_forms,
         "progress_form": progress_form,
+        **ordered_steps(action_forms),
     }, status=status)
+
+
+# The order an officer works in: 签收 comes before 填报进展, 申请办结 after it.
+STEPS_BEFORE_PROGRESS = {"accept"}
+
+
+def ordered_steps(forms):
+    """Split the workflow forms into the parts of the page: ``start_forms`` above 填报进展,
+    ``finish_forms`` below it, and the supervisor's ``decision_forms`` (销号/退回/中止) as one block."""
+    decision = [f for f in forms if f.transition.performer == workflow.BY_SUPERVISOR]
+    start = [f for f in forms if f not in decision and f.transition.action in STEPS_BEFORE_PROGRESS]
+    finish = [f for f in forms if f not in decision and f not in start]
+    return {"start_forms": start, "finish_forms": finish, "decision_forms": decision}
 
 
 def _refused(request, task, form, error):

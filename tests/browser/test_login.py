@@ -14,5 +14,5 @@ def test_wrong_password_is_refused_in_chinese(page, live_server, supervisor):
     page.fill("#id_username", "sup")
     page.fill("#id_password", "wrong-password")
     submit(page, "input[type=submit]")
-    assert "请输入一个正确的" in page.inner_text(".errornote")
+    assert "用户名或密码不正确" in page.inner_text(".errornote")
     assert "/admin/login/" in page.url

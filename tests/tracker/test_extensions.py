@@ -197,3 +197,13 @@ def test_admin_edit_gives_a_task_without_deadline_its_first_one(client, supervis
     assert response.status_code == 302, response.content.decode()[:3000]
     task.refresh_from_db()
     assert task.original_deadline == date(2030, 1, 31)
+
+
+def test_refused_while_closing_awaits_the_supervisor(task, officer_a, today):
+    """Once 申请办结 is filed the officer has finished; a later deadline makes no sense until 退回."""
+    task.status = Task.Status.CLOSING
+    task.save(update_fields=["status"])
+    with pytest.raises(ValidationError, match="任务已申请办结，正等待督查室销号，不能再申请延期") as refused:
+        ask(task, officer_a, today + timedelta(days=20))
+    assert refused.value.code == "closing"
+    assert not ExtensionRequest.objects.exists()

@@ -22,6 +22,8 @@ def extension_request_check(*, task: Task, requested_by: User, new_deadline: dat
     today = today or timezone.localdate()
     if not permissions.can_request_extension(requested_by, task):
         raise PermissionDenied("只有牵头单位的填报员可以对未办结的任务申请延期。")
+    if task.status == task.Status.CLOSING:
+        raise ValidationError("任务已申请办结，正等待督查室销号，不能再申请延期；如被退回，可再申请。", code="closing")
     reason = required_text(reason, missing="请填写延期理由。", label="延期理由", max_length=SUPERVISION_TEXT_MAX)
     if task.deadline is None:
         raise ValidationError("该任务没有完成时限，无需申请延期。")
@@ -43,8 +45,8 @@ def extension_request_create(*, task: Task, requested_by: User, new_deadline: da
                              today: date | None = None) -> ExtensionRequest:
     """File a request to move ``task``'s deadline to ``new_deadline``; return it.
 
-    Refused (ValidationError, in Chinese; nothing written) when the deadline has
-    passed, the new date is not later than the current deadline, the reason is
+    Refused (ValidationError, in Chinese; nothing written) while 申请办结 awaits a
+    decision, when the deadline has passed, the new date is not later than the current deadline, the reason is
     empty, or a request is already waiting for a decision.
     """
     today = today or timezone.localdate()

@@ -6,12 +6,15 @@ are confirmed with the review page's defaults (``speech_confirm_defaults``), so 
 user sees tasks the extractor really found; ``tasks.json`` then moves some of them
 through the statuses, keyed by a word of their title.
 
-The fixtures are dated as if today were ``FIXTURE_TODAY``; every date is moved by the
-same number of days so the demo always looks current (some tasks due soon, some late,
-some on track) instead of showing everything overdue years later.
+The fixtures are dated as if today were ``FIXTURE_TODAY``, after every dated event in them;
+every date is moved by the same whole number of years, to the latest year in which
+FIXTURE_TODAY is not after today. Whole years keep the 秋季 speech in autumn and the 春季
+one in spring and put nothing in the future; the demo is at most a year behind today.
+The workflow steps and progress entries are then dated into that story (``demo_backdate``):
+签收 before the first progress entry, 申请办结 after the last, 销号 a few days later.
 """
 import json
-from datetime import date
+from datetime import date, datetime, time, timedelta
 from pathlib import Path
 
 from django.conf import settings
@@ -24,15 +27,27 @@ from django.utils import timezone
 from speeches import services as speech_services
 from speeches.models import Speech
 from tracker import roles, services, workflow
-from tracker.models import Department, Task, User
+from tracker.models import Department, ProgressUpdate, Task, TaskTransition, User
 
 FIXTURES = Path(settings.BASE_DIR) / "fixtures"
-FIXTURE_TODAY = date(2025, 3, 10)
+FIXTURE_TODAY = date(2025, 4, 30)
 
 
-def demo_date(text):
-    """Return the fixture date ``text`` moved so that FIXTURE_TODAY falls on today."""
-    return date.fromisoformat(text) + (timezone.localdate() - FIXTURE_TODAY)
+def demo_years(today=None):
+    """Return the whole years that move FIXTURE_TODAY to its latest anniversary not after ``today``."""
+    today = today or timezone.localdate()
+    years = today.year - FIXTURE_TODAY.year
+    return years - 1 if (today.month, today.day) < (FIXTURE_TODAY.month, FIXTURE_TODAY.day) else years
+
+
+def demo_date(text, today=None):
+    """Return the fixture date ``text`` moved by ``demo_years`` (29 February becomes the 28th)."""
+    day = date.fromisoformat(text)
+    year = day.year + demo_years(today)
+    try:
+        return day.replace(year=year)
+    except ValueError:
+        return day.replace(year=year, day=28)
 
 
 def read_json(name):
@@ -114,6 +129,9 @@ class Command(BaseCommand):
         """Move the new demo tasks through the statuses of tasks.json, with progress entries."""
         supervisor = users["duban"]
         used = set()
+        for speech_id, day in {(t.speech_id, t.speech.date) for tasks in created.values() for t in tasks if t.speech_id}:
+            # 督查室 confirms the tasks the day after the meeting, not when the demo is loaded.
+            Task.objects.filter(speech_id=speech_id).update(created_at=demo_moment(day + timedelta(days=1), 8))
         for row in read_json("tasks.json"):
             tasks = created.get(row["speech"])
             if not tasks:
@@ -129,6 +147,7 @@ class Command(BaseCommand):
             used.add(task.pk)
             demo_move(task=task, status=row["status"], progress=row["progress"],
                       officer=lead_officer(task), supervisor=supervisor)
+            demo_backdate(task)
         return sum(len(tasks) for tasks in created.values())
 
 
@@ -183,3 +202,32 @@ def _report(task, progress, reporter):
             task=task, reported_by=reporter, date=demo_date(entry["date"]),
             content=entry["content"], percent=entry["percent"],
         )
+
+
+def demo_moment(day, hour):
+    """Return ``day`` at ``hour`` o'clock, local time, and never after today."""
+    return timezone.make_aware(datetime.combine(min(day, timezone.localdate()), time(hour)))
+
+
+def demo_backdate(task):
+    """Date the steps just recorded into the fixture's story instead of the moment of loading.
+
+    签收 two days after the speech (and no later than the first progress entry), each
+    progress entry on its own date, 申请办结 or 中止 on the last entry's date, 销号 three days
+    later, never after today. The record is append-only for users; the loader writes it once.
+    """
+    at = demo_moment
+    entries = list(task.progress_updates.order_by("date", "pk"))
+    start = task.speech.date + timedelta(days=2) if task.speech_id else timezone.localdate()
+    if entries:
+        start = min(start, entries[0].date)
+    for entry in entries:
+        ProgressUpdate.objects.filter(pk=entry.pk).update(created_at=at(entry.date, 10))
+    last = entries[-1].date if entries else start
+    when = {"accept": at(start, 9), "request_close": at(last, 17), "suspend": at(last, 17),
+            "close": at(last + timedelta(days=3), 11)}
+    for step in task.transitions.all():
+        if step.action in when:
+            TaskTransition.objects.filter(pk=step.pk).update(at=when[step.action])
+    if task.status == Task.Status.CLOSED:
+        Task.objects.filter(pk=task.pk).update(completed_at=when["close"])

@@ -62,7 +62,7 @@ def count_columns(today):
     """Return the conditional counts of one GROUP BY row, by name."""
     columns = {"total": Count("pk"), "on_time": Count("pk", filter=on_time_q())}
     columns.update({f"status_{value}": Count("pk", filter=Q(status=value)) for value in S.values})
-    for name in (lights.RED, lights.YELLOW, lights.GREEN):
+    for name in lights.OPEN_SIGNALS:
         columns[f"signal_{name}"] = Count("pk", filter=lights.signal_q(name, today=today))
     return columns
 
@@ -101,7 +101,7 @@ def dashboard_build(*, user, params, today=None):
     rows = per_department_rows(tasks, today)
 
     by_status = {value: sum(row[f"status_{value}"] for row in rows) for value in S.values}
-    by_signal = {name: sum(row[f"signal_{name}"] for row in rows) for name in (lights.RED, lights.YELLOW, lights.GREEN)}
+    by_signal = {name: sum(row[f"signal_{name}"] for row in rows) for name in lights.OPEN_SIGNALS}
     by_signal[lights.CLOSED] = by_status[S.CLOSED]
     by_signal[lights.SUSPENDED] = by_status[S.SUSPENDED]
 

@@ -168,6 +168,7 @@ def _render_review(request, speech, rows):
     return render_page(request, "speeches/review.html", {
         "speech": speech, "rows": rows, "siblings": siblings if len(siblings) > 1 else [],
         "to_complete": selectors.speech_tasks_to_complete(speech=speech),
+        "warnings": selectors.speech_review_warnings(rows=rows),
         "proposed_count": sum(1 for r in rows if r.included),
         "task_count": sum(1 for r in rows if r.task),
         "title": "审核讲话要点", "subtitle": speech.title,

@@ -173,3 +173,32 @@ def overdue_report(rule: ReportRule, start: date, report_dates: Iterable[date], 
     """Return the missed due date if the task is 逾期未报 today, else None."""
     state = report_state(rule, start, report_dates, today, calendar)
     return state.due if state.overdue else None
+
+
+# --- one select for a whole rule (review page, admin bulk action): "monthly:25", "weekly:5", "biweekly" ---
+
+def rule_options() -> list[tuple[str, str]]:
+    """Return (value, label) for every rule, as one select offers them."""
+    options = [(NONE, "不定期报送"), (f"{MONTHLY}:25", "每月25日前")]
+    options += [(f"{MONTHLY}:{day}", describe(ReportRule(MONTHLY, day))) for day in range(1, 32) if day != 25]
+    options += [(f"{WEEKLY}:{day}", describe(ReportRule(WEEKLY, day))) for day in range(1, 8)]
+    options += [(BIWEEKLY, "每两周"), (MILESTONE, "仅节点（完成时限前）")]
+    return options
+
+
+def parse_rule_option(value: str) -> tuple[str, int | None]:
+    """Return (kind, day) of a select value; ValueError with a Chinese message if it is not one."""
+    kind, _, day = (value or "").partition(":")
+    try:
+        rule = ReportRule(kind, int(day) if day else None)
+    except ValueError:
+        raise ValueError("报送周期不正确。") from None
+    message = rule.check()
+    if message or (day and kind not in (MONTHLY, WEEKLY)):
+        raise ValueError(message or "报送周期不正确。")
+    return rule.kind, rule.day
+
+
+def rule_option_of(kind: str, day: int | None) -> str:
+    """The select value of (kind, day)."""
+    return f"{kind}:{day}" if kind in (MONTHLY, WEEKLY) and day else kind

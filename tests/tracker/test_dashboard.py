@@ -122,7 +122,7 @@ def test_user_without_role_is_refused(client, departments):
 def test_page_shows_formula_chart_library_and_chinese(client, supervisor, tasks):
     client.force_login(supervisor)
     page = client.get(reverse("tracker:dashboard")).content.decode()
-    assert "得分 = 按时办结率 × 70 + 办结率 × 30 − 红灯占比 × 20" in page
+    assert "得分 = 按时办结率 × 70 + 办结率 × 30 − 红灯占比 × 20 − 逾期未报占比 × 10" in page
     assert "vendor/chartjs/chart.umd.js" in page and "cdn" not in page.lower()
     assert 'id="data-departments"' in page and "部门考评排名" in page
 
@@ -177,3 +177,18 @@ def test_unassigned_and_undated_tasks_are_counted_apart_from_green(make_task, de
     board = dashboard.dashboard_build(user=supervisor, params={}, today=today)
     assert (board.by_signal["unassigned"], board.by_signal["undated"], board.by_signal["green"]) == (1, 1, 1)
     assert [label for label, _, _ in board.signal_rows][:5] == ["红灯", "黄灯", "待指派", "待定时限", "绿灯"]
+
+
+def test_report_overdue_is_counted_per_department_and_listed(tasks, supervisor, today, client):
+    from tracker.models import Task
+
+    Task.objects.filter(pk__in=[tasks["a_red"].pk, tasks["b_green"].pk]).update(
+        report_rule="monthly", report_day=25, report_due=today - timedelta(days=1))
+    Task.objects.filter(pk=tasks["a_on_time"].pk).update(report_due=today - timedelta(days=1))  # closed: not counted
+    board = dashboard.dashboard_build(user=supervisor, params={}, today=today)
+    assert board.report_overdue == 2
+    assert by_name(board)["县教育局基础教育股"].report_overdue == 1 and by_name(board)["县财政局"].report_overdue == 1
+    assert {t.pk for t in board.report_overdue_tasks} == {tasks["a_red"].pk, tasks["b_green"].pk}
+    client.force_login(supervisor)
+    page = client.get(reverse("tracker:dashboard")).content.decode()
+    assert "逾期未报任务" in page and "badge-report-overdue" in page

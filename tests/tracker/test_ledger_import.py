@@ -520,3 +520,24 @@ def test_preview_query_count_does_not_grow_with_rows(officer_a, make_task, depar
     with django_assert_max_num_queries(8) as fifty:
         assert len(imports.ledger_preview(user=officer_a, data=large).changes) == 50
     assert len(fifty) <= len(five)
+
+
+def test_an_imported_entry_completes_the_reporting_cycle(client, officer_a, tasks):
+    """The bulk path keeps report_due like progress_report: 逾期未报 clears once the entry is in."""
+    from datetime import timedelta
+
+    today = timezone.localdate()
+    long_ago = timezone.now() - timedelta(days=70)
+    Task.objects.filter(pk=tasks["second"].pk).update(report_rule="monthly", report_day=1, created_at=long_ago)
+    ProgressUpdate.objects.filter(task=tasks["second"]).update(created_at=long_ago)
+    services.report_cycles_refresh(today=today)
+    tasks["second"].refresh_from_db()
+    assert tasks["second"].report_due < today  # 逾期未报
+    wb = export_workbook(client, officer_a)
+    ws = wb["任务清单"]
+    assert str(ws.cell(row=row_of(ws, tasks["second"]), column=15).value).startswith("逾期未报")
+    ws[f"K{row_of(ws, tasks['second'])}"] = "补助资金已拨付"
+    preview = upload(client, as_upload(wb))
+    client.post(reverse(URL), {"action": "confirm", "token": token_of(preview)}, follow=True)
+    tasks["second"].refresh_from_db()
+    assert tasks["second"].report_due >= today

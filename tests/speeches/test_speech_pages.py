@@ -396,3 +396,26 @@ def test_review_warns_before_confirming_tasks_without_lead_department_or_deadlin
     # Completing the row and confirming: the warning is gone for the tasks made.
     sup_client.post(confirm_url(speech), review_data(page))
     assert sup_client.get(review_url(speech)).context["warnings"] == []
+
+
+def test_confirmed_tasks_take_the_speech_default_reporting_rule(sup_client, county, speech_text, review_data):
+    upload(sup_client, text=speech_text)
+    speech = only_speech()
+    page = sup_client.get(review_url(speech))
+    html = page.content.decode()
+    assert "报送周期" in html and 'value="monthly:25" selected' in html  # the office's routine, preselected
+    data = review_data(page)
+    sup_client.post(confirm_url(speech), {**data, "report_rule": "weekly:5"})
+    tasks = Task.objects.filter(speech=speech)
+    assert tasks.exists()
+    assert set(tasks.values_list("report_rule", "report_day")) == {("weekly", 5)}
+    assert all(t.report_due is not None for t in tasks)
+
+
+def test_a_bad_reporting_rule_shows_the_page_again_and_creates_nothing(sup_client, county, speech_text, review_data):
+    upload(sup_client, text=speech_text)
+    speech = only_speech()
+    data = review_data(sup_client.get(review_url(speech)))
+    response = sup_client.post(confirm_url(speech), {**data, "report_rule": "monthly:40"})
+    assert response.status_code == 200 and "有条目填写有误" in response.content.decode()
+    assert not Task.objects.filter(speech=speech).exists()

@@ -355,7 +355,10 @@ def assign_selected(modeladmin, request, queryset):
 @admin.action(description="批量设置报送周期", permissions=["change"])
 def set_report_rule_selected(modeladmin, request, queryset):
     def run(task, value):
-        kind, day = cycles.parse_rule_option(value)
+        try:
+            kind, day = cycles.parse_rule_option(value)
+        except ValueError as error:
+            raise ValidationError(str(error)) from None
         services.task_set_report_rule(tasks=[task], rule=kind, day=day, changed_by=request.user)
 
     return _bulk_page(modeladmin, request, queryset, action="set_report_rule_selected", title="批量设置报送周期",

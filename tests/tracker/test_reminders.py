@@ -184,6 +184,7 @@ def test_report_groups_list_overdue_and_due_soon_reports(setup, departments, set
     subject, body = reminders.mailing.reminder_email(recipient=setup["green"].created_by, department=departments["a"],
                                                      groups=list(groups.items()), today=today)
     assert "逾期未报：本期进展未按时报送（1 项）" in body and "本期待报送：报送截止日临近（1 项）" in body
+    assert f"绿灯；逾期未报（截止 {today - timedelta(days=1):%Y-%m-%d}）" in body
 
 
 @pytest.mark.parametrize("day, sends", [

@@ -77,9 +77,9 @@ def test_layout_frozen_header_autofilter_hidden_id_print_setup(client, superviso
     _, wb = download(client, supervisor)
     ws = wb["任务清单"]
     assert ws.freeze_panes == "A3"
-    assert ws.auto_filter.ref == "A2:Q6"
-    assert "A1:O1" in {str(r) for r in ws.merged_cells.ranges}
-    assert ws.column_dimensions["P"].hidden is True and ws.column_dimensions["Q"].hidden is True
+    assert ws.auto_filter.ref == "A2:R6"
+    assert "A1:P1" in {str(r) for r in ws.merged_cells.ranges}
+    assert ws.column_dimensions["Q"].hidden is True and ws.column_dimensions["R"].hidden is True
     assert ws.column_dimensions["D"].width >= 30
     assert ws.page_setup.orientation == "landscape"
     assert ws.page_setup.paperSize == int(ws.PAPERSIZE_A4)

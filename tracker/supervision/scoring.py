@@ -21,7 +21,7 @@ WEIGHT_CLOSED = 30
 PENALTY_RED = 20
 PENALTY_REPORT = 10
 FORMULA = (f"得分 = 按时办结率 × {WEIGHT_ON_TIME} + 办结率 × {WEIGHT_CLOSED} − 红灯占比 × {PENALTY_RED}"
-           f" − 逾期未报占比 × {PENALTY_REPORT}（限定在 0～100 分）")
+           f" − 逾期未报占比 × {PENALTY_REPORT}（限定在0～100分）")
 DEFINITIONS = ("有效任务 = 作为牵头单位的任务（不含已中止）；办结率 = 已办结 ÷ 有效任务；"
                "按时办结率 = 在完成时限当日或之前办结 ÷ 有效任务；红灯占比 = 红灯任务 ÷ 有效任务；"
                "逾期未报占比 = 本期报送截止日已过而未报送进展的任务 ÷ 有效任务。")

@@ -197,6 +197,8 @@ SPEECH_TEXT_MAX_CHARS = int(os.environ.get("SPEECH_TEXT_MAX_CHARS", "500000"))
 DATA_UPLOAD_MAX_MEMORY_SIZE = max(4 * SPEECH_TEXT_MAX_CHARS + 1024 * 1024, 2_621_440)  # Django's default
 ATTACHMENT_MAX_BYTES = int(os.environ.get("ATTACHMENT_MAX_BYTES", str(20 * 1024 * 1024)))
 SIGNAL_YELLOW_DAYS = int(os.environ.get("SIGNAL_YELLOW_DAYS", "7"))
+# 本期待报送: a reporting cycle due within this many days is listed in the daily reminder.
+REPORT_DUE_SOON_DAYS = int(os.environ.get("REPORT_DUE_SOON_DAYS", "3"))
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 20000
 
 EMAIL_BACKEND = os.environ.get(

@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from speeches import services
 from speeches.parsing.normalise import normalise_text
-from tracker import dates
+from tracker import cycles, dates
 from tracker.models import Task
 
 
@@ -84,3 +84,18 @@ class ItemDecisionForm(forms.Form):
         if cleaned.get("include") and not (cleaned.get("title") or "").strip():
             self.add_error("title", "生成任务时必须填写任务名称。")
         return cleaned
+
+
+class SpeechReportRuleForm(forms.Form):
+    """The reporting rule (报送周期) given to every task the review page confirms; editable per task later."""
+
+    report_rule = forms.ChoiceField(label="报送周期", choices=cycles.rule_options(), required=False,
+                                    initial=f"{cycles.MONTHLY}:25",
+                                    help_text="应用于本次确认生成的全部任务；之后可在后台逐项或批量修改。")
+
+    def clean_report_rule(self):
+        """Return (kind, day); a post without the field (an older page) means 不定期."""
+        try:
+            return cycles.parse_rule_option(self.cleaned_data.get("report_rule") or cycles.NONE)
+        except ValueError as error:
+            raise forms.ValidationError(str(error)) from None

@@ -81,3 +81,27 @@ def speech_tasks_to_complete(*, speech: Speech):
     """The tasks of ``speech`` still missing a deadline or a lead department, for the supervisor to fill in."""
     return (Task.objects.filter(speech=speech).filter(Q(deadline__isnull=True) | Q(lead_department__isnull=True))
             .select_related("lead_department", "source_item").order_by("source_item__order", "pk"))
+
+
+def speech_review_warnings(*, rows: list[ReviewRow]) -> list[ReviewRow]:
+    """The rows about to become tasks (ticked, no task yet) that lack a lead department or a deadline.
+
+    The review page lists them above the confirm button: such a task would show 待指派 or
+    待定时限 instead of a light until someone completes it. Rows with a bound form (the page
+    shown again after an error) are judged by what was submitted, others by the proposal.
+    """
+    warnings = []
+    for row in rows:
+        if row.task is not None:
+            continue
+        form = getattr(row, "form", None)
+        if form is not None and form.is_bound and hasattr(form, "cleaned_data"):
+            data = form.cleaned_data
+            included, lead, deadline = data.get("include"), data.get("lead_department"), data.get("deadline")
+        else:
+            included, lead, deadline = row.proposal.include, row.proposal.lead_id, row.proposal.deadline
+        if included and (lead is None or deadline is None):
+            row.missing = "、".join(label for label, gap in (("牵头单位", lead is None), ("完成时限", deadline is None))
+                                    if gap)
+            warnings.append(row)
+    return warnings

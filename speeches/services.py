@@ -210,9 +210,11 @@ def _save_items(speech: Speech, levels: list[list[SpeechItem]]) -> None:
 
 
 @transaction.atomic
-def speech_confirm(*, speech: Speech, decisions: Iterable[ItemDecision], confirmed_by) -> list[Task]:
+def speech_confirm(*, speech: Speech, decisions: Iterable[ItemDecision], confirmed_by,
+                   report_rule: tuple[str, int | None] = ("none", None)) -> list[Task]:
     """Create one task per decided item of ``speech`` that has none yet; return the new tasks.
 
+    Every new task gets ``report_rule`` (kind, day) as its reporting cycle.
     Items already turned into tasks are skipped, so confirming twice creates nothing
     the second time. The speech row is locked so two supervisors confirming at once
     take turns instead of racing.
@@ -230,6 +232,7 @@ def speech_confirm(*, speech: Speech, decisions: Iterable[ItemDecision], confirm
             created_by=confirmed_by, title=decision.title, content=item.text, speech=speech, source_item=item,
             category=decision.category, lead_department=decision.lead_department, co_departments=co,
             owner_text=decision.owner_text, deadline=decision.deadline, deadline_text=decision.deadline_text,
+            report_rule=report_rule[0], report_day=report_rule[1],
         ))
         taken.add(item.pk)
     return created

@@ -16,7 +16,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from speeches import selectors, services
-from speeches.forms import ItemDecisionForm, SpeechUploadForm
+from speeches.forms import ItemDecisionForm, SpeechReportRuleForm, SpeechUploadForm
 from speeches.models import Speech, SpeechUpload
 from speeches.parsing.document import ExtractionError
 from tracker import permissions
@@ -107,11 +107,13 @@ def confirm(request, pk):
         row.form = None if row.task else ItemDecisionForm(
             request.POST, prefix=f"item-{row.item.pk}", department_choices=choices)
     open_rows = [row for row in rows if row.form is not None]
-    if not all(row.form.is_valid() for row in open_rows):
+    rule_form = SpeechReportRuleForm(request.POST)
+    if not all([rule_form.is_valid(), *(row.form.is_valid() for row in open_rows)]):
         messages.error(request, "有条目填写有误，请按提示修改后再确认。")
-        return _render_review(request, speech, rows)
+        return _render_review(request, speech, rows, rule_form=rule_form)
     decisions = [_decision(row, departments) for row in open_rows if row.form.cleaned_data["include"]]
-    created = services.speech_confirm(speech=speech, decisions=decisions, confirmed_by=request.user)
+    created = services.speech_confirm(speech=speech, decisions=decisions, confirmed_by=request.user,
+                                      report_rule=rule_form.cleaned_data["report_rule"])
     if created:
         undated = sum(1 for t in created if t.deadline is None)
         unassigned = sum(1 for t in created if t.lead_department_id is None)
@@ -157,7 +159,7 @@ def _decision(row, departments) -> services.ItemDecision:
     )
 
 
-def _render_review(request, speech, rows):
+def _render_review(request, speech, rows, rule_form=None):
     siblings = []
     if speech.upload_id:
         siblings = list(speech.upload.speeches.order_by("position").only("pk", "title", "position"))
@@ -168,6 +170,8 @@ def _render_review(request, speech, rows):
     return render_page(request, "speeches/review.html", {
         "speech": speech, "rows": rows, "siblings": siblings if len(siblings) > 1 else [],
         "to_complete": selectors.speech_tasks_to_complete(speech=speech),
+        "warnings": selectors.speech_review_warnings(rows=rows),
+        "rule_form": rule_form or SpeechReportRuleForm(),
         "proposed_count": sum(1 for r in rows if r.included),
         "task_count": sum(1 for r in rows if r.task),
         "title": "审核讲话要点", "subtitle": speech.title,

@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.html import format_html
 from simple_history.admin import SimpleHistoryAdmin
 
-from tracker import dates, lights, notices, permissions, roles, selectors, services
+from tracker import cycles, dates, lights, notices, permissions, roles, selectors, services
 from tracker.forms import not_after_today
 from tracker.models import Attachment, Department, NoticeDelivery, ProgressUpdate, Task, TaskTransition, User
 
@@ -323,6 +323,12 @@ class TaskAdminForm(forms.ModelForm):
         if self.instance.pk:
             self.fields["expected_version"].initial = self.instance.version
             self.fields["expected_version"].required = True
+        if "report_rule" in self.fields:
+            # A form saved without the field (an older page) keeps the task's rule.
+            self.fields["report_rule"].required = False
+
+    def clean_report_rule(self):
+        return self.cleaned_data.get("report_rule") or self.instance.report_rule or Task.ReportRule.NONE
 
     def clean(self):
         cleaned = super().clean()
@@ -340,6 +346,8 @@ class BulkForm(forms.Form):
     reason = forms.CharField(label="理由", widget=forms.Textarea(attrs={"rows": 3, "cols": 60}), required=False)
     department = forms.ModelChoiceField(label="牵头单位", queryset=Department.objects.filter(is_active=True),
                                         required=False)
+    report_rule = forms.ChoiceField(label="报送周期", choices=[("", "（请选择）"), *cycles.rule_options()],
+                                    required=False)
 
 
 def _bulk_page(modeladmin, request, queryset, *, action, title, field, run):
@@ -348,7 +356,7 @@ def _bulk_page(modeladmin, request, queryset, *, action, title, field, run):
     if "apply" in request.POST and form.is_valid():
         value = form.cleaned_data[field]
         if value in (None, "") or (isinstance(value, str) and not value.strip()):
-            form.add_error(field, "请填写理由。" if field == "reason" else "请选择牵头单位。")
+            form.add_error(field, {"reason": "请填写理由。", "department": "请选择牵头单位。"}.get(field, "请选择。"))
         else:
             done, refused = 0, []
             for task in queryset.order_by("pk"):
@@ -395,6 +403,36 @@ def assign_selected(modeladmin, request, queryset):
                       field="department", run=run)
 
 
+@admin.action(description="批量设置报送周期", permissions=["change"])
+def set_report_rule_selected(modeladmin, request, queryset):
+    def run(task, value):
+        try:
+            kind, day = cycles.parse_rule_option(value)
+        except ValueError as error:
+            raise ValidationError(str(error)) from None
+        services.task_set_report_rule(tasks=[task], rule=kind, day=day, changed_by=request.user)
+
+    return _bulk_page(modeladmin, request, queryset, action="set_report_rule_selected", title="批量设置报送周期",
+                      field="report_rule", run=run)
+
+
+class ReportListFilter(admin.SimpleListFilter):
+    """逾期未报 / 本期待报送: the same conditions as the task list's TaskFilter."""
+
+    title = "报送情况"
+    parameter_name = "report"
+
+    def lookups(self, request, model_admin):
+        return [("overdue", lights.REPORT_OVERDUE_LABEL), ("soon", lights.REPORT_DUE_SOON_LABEL)]
+
+    def queryset(self, request, queryset):
+        if self.value() == "overdue":
+            return queryset.filter(lights.report_overdue_q())
+        if self.value() == "soon":
+            return queryset.filter(lights.report_due_soon_q())
+        return queryset
+
+
 class SignalListFilter(admin.SimpleListFilter):
     """红黄绿灯 as a list filter: the same database conditions as the task list's TaskFilter."""
 
@@ -413,9 +451,10 @@ class SignalListFilter(admin.SimpleListFilter):
 @admin.register(Task)
 class TaskAdmin(SaneInputAdmin, ScopedHistoryMixin, SimpleHistoryAdmin):
     form = TaskAdminForm
-    list_display = ["serial", "title", "lead_department", "deadline", "signal_badge", "status", "progress"]
+    list_display = ["serial", "title", "lead_department", "deadline", "signal_badge", "report_badge", "status",
+                    "progress"]
     list_display_links = ["serial", "title"]
-    list_filter = [SignalListFilter, "status", "category", "lead_department", "deadline"]
+    list_filter = [SignalListFilter, ReportListFilter, "status", "category", "lead_department", "deadline"]
     change_form_template = "admin/tracker/task/change_form.html"
     search_fields = ["serial", "title", "content", "owner_text", "responsible_person"]
     autocomplete_fields = ["lead_department", "co_departments", "speech", "source_item"]
@@ -425,16 +464,17 @@ class TaskAdmin(SaneInputAdmin, ScopedHistoryMixin, SimpleHistoryAdmin):
     show_full_result_count = False
     inlines = [ProgressUpdateInline]
     # The wings add their actions (催办, 台账导出) through task_action below.
-    actions = [suspend_selected, assign_selected]
+    actions = [suspend_selected, assign_selected, set_report_rule_selected]
     view_on_site = False
     # Status moves only through the workflow (task page, bulk actions), never by editing the field.
     readonly_fields = ["serial", "status", "original_deadline", "progress", "latest_progress", "completed_at",
-                       "created_by", "created_at", "updated_at"]
+                       "created_by", "created_at", "updated_at", "report_due"]
     fieldsets = [
         (None, {"fields": ["serial", "title", "content", "category", "speech", "source_item"]}),
         ("责任分工", {"fields": ["lead_department", "co_departments", "owner_text", "responsible_person"]}),
         ("时限与状态", {"fields": ["deadline", "deadline_text", "original_deadline", "status",
                                    "progress", "latest_progress", "completed_at"]}),
+        ("报送周期", {"fields": ["report_rule", "report_day", "report_due"]}),
         ("其他", {"fields": ["note", "created_by", "created_at", "updated_at"]}),
     ]
 
@@ -462,6 +502,10 @@ class TaskAdmin(SaneInputAdmin, ScopedHistoryMixin, SimpleHistoryAdmin):
     @admin.display(description="红黄绿灯", ordering="signal_rank")
     def signal_badge(self, obj):
         return lights.badge_html(lights.task_signal(obj))
+
+    @admin.display(description="报送情况", ordering="report_due")
+    def report_badge(self, obj):
+        return lights.report_badge_html(obj)
 
     @property
     def media(self):

@@ -18,3 +18,14 @@ OPEN_STATUSES = frozenset({PENDING, IN_PROGRESS, CLOSING})
 # Category (类别): a directive becomes 部署任务, a problem to fix 整改任务.
 DEPLOY, RECTIFY = "deploy", "rectify"
 CATEGORY_LABELS = {DEPLOY: "部署任务", RECTIFY: "整改任务"}
+
+# Reporting rule (报送周期) of a task; tracker.cycles computes its due dates.
+from tracker.cycles import BIWEEKLY, MILESTONE, MONTHLY, NONE, WEEKLY  # noqa: E402  (plain Python too)
+
+REPORT_RULE_LABELS = {
+    NONE: "不定期",
+    MONTHLY: "每月",
+    WEEKLY: "每周",
+    BIWEEKLY: "每两周",
+    MILESTONE: "仅节点（完成时限前）",
+}

@@ -34,6 +34,10 @@ class TaskFilter(django_filters.FilterSet):
     category = django_filters.ChoiceFilter(label="类别", choices=Task.Category.choices, empty_label=ALL)
     signal = django_filters.ChoiceFilter(label="红黄绿灯", choices=lights.CHOICES, method="filter_signal",
                                          empty_label=ALL)
+    report_overdue = django_filters.ChoiceFilter(
+        label="报送情况", choices=[("overdue", lights.REPORT_OVERDUE_LABEL), ("soon", lights.REPORT_DUE_SOON_LABEL)],
+        method="filter_report", empty_label=ALL,
+    )
     department = django_filters.ModelChoiceFilter(
         label="责任单位（牵头或配合）", queryset=Department.objects.filter(is_active=True), method="filter_department",
         empty_label=ALL,
@@ -73,6 +77,11 @@ class TaskFilter(django_filters.FilterSet):
 
     def filter_signal(self, queryset, name, value):
         return queryset.filter(lights.signal_q(value))
+
+    def filter_report(self, queryset, name, value):
+        if value == "overdue":
+            return queryset.filter(lights.report_overdue_q())
+        return queryset.filter(lights.report_due_soon_q())
 
     def filter_department(self, queryset, name, value):
         # No join (a department that is both lead and co-department counts once), one index each side.

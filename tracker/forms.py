@@ -6,7 +6,6 @@ from django.utils import timezone
 from common import filetypes
 from tracker import dates
 
-
 # What the file picker offers. image/* lets a phone offer its camera beside the gallery and
 # files (no ``capture``: that would force the camera); the service still checks the content.
 ACCEPT = "image/*,application/pdf,.pdf,.doc,.docx,.xls,.xlsx,.txt"

@@ -15,7 +15,7 @@ from django.db.models import Q
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
-from tracker import choices
+from tracker import choices, cycles
 
 # The longest 催办内容, 延期理由, 审批意见 or 批示/留言 accepted: about a page of text.
 SUPERVISION_TEXT_MAX = 2000
@@ -139,6 +139,13 @@ class Task(models.Model):
         DEPLOY = choices.DEPLOY, choices.CATEGORY_LABELS[choices.DEPLOY]
         RECTIFY = choices.RECTIFY, choices.CATEGORY_LABELS[choices.RECTIFY]
 
+    class ReportRule(models.TextChoices):
+        NONE = choices.NONE, choices.REPORT_RULE_LABELS[choices.NONE]
+        MONTHLY = choices.MONTHLY, choices.REPORT_RULE_LABELS[choices.MONTHLY]
+        WEEKLY = choices.WEEKLY, choices.REPORT_RULE_LABELS[choices.WEEKLY]
+        BIWEEKLY = choices.BIWEEKLY, choices.REPORT_RULE_LABELS[choices.BIWEEKLY]
+        MILESTONE = choices.MILESTONE, choices.REPORT_RULE_LABELS[choices.MILESTONE]
+
     class Status(models.TextChoices):
         PENDING = choices.PENDING, choices.STATUS_LABELS[choices.PENDING]
         IN_PROGRESS = choices.IN_PROGRESS, choices.STATUS_LABELS[choices.IN_PROGRESS]
@@ -192,6 +199,14 @@ class Task(models.Model):
         "完成率（%）", default=0, validators=[MinValueValidator(0), MaxValueValidator(100)]
     )
     latest_progress = models.TextField("最新进展", blank=True)
+    report_rule = models.CharField("报送周期", max_length=10, choices=ReportRule.choices, default=ReportRule.NONE)
+    report_day = models.PositiveSmallIntegerField(
+        "报送日", null=True, blank=True,
+        help_text="每月：1～31（31 表示月末，不足的月份取最后一天）；每周：1～7（1 为周一）；其他周期不填。",
+    )
+    # The due date the task is measured against now (tracker.cycles): 逾期未报 is
+    # report_due < today. Kept by the services and the refresh_report_cycles command.
+    report_due = models.DateField("本期报送截止", null=True, blank=True, editable=False)
     note = models.TextField("备注", blank=True)
     version = models.PositiveIntegerField("版本", default=1, editable=False)
     created_by = models.ForeignKey(
@@ -220,12 +235,19 @@ class Task(models.Model):
             # dashboard's per-department counts read this index alone (tracker/dashboard.py).
             models.Index(fields=["lead_department", "status", "deadline", "completed_at"], name="task_dept_status_dates"),
             models.Index(fields=["-created_at", "-id"], name="task_created"),
+            models.Index(fields=["report_due"], name="task_report_due"),
         ]
         constraints = [
             models.CheckConstraint(condition=Q(progress__gte=0, progress__lte=100), name="task_progress_0_100"),
             models.CheckConstraint(
                 condition=~Q(status=choices.CLOSED) | Q(completed_at__isnull=False),
                 name="task_closed_has_completed_at",
+            ),
+            models.CheckConstraint(
+                condition=Q(report_rule=choices.MONTHLY, report_day__gte=1, report_day__lte=31)
+                | Q(report_rule=choices.WEEKLY, report_day__gte=1, report_day__lte=7)
+                | Q(report_rule__in=[choices.NONE, choices.BIWEEKLY, choices.MILESTONE], report_day__isnull=True),
+                name="task_report_day_fits_rule",
             ),
         ]
 
@@ -234,6 +256,25 @@ class Task(models.Model):
 
     def get_absolute_url(self):
         return reverse("tracker:task_detail", args=[self.pk])
+
+    def clean(self):
+        """A monthly or weekly rule needs its day; the other rules take none."""
+        super().clean()
+        if self.report_rule in (choices.NONE, choices.BIWEEKLY, choices.MILESTONE):
+            self.report_day = None
+        message = self.report_rule_value.check()
+        if message:
+            raise ValidationError({"report_day": message})
+
+    @property
+    def report_rule_value(self):
+        """The reporting rule as tracker.cycles reads it."""
+        return cycles.ReportRule(self.report_rule, self.report_day, self.deadline)
+
+    @property
+    def report_rule_text(self):
+        """The rule in words: 每月25日前, 每周五前, ... ('' for none)."""
+        return cycles.describe(self.report_rule_value)
 
     @property
     def needs_assignment(self):

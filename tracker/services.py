@@ -17,7 +17,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from common import filetypes
-from tracker import choices, dates, notices, permissions, workflow
+from tracker import choices, cycles, dates, notices, permissions, workflow
 from tracker.models import Attachment, Department, Notice, ProgressUpdate, SerialCounter, Task, TaskTransition, User
 
 if TYPE_CHECKING:
@@ -107,6 +107,7 @@ def task_save_new(*, task: Task, created_by: User, co_departments: Iterable[Depa
     if task.status == Task.Status.CLOSED and task.completed_at is None:
         task.completed_at = timezone.now()
     task.full_clean(exclude=["co_departments"])
+    task_report_refresh(task=task)
     task_save(task=task, by=created_by, reason="创建任务")
     if co_departments:
         task._history_user = created_by
@@ -174,6 +175,7 @@ def task_update(*, task: Task, expected_version: int, changed_by: User,
     if task.status == Task.Status.CLOSED and task.completed_at is None:
         task.completed_at = timezone.now()
     task.full_clean(exclude=["co_departments"])
+    task_report_refresh(task=task)
     _check_version(task=task, expected_version=expected_version)
     before = notices.task_departments(Task.objects.only("pk", "lead_department_id").get(pk=task.pk))
     task_save(task=task, by=changed_by, reason=reason or "修改任务")
@@ -274,6 +276,7 @@ def task_transition(*, task: Task, action: str, by: User, reason: str = "", file
     locked.status = transition.target
     if transition.target == Task.Status.CLOSED:
         locked.completed_at = timezone.now()
+    task_report_refresh(task=locked)
     task_save(task=locked, by=by, reason=f"{transition.label}：{reason}" if reason else transition.label)
     record = TaskTransition.objects.create(
         task=locked, action=action, from_status=from_status, to_status=transition.target, reason=reason, by=by,
@@ -290,7 +293,7 @@ def task_transition(*, task: Task, action: str, by: User, reason: str = "", file
 def _copy_state(source, target):
     """Let the caller's task object show what was saved."""
     if source is not target:
-        for field in ("status", "version", "completed_at", "progress", "latest_progress", "updated_at"):
+        for field in ("status", "version", "completed_at", "progress", "latest_progress", "updated_at", "report_due"):
             setattr(target, field, getattr(source, field))
 
 
@@ -328,8 +331,96 @@ def progress_report(*, task: Task, reported_by: User, date: date, content: str, 
     # The task shows its newest entry, which need not be this one (an entry may be dated back).
     newest = locked.progress_updates.order_by(*ProgressUpdate.NEWEST_FIRST).first()
     locked.progress, locked.latest_progress = newest.percent, newest.content
+    task_report_refresh(task=locked)
     task_save(task=locked, by=reported_by, reason="填报进展")
     _copy_state(locked, task)
     return update
 
 
+
+
+# --- reporting cycles (报送周期) ------------------------------------------------------
+
+
+def report_start(task) -> "date":
+    """The day a task's cycles count from: the day it was created."""
+    return timezone.localdate(task.created_at) if task.created_at else timezone.localdate()
+
+
+def report_dates(task):
+    """The local dates on which progress entries of ``task`` were made (created, not dated)."""
+    if task.pk is None:
+        return []
+    return [timezone.localdate(at) for at in task.progress_updates.values_list("created_at", flat=True)]
+
+
+def report_due_of(*, task, dates_reported, today=None):
+    """Return the report_due ``task`` should store (tracker.cycles explains it); None when not reporting."""
+    if task.status not in (Task.Status.PENDING, Task.Status.IN_PROGRESS, Task.Status.CLOSING):
+        return None
+    rule = task.report_rule_value
+    if rule.kind == cycles.NONE or rule.check() is not None:
+        return None
+    today = today or timezone.localdate()
+    return cycles.report_state(rule, report_start(task), dates_reported, today).due
+
+
+def task_report_refresh(*, task, today=None):
+    """Set ``task.report_due`` from its rule, status and entries (the caller saves it)."""
+    task.report_due = report_due_of(task=task, dates_reported=report_dates(task), today=today)
+    return task.report_due
+
+
+def report_cycles_refresh(*, today=None, queryset=None) -> int:
+    """Recompute report_due of every task with a rule; return how many changed.
+
+    Derived data, not an edit: written with a plain UPDATE, so neither the task's
+    version (optimistic locking) nor its history changes. Run daily by the
+    refresh_report_cycles command; the ledger import calls it for the tasks it wrote.
+    """
+    today = today or timezone.localdate()
+    tasks = (queryset if queryset is not None else Task.objects.all()).exclude(
+        report_rule=Task.ReportRule.NONE, report_due__isnull=True)
+    fields = ("pk", "status", "report_rule", "report_day", "deadline", "created_at", "report_due")
+    ids = list(tasks.order_by("pk").values_list("pk", flat=True))
+    changed = 0
+    for start in range(0, len(ids), REFRESH_CHUNK):
+        chunk = ids[start:start + REFRESH_CHUNK]
+        reported = {}
+        for task_id, at in ProgressUpdate.objects.filter(task_id__in=chunk).values_list("task_id", "created_at"):
+            reported.setdefault(task_id, []).append(timezone.localdate(at))
+        for task in Task.objects.filter(pk__in=chunk).only(*fields):
+            due = report_due_of(task=task, dates_reported=reported.get(task.pk, []), today=today)
+            if due != task.report_due:
+                Task.objects.filter(pk=task.pk).update(report_due=due)
+                changed += 1
+    return changed
+
+
+REFRESH_CHUNK = 500
+
+
+@transaction.atomic
+def task_set_report_rule(*, tasks, rule: str, day: int | None, changed_by) -> int:
+    """Give each of ``tasks`` the reporting rule (rule, day); return how many changed.
+
+    The rule is checked first (ValidationError in Chinese, nothing written); each task
+    is saved as a new version with its history, naming ``changed_by``.
+    """
+    if rule not in Task.ReportRule.values:
+        raise ValidationError("报送周期不正确。")
+    if rule not in (Task.ReportRule.MONTHLY, Task.ReportRule.WEEKLY):
+        day = None
+    message = cycles.ReportRule(rule, day).check()
+    if message:
+        raise ValidationError(message)
+    changed = 0
+    label = Task.ReportRule(rule).label
+    for task in Task.objects.select_for_update().filter(pk__in=[t.pk for t in tasks]):
+        if (task.report_rule, task.report_day) == (rule, day):
+            continue
+        task.report_rule, task.report_day = rule, day
+        task_report_refresh(task=task)
+        task_save(task=task, by=changed_by, reason=f"设置报送周期：{label}{cycles.describe(task.report_rule_value)}")
+        changed += 1
+    return changed

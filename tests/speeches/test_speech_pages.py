@@ -380,3 +380,42 @@ def test_admin_links_lead_to_the_upload_page(sup_client):
     response = sup_client.get(reverse("admin:speeches_speech_add"))
     assert response.status_code == 302 and response["Location"] == UPLOAD
     assert sup_client.get(UPLOAD).status_code == 200
+
+
+def test_review_warns_before_confirming_tasks_without_lead_department_or_deadline(sup_client, county, review_data):
+    text = ("在会议上的讲话\n同志们：\n一、重点工作\n（一）抓好安全。县教育局要尽快完成校舍排查。\n"
+            "（二）抓好质量。各学校要在9月底前完成质量分析。\n（三）抓好资助。县教育局要在9月底前完成资助发放。\n")
+    upload(sup_client, text=text)
+    speech = only_speech()
+    page = sup_client.get(review_url(speech))
+    warned = {row.item.marker: row.missing for row in page.context["warnings"]}
+    assert warned["（一）"] == "完成时限"
+    assert "（三）" not in warned
+    html = page.content.decode()
+    assert "缺牵头单位或完成时限" in html and "缺完成时限" in html
+    # Completing the row and confirming: the warning is gone for the tasks made.
+    sup_client.post(confirm_url(speech), review_data(page))
+    assert sup_client.get(review_url(speech)).context["warnings"] == []
+
+
+def test_confirmed_tasks_take_the_speech_default_reporting_rule(sup_client, county, speech_text, review_data):
+    upload(sup_client, text=speech_text)
+    speech = only_speech()
+    page = sup_client.get(review_url(speech))
+    html = page.content.decode()
+    assert "报送周期" in html and 'value="monthly:25" selected' in html  # the office's routine, preselected
+    data = review_data(page)
+    sup_client.post(confirm_url(speech), {**data, "report_rule": "weekly:5"})
+    tasks = Task.objects.filter(speech=speech)
+    assert tasks.exists()
+    assert set(tasks.values_list("report_rule", "report_day")) == {("weekly", 5)}
+    assert all(t.report_due is not None for t in tasks)
+
+
+def test_a_bad_reporting_rule_shows_the_page_again_and_creates_nothing(sup_client, county, speech_text, review_data):
+    upload(sup_client, text=speech_text)
+    speech = only_speech()
+    data = review_data(sup_client.get(review_url(speech)))
+    response = sup_client.post(confirm_url(speech), {**data, "report_rule": "monthly:40"})
+    assert response.status_code == 200 and "有条目填写有误" in response.content.decode()
+    assert not Task.objects.filter(speech=speech).exists()

@@ -49,7 +49,8 @@ def test_supervisor_sees_every_number(tasks, supervisor, departments, today):
     board = dashboard.dashboard_build(user=supervisor, params={}, today=today)
     assert board.total == 9
     assert board.by_status == {"pending": 2, "in_progress": 2, "closing": 1, "closed": 3, "suspended": 1}
-    assert board.by_signal == {"red": 2, "yellow": 2, "green": 1, "closed": 3, "suspended": 1}
+    assert board.by_signal == {"red": 2, "yellow": 2, "unassigned": 0, "undated": 0, "green": 1,
+                               "closed": 3, "suspended": 1}
     a = by_name(board)["县教育局基础教育股"]
     assert (a.tasks, a.closed, a.on_time, a.open, a.red, a.yellow, a.suspended) == (5, 2, 1, 2, 1, 1, 1)
     assert a.completion_rate == 0.5 and a.on_time_rate == 0.25
@@ -121,7 +122,7 @@ def test_user_without_role_is_refused(client, departments):
 def test_page_shows_formula_chart_library_and_chinese(client, supervisor, tasks):
     client.force_login(supervisor)
     page = client.get(reverse("tracker:dashboard")).content.decode()
-    assert "得分 = 按时办结率 × 70 + 办结率 × 30 − 红灯占比 × 20" in page
+    assert "得分 = 按时办结率 × 70 + 办结率 × 30 − 红灯占比 × 20 − 逾期未报占比 × 10" in page
     assert "vendor/chartjs/chart.umd.js" in page and "cdn" not in page.lower()
     assert 'id="data-departments"' in page and "部门考评排名" in page
 
@@ -167,3 +168,27 @@ def test_on_time_uses_the_local_date_of_closing(make_task, supervisor, departmen
     assert board.departments[0].on_time == (1 if on_time else 0)
     assert sum(n for _, n in board.months) == (1 if closed_at >= timezone.make_aware(
         datetime(*dashboard.month_start(timezone.localdate(), back=11).timetuple()[:3])) else 0)
+
+
+def test_unassigned_and_undated_tasks_are_counted_apart_from_green(make_task, departments, supervisor, today):
+    make_task(lead_department=None, deadline=today + timedelta(days=30))
+    make_task(lead_department=departments["a"], deadline=None)
+    make_task(lead_department=departments["a"], deadline=today + timedelta(days=30))
+    board = dashboard.dashboard_build(user=supervisor, params={}, today=today)
+    assert (board.by_signal["unassigned"], board.by_signal["undated"], board.by_signal["green"]) == (1, 1, 1)
+    assert [label for label, _, _ in board.signal_rows][:5] == ["红灯", "黄灯", "待指派", "待定时限", "绿灯"]
+
+
+def test_report_overdue_is_counted_per_department_and_listed(tasks, supervisor, today, client):
+    from tracker.models import Task
+
+    Task.objects.filter(pk__in=[tasks["a_red"].pk, tasks["b_green"].pk]).update(
+        report_rule="monthly", report_day=25, report_due=today - timedelta(days=1))
+    Task.objects.filter(pk=tasks["a_on_time"].pk).update(report_due=today - timedelta(days=1))  # closed: not counted
+    board = dashboard.dashboard_build(user=supervisor, params={}, today=today)
+    assert board.report_overdue == 2
+    assert by_name(board)["县教育局基础教育股"].report_overdue == 1 and by_name(board)["县财政局"].report_overdue == 1
+    assert {t.pk for t in board.report_overdue_tasks} == {tasks["a_red"].pk, tasks["b_green"].pk}
+    client.force_login(supervisor)
+    page = client.get(reverse("tracker:dashboard")).content.decode()
+    assert "逾期未报任务" in page and "badge-report-overdue" in page

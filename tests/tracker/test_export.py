@@ -15,7 +15,7 @@ from tracker.models import Task
 pytestmark = pytest.mark.django_db
 
 HEADERS = ["序号", "督办编号", "任务来源", "任务内容", "类别", "牵头单位", "配合单位", "责任人", "完成时限",
-           "原定时限", "最新进展", "完成率", "状态", "红黄绿灯", "备注", "任务ID", "导出基准"]
+           "原定时限", "最新进展", "完成率", "状态", "红黄绿灯", "报送情况", "备注", "任务ID", "导出基准"]
 
 
 def download(client, user, query=""):
@@ -77,9 +77,9 @@ def test_layout_frozen_header_autofilter_hidden_id_print_setup(client, superviso
     _, wb = download(client, supervisor)
     ws = wb["任务清单"]
     assert ws.freeze_panes == "A3"
-    assert ws.auto_filter.ref == "A2:Q6"
-    assert "A1:O1" in {str(r) for r in ws.merged_cells.ranges}
-    assert ws.column_dimensions["P"].hidden is True and ws.column_dimensions["Q"].hidden is True
+    assert ws.auto_filter.ref == "A2:R6"
+    assert "A1:P1" in {str(r) for r in ws.merged_cells.ranges}
+    assert ws.column_dimensions["Q"].hidden is True and ws.column_dimensions["R"].hidden is True
     assert ws.column_dimensions["D"].width >= 30
     assert ws.page_setup.orientation == "landscape"
     assert ws.page_setup.paperSize == int(ws.PAPERSIZE_A4)
@@ -240,3 +240,20 @@ def test_task_list_links_to_the_export_with_its_filters(client, supervisor, ledg
     client.force_login(supervisor)
     page = client.get(reverse("tracker:task_list") + f"?lead_department={departments['b'].pk}&page=1")
     assert f'href="{reverse("tracker:export_tasks")}?lead_department={departments["b"].pk}"' in page.content.decode()
+
+
+def test_report_column_shows_overdue_reports_and_the_current_due_date(client, supervisor, ledger):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    today = timezone.localdate()
+    Task.objects.filter(pk=ledger["overdue"].pk).update(report_rule="monthly", report_day=25,
+                                                        report_due=today - timedelta(days=2))
+    Task.objects.filter(pk=ledger["green"].pk).update(report_rule="weekly", report_day=5,
+                                                      report_due=today + timedelta(days=3))
+    _, wb = download(client, supervisor)
+    by_id = {r[col("任务ID")].value: r for r in data_rows(wb["任务清单"])}
+    assert by_id[ledger["overdue"].pk][col("报送情况")].value == f"逾期未报（{today - timedelta(days=2):%m-%d}）"
+    assert by_id[ledger["green"].pk][col("报送情况")].value == f"{today + timedelta(days=3):%m-%d}前报送"
+    assert by_id[ledger["closed"].pk][col("报送情况")].value in (None, "")

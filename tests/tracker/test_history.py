@@ -134,3 +134,16 @@ def test_admin_history_of_a_malformed_id_is_not_found(client, supervisor, object
     client.force_login(supervisor)
     assert client.get(f"/admin/tracker/task/{object_id}/history/").status_code == 404
     assert client.get(f"/admin/tracker/task/{object_id}/history/1/").status_code == 404
+
+
+def test_the_reporting_rule_is_edited_on_the_admin_form_with_a_chinese_refusal(client, supervisor, make_task,
+                                                                                departments):
+    task = make_task(lead_department=departments["a"], deadline=date(2030, 9, 30))
+    client.force_login(supervisor)
+    refused = edit_in_admin(client, task, report_rule="monthly", report_day="")
+    assert refused.status_code == 200 and "每月报送日" in refused.content.decode()
+    task.refresh_from_db()
+    assert task.report_rule == "none"
+    assert edit_in_admin(client, task, report_rule="monthly", report_day="31").status_code == 302
+    task.refresh_from_db()
+    assert (task.report_rule, task.report_day) == ("monthly", 31) and task.report_due is not None

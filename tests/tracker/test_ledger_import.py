@@ -57,7 +57,7 @@ def export_workbook(client, user):
 
 def row_of(ws, task):
     for row in ws.iter_rows(min_row=3):
-        if row[15].value == task.pk:
+        if row[16].value == task.pk:
             return row[0].row
     raise AssertionError(task)
 
@@ -131,7 +131,7 @@ def test_row_errors_block_confirm_and_name_the_cell(client, officer_a, tasks):
     page = preview.content.decode()
     assert f"第{r1}行 L列：完成率必须在0到100之间" in page
     assert f"第{r2}行 I列：完成时限不是有效日期" in page
-    assert f"第{rc}行 P列：任务已办结或已中止，不能再填报进展" in page
+    assert f"第{rc}行 Q列：任务已办结或已中止，不能再填报进展" in page
     assert 'value="confirm"' not in page and 'value="apply_valid"' not in page  # no valid change left
 
     blocked = client.post(reverse(URL), {"action": "confirm", "token": token_of(preview)}, follow=True)
@@ -245,7 +245,7 @@ def test_an_untouched_stale_file_changes_nothing(client, officer_a, colleague_a,
 def test_a_ledger_exported_before_the_baseline_column_is_refused_by_name(client, officer_a, tasks, pending_dir):
     wb = export_workbook(client, officer_a)
     ws = wb["任务清单"]
-    ws.delete_cols(17)  # the layout of every ledger exported before issue 11
+    ws.delete_cols(18)  # the layout of every ledger exported before issue 11 (since issue 15 it is column 18)
     assert [c.value for c in ws[2]][-1] == "任务ID"
     ws[f"K{row_of(ws, tasks['first'])}"] = "在旧文件里填的"
     page = upload(client, as_upload(wb)).content.decode()
@@ -283,7 +283,7 @@ def test_another_users_token_is_refused(client, officer_a, supervisor, tasks):
 def _swapped_ids(wb, tasks):
     ws = wb["任务清单"]
     r1, r2 = row_of(ws, tasks["first"]), row_of(ws, tasks["second"])
-    ws[f"P{r1}"], ws[f"P{r2}"] = tasks["second"].pk, tasks["first"].pk
+    ws[f"Q{r1}"], ws[f"Q{r2}"] = tasks["second"].pk, tasks["first"].pk
     ws[f"K{r1}"] = "改了ID"
     return wb
 
@@ -302,7 +302,7 @@ def _first_row(**cells):
 def _foreign_task(wb, tasks):
     ws = wb["任务清单"]
     r = row_of(ws, tasks["first"])
-    ws[f"P{r}"] = tasks["foreign"].pk
+    ws[f"Q{r}"] = tasks["foreign"].pk
     ws[f"B{r}"] = tasks["foreign"].serial
     ws[f"K{r}"] = "替别的单位填"
     return wb
@@ -312,7 +312,7 @@ def _swapped_baselines(wb, tasks):
     """Baselines are only compared: another row's baseline makes a changed row a conflict, never a write."""
     ws = wb["任务清单"]
     r1, r2 = row_of(ws, tasks["first"]), row_of(ws, tasks["second"])
-    ws[f"Q{r1}"], ws[f"Q{r2}"] = ws[f"Q{r2}"].value, ws[f"Q{r1}"].value
+    ws[f"R{r1}"], ws[f"R{r2}"] = ws[f"R{r2}"].value, ws[f"R{r1}"].value
     ws[f"K{r1}"] = "改了基准"
     return wb
 
@@ -343,16 +343,16 @@ def _no_ledger_sheet(wb, tasks):
 
 
 def _extra_column(wb, tasks):
-    wb["任务清单"]["R2"] = "我加的列"
+    wb["任务清单"]["S2"] = "我加的列"
     return wb
 
 
 EDITED_FILES = {
     "swapped ids": (_swapped_ids, "督办编号与隐藏的任务ID不符"),
-    "unknown id": (_first_row(P=987654, K="改了ID"), "任务不存在或不属于本单位"),
-    "garbled id": (_first_row(P="abc", K="改了ID"), "隐藏的任务ID缺失或被改动"),
+    "unknown id": (_first_row(Q=987654, K="改了ID"), "任务不存在或不属于本单位"),
+    "garbled id": (_first_row(Q="abc", K="改了ID"), "隐藏的任务ID缺失或被改动"),
     "task of another department": (_foreign_task, "任务不存在或不属于本单位"),
-    "garbled baseline": (_first_row(Q="随便改的", K="改了基准"), "Q列：隐藏的导出基准缺失或被改动"),
+    "garbled baseline": (_first_row(R="随便改的", K="改了基准"), "R列：隐藏的导出基准缺失或被改动"),
     "swapped baselines": (_swapped_baselines, "与系统中较新进展冲突的行（1）"),
     "merged cells": (_merged, "数据区域有合并单元格"),
     "formula in data": (_formula, "数据中含有公式"),
@@ -382,10 +382,10 @@ def test_a_foreign_task_and_a_missing_one_get_the_same_message(client, officer_a
         wb = export_workbook(client, officer_a)
         ws = wb["任务清单"]
         r = row_of(ws, tasks["first"])
-        ws[f"P{r}"] = task_id
+        ws[f"Q{r}"] = task_id
         ws[f"K{r}"] = "试探别的任务ID"
         page = upload(client, as_upload(wb)).content.decode()
-        return re.search(rf"第{r}行 P列：([^<]+)</li>", page).group(1)
+        return re.search(rf"第{r}行 Q列：([^<]+)</li>", page).group(1)
 
     missing = Task.objects.order_by("-pk").first().pk + 100
     assert message_for(tasks["foreign"].pk) == message_for(missing)
@@ -520,3 +520,24 @@ def test_preview_query_count_does_not_grow_with_rows(officer_a, make_task, depar
     with django_assert_max_num_queries(8) as fifty:
         assert len(imports.ledger_preview(user=officer_a, data=large).changes) == 50
     assert len(fifty) <= len(five)
+
+
+def test_an_imported_entry_completes_the_reporting_cycle(client, officer_a, tasks):
+    """The bulk path keeps report_due like progress_report: 逾期未报 clears once the entry is in."""
+    from datetime import timedelta
+
+    today = timezone.localdate()
+    long_ago = timezone.now() - timedelta(days=70)
+    Task.objects.filter(pk=tasks["second"].pk).update(report_rule="monthly", report_day=1, created_at=long_ago)
+    ProgressUpdate.objects.filter(task=tasks["second"]).update(created_at=long_ago)
+    services.report_cycles_refresh(today=today)
+    tasks["second"].refresh_from_db()
+    assert tasks["second"].report_due < today  # 逾期未报
+    wb = export_workbook(client, officer_a)
+    ws = wb["任务清单"]
+    assert str(ws.cell(row=row_of(ws, tasks["second"]), column=15).value).startswith("逾期未报")
+    ws[f"K{row_of(ws, tasks['second'])}"] = "补助资金已拨付"
+    preview = upload(client, as_upload(wb))
+    client.post(reverse(URL), {"action": "confirm", "token": token_of(preview)}, follow=True)
+    tasks["second"].refresh_from_db()
+    assert tasks["second"].report_due >= today

@@ -36,8 +36,9 @@ def setup(officer_a, officer_b, departments, make_task):
 
 
 def run(*args):
+    """Run the command; --force so these tests do not depend on today being a working day."""
     out = StringIO()
-    call_command("send_reminders", *args, stdout=out, stderr=StringIO())
+    call_command("send_reminders", "--force", *args, stdout=out, stderr=StringIO())
     return out.getvalue()
 
 
@@ -104,7 +105,7 @@ def test_handle_one_reports_the_outcome_for_one_department(setup, departments, o
     with django_capture_on_commit_callbacks(execute=True):
         outcome = command.handle_one(department=departments["a"], today=timezone.localdate())
     assert outcome.sent_to == [officer_a]
-    assert [len(tasks) for _, tasks in outcome.groups] == [1, 1, 1]
+    assert [len(tasks) for _, tasks in outcome.groups] == [1, 1, 0, 0, 1]
     assert set(outcome.chase.tasks.values_list("title", flat=True)) == {"逾期任务", "临期任务", "未签收任务"}
 
 
@@ -166,3 +167,41 @@ def test_the_task_timeline_shows_a_digest_without_the_other_tasks_counts(setup, 
     assert len(entries) == 2
     assert all("红灯" not in entry.text and "项" not in entry.text for entry in entries)
     assert {entry.detail for entry in entries} == {"接收人：officer_a", "接收人：officer_b"}
+
+
+def test_report_groups_list_overdue_and_due_soon_reports(setup, departments, settings):
+    from tracker.models import Task
+
+    today = timezone.localdate()
+    settings.REPORT_DUE_SOON_DAYS = 3
+    Task.objects.filter(pk=setup["green"].pk).update(report_rule="monthly", report_day=25,
+                                                    report_due=today - timedelta(days=1))
+    Task.objects.filter(pk=setup["pending"].pk).update(report_rule="monthly", report_day=25,
+                                                      report_due=today + timedelta(days=3))
+    groups = dict(reminders.reminder_digest(department=departments["a"], today=today))
+    assert [t.title for t in groups["逾期未报：本期进展未按时报送"]] == ["正常任务"]
+    assert [t.title for t in groups["本期待报送：报送截止日临近"]] == ["未签收任务"]
+    subject, body = reminders.mailing.reminder_email(recipient=setup["green"].created_by, department=departments["a"],
+                                                     groups=list(groups.items()), today=today)
+    assert "逾期未报：本期进展未按时报送（1 项）" in body and "本期待报送：报送截止日临近（1 项）" in body
+    assert f"绿灯；逾期未报（截止 {today - timedelta(days=1):%Y-%m-%d}）" in body
+
+
+@pytest.mark.parametrize("day, sends", [
+    ("2025-10-03", False),  # 国庆 holiday, a Friday
+    ("2025-10-11", True),   # 调休 Saturday: a working day
+    ("2025-10-12", False),  # Sunday
+    ("2025-10-13", True),
+])
+def test_the_command_runs_only_on_chinese_working_days(setup, day, sends, monkeypatch):
+    from datetime import date
+
+    monkeypatch.setattr("tracker.management.commands.send_reminders.timezone.localdate",
+                        lambda *a: date.fromisoformat(day))
+    out = StringIO()
+    call_command("send_reminders", "--dry-run", stdout=out, stderr=StringIO())
+    assert ("不是工作日" not in out.getvalue()) == sends
+    assert ("将发送提醒邮件" in out.getvalue()) == sends
+    forced = StringIO()
+    call_command("send_reminders", "--dry-run", "--force", stdout=forced, stderr=StringIO())
+    assert "将发送提醒邮件" in forced.getvalue()

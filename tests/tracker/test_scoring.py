@@ -4,9 +4,9 @@ import pytest
 from tracker.supervision.scoring import DepartmentCounts, rank
 
 
-def dept(name, tasks, closed, on_time, red=0, suspended=0):
+def dept(name, tasks, closed, on_time, red=0, suspended=0, report_overdue=0):
     return DepartmentCounts(name=name, tasks=tasks, closed=closed, on_time=on_time, open=tasks - closed - suspended,
-                            red=red, yellow=0, suspended=suspended)
+                            red=red, yellow=0, suspended=suspended, report_overdue=report_overdue)
 
 
 @pytest.mark.parametrize("counts,score", [
@@ -17,6 +17,8 @@ def dept(name, tasks, closed, on_time, red=0, suspended=0):
     (dept("全红", 4, 0, 0, red=4), 0.0),          # clamped at zero
     (dept("中止不计", 12, 10, 10, suspended=2), 100.0),
     (dept("无任务", 0, 0, 0), 0.0),
+    (dept("一半在办且逾期未报", 10, 5, 5, report_overdue=5), 45.0),   # − 逾期未报占比 × 10
+    (dept("在办全红且全未报", 10, 5, 5, red=5, report_overdue=5), 35.0),
 ])
 def test_score(counts, score):
     assert counts.score == score
@@ -41,3 +43,9 @@ def test_on_time_rate_breaks_a_tie_in_score():
     assert late_closer.score == punctual.score == 58.0
     assert [(place, d.name) for place, d in rank([late_closer, punctual])] == [
         (1, "按时多但有红灯"), (2, "全办结但多逾期")]
+
+
+def test_formula_states_the_reporting_penalty():
+    from tracker.supervision.scoring import DEFINITIONS, FORMULA
+
+    assert "− 逾期未报占比 × 10" in FORMULA and "逾期未报占比 = " in DEFINITIONS

@@ -212,7 +212,8 @@ def test_an_admin_edit_gives_a_task_without_deadline_its_first_one(make_task, de
 
 
 @pytest.mark.parametrize("persona,expected", [
-    ("supervisor", {"chase_tasks", "suspend_selected", "assign_selected", "export_ledger", "notices_for_selection"}),
+    ("supervisor", {"chase_tasks", "suspend_selected", "assign_selected", "set_report_rule_selected", "export_ledger",
+                    "notices_for_selection"}),
     ("leader", {"export_ledger", "notices_for_selection"}),
     ("officer_a", {"export_ledger", "notices_for_selection"}),
 ])

@@ -38,6 +38,7 @@ COLUMNS = [
     xl.Column("完成率", 8, xl.PERCENT, wrap=False, align="center"),
     xl.Column("状态", 9, align="center"),
     xl.Column("红黄绿灯", 9, align="center"),
+    xl.Column("报送情况", 13, wrap=False, align="center"),
     xl.Column("备注", 22),
     xl.Column("任务ID", 8, xl.INTEGER, wrap=False, hidden=True),
     # What the row showed at export (validate.baseline_token): the import compares each row with it.
@@ -54,7 +55,7 @@ NO_DEPARTMENT = "（未指定牵头单位）"
 _FIELDS = (
     "pk", "serial", "title", "content", "category", "lead_department__name", "responsible_person",
     "deadline", "original_deadline", "latest_progress", "progress", "status", "signal", "note",
-    "speech__meeting", "speech__title", "newest_entry",
+    "speech__meeting", "speech__title", "newest_entry", "report_due",
 )
 _CATEGORY = dict(Task.Category.choices)
 _STATUS = dict(Task.Status.choices)
@@ -112,6 +113,16 @@ def _chunk_extras(chunk):
     return co, deadlines
 
 
+def _report(row, today=None):
+    """报送情况: 逾期未报 with the missed due date, else the current cycle's due date; '' with no cycle."""
+    due = row["report_due"]
+    if due is None or row["status"] not in (Task.Status.PENDING, Task.Status.IN_PROGRESS, Task.Status.CLOSING):
+        return ""
+    if due < (today or timezone.localdate()):
+        return f"{lights.REPORT_OVERDUE_LABEL}（{due:%m-%d}）"
+    return f"{due:%m-%d}前报送"
+
+
 def _ledger_row(index, row, co, deadlines):
     deadline, original = row["deadline"], row["original_deadline"]
     notes = [row["note"].strip()] if row["note"] and row["note"].strip() else []
@@ -137,6 +148,7 @@ def _ledger_row(index, row, co, deadlines):
         row["progress"] / 100,
         _STATUS.get(row["status"], row["status"]),
         lights.LABELS.get(row["signal"], ""),
+        _report(row),
         "\n".join(notes),
         row["pk"],
         validate.baseline_token(task_id=row["pk"], entry_id=row["newest_entry"], deadline=deadline,

@@ -10,6 +10,7 @@ from django.db.models import F, Subquery
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
+from tracker import services
 from tracker.ledger import selectors, validate
 from tracker.models import ProgressUpdate, Task, User
 
@@ -100,6 +101,8 @@ def _tasks_follow_newest(ids, *, user, now):
             version=F("version") + 1,
             updated_at=now,
         )
+        # A new entry may complete the task's reporting cycle (tracker.cycles).
+        services.report_cycles_refresh(queryset=chunk)
         tasks.extend(chunk.order_by("pk"))
     # What bulk_update_with_history records after its UPDATE; called directly because
     # the co-department snapshot below needs the historical records it returns.

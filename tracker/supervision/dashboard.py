@@ -39,6 +39,8 @@ class Dashboard:
     months: list  # [(date of first day, closed count)]
     next_deadlines: list
     red_tasks: list
+    report_overdue_tasks: list = field(default_factory=list)
+    report_overdue: int = 0
     total: int = 0
     own_department_only: bool = False
     status_labels: dict = field(default_factory=lambda: dict(Task.Status.choices))
@@ -62,8 +64,9 @@ def count_columns(today):
     """Return the conditional counts of one GROUP BY row, by name."""
     columns = {"total": Count("pk"), "on_time": Count("pk", filter=on_time_q())}
     columns.update({f"status_{value}": Count("pk", filter=Q(status=value)) for value in S.values})
-    for name in (lights.RED, lights.YELLOW, lights.GREEN):
+    for name in lights.OPEN_SIGNALS:
         columns[f"signal_{name}"] = Count("pk", filter=lights.signal_q(name, today=today))
+    columns[lights.REPORT_OVERDUE] = Count("pk", filter=lights.report_overdue_q(today))
     return columns
 
 
@@ -101,9 +104,10 @@ def dashboard_build(*, user, params, today=None):
     rows = per_department_rows(tasks, today)
 
     by_status = {value: sum(row[f"status_{value}"] for row in rows) for value in S.values}
-    by_signal = {name: sum(row[f"signal_{name}"] for row in rows) for name in (lights.RED, lights.YELLOW, lights.GREEN)}
+    by_signal = {name: sum(row[f"signal_{name}"] for row in rows) for name in lights.OPEN_SIGNALS}
     by_signal[lights.CLOSED] = by_status[S.CLOSED]
     by_signal[lights.SUSPENDED] = by_status[S.SUSPENDED]
+    report_overdue = sum(row[lights.REPORT_OVERDUE] for row in rows)
 
     # An officer sees other departments' tasks only where their own department helps:
     # those rows would be partial, so an officer's table shows their own department alone.
@@ -128,6 +132,9 @@ def dashboard_build(*, user, params, today=None):
         next_deadlines=list(tasks.filter(status__in=OPEN_STATUSES, deadline__gte=today)
                             .order_by("deadline", "serial")[:NEXT_DEADLINES]),
         red_tasks=list(tasks.filter(lights.signal_q(lights.RED, today=today)).order_by("deadline", "serial")[:RED_LIST]),
+        report_overdue_tasks=list(tasks.filter(lights.report_overdue_q(today)).select_related("lead_department")
+                                  .order_by("report_due", "serial")[:RED_LIST]),
+        report_overdue=report_overdue,
         total=sum(by_status.values()),
         own_department_only=own_only,
     )
@@ -145,4 +152,5 @@ def department_counts(row, names):
         red=row[f"signal_{lights.RED}"],
         yellow=row[f"signal_{lights.YELLOW}"],
         suspended=row[f"status_{S.SUSPENDED}"],
+        report_overdue=row[lights.REPORT_OVERDUE],
     )

@@ -19,8 +19,9 @@ def task_line(task, today=None):
     signal = lights.task_signal(task, today=today)
     lead = task.lead_department.name if task.lead_department_id else "待指定"
     deadline = task.deadline.strftime("%Y-%m-%d") if task.deadline else "未定"
+    report = f"；{lights.REPORT_OVERDUE_LABEL}（截止 {task.report_due:%Y-%m-%d}）" if lights.report_overdue(task, today) else ""
     return (f"· {task.serial} {task.title}（牵头单位：{lead}；完成时限：{deadline}；"
-            f"状态：{task.get_status_display()}；{lights.LABELS[signal]}）")
+            f"状态：{task.get_status_display()}；{lights.LABELS[signal]}{report}）")
 
 
 def greeting(user):

@@ -1,4 +1,5 @@
-"""Daily reminders: each department's officers get one digest a day of red, yellow and 待签收 tasks.
+"""Daily reminders: each department's officers get one digest a day of red, yellow, 逾期未报,
+本期待报送 (a reporting cycle due within REPORT_DUE_SOON_DAYS days) and 待签收 tasks.
 
 A run is logged as one ``Chase`` of kind reminder naming its recipients, so a second
 run the same day skips them; the e-mails leave only after the log commits.
@@ -30,7 +31,8 @@ class ReminderOutcome:
 
     @property
     def task_count(self):
-        return sum(len(tasks) for _, tasks in self.groups)
+        """The tasks in the digest, each counted once (a red task may also be 逾期未报)."""
+        return len({task.pk for _, tasks in self.groups for task in tasks})
 
 
 def department_tasks(department):
@@ -40,17 +42,24 @@ def department_tasks(department):
 
 
 def reminder_digest(*, department: Department, today: date) -> list[tuple[str, list[Task]]]:
-    """Return [(heading, tasks)]: red, yellow, then not yet acknowledged (待签收) and not red or yellow."""
+    """Return [(heading, tasks)]: red, yellow, 逾期未报, 本期待报送, then 待签收 tasks not red or yellow."""
     tasks = list(
         lights.annotate_signal(department_tasks(department), today=today)
         .filter(lights.signal_q(lights.RED, today=today) | lights.signal_q(lights.YELLOW, today=today)
-                | Q(status=Task.Status.PENDING))
+                | Q(status=Task.Status.PENDING) | lights.report_overdue_q(today) | lights.report_due_soon_q(today))
         .order_by("signal_rank", "deadline", "serial")
     )
     red = [task for task in tasks if task.signal == lights.RED]
     yellow = [task for task in tasks if task.signal == lights.YELLOW]
-    pending = [task for task in tasks if task.signal not in (lights.RED, lights.YELLOW)]
-    return [("红灯：已超过完成时限", red), ("黄灯：临近完成时限", yellow), ("待签收：尚未签收", pending)]
+    overdue = [task for task in tasks if lights.report_overdue(task, today)]
+    soon_q = lights.report_due_soon_q(today)
+    soon_ids = set(Task.objects.filter(soon_q, pk__in=[t.pk for t in tasks]).values_list("pk", flat=True))
+    soon = [task for task in tasks if task.pk in soon_ids]
+    pending = [task for task in tasks if task.status == Task.Status.PENDING
+               and task.signal not in (lights.RED, lights.YELLOW)]
+    return [("红灯：已超过完成时限", red), ("黄灯：临近完成时限", yellow),
+            (f"{lights.REPORT_OVERDUE_LABEL}：本期进展未按时报送", overdue),
+            (f"{lights.REPORT_DUE_SOON_LABEL}：报送截止日临近", soon), ("待签收：尚未签收", pending)]
 
 
 def reminded_today(*, today: date) -> set[int]:
@@ -90,8 +99,8 @@ def reminder_send_department(*, department: Department, today: date, dry_run: bo
         tasks = [task for _, group in outcome.groups for task in group]
         chase = Chase.objects.create(
             kind=Chase.Kind.REMINDER, channel="email",
-            message=f"{department.name}到期提醒：红灯 {len(outcome.groups[0][1])} 项，"
-                    f"黄灯 {len(outcome.groups[1][1])} 项，待签收 {len(outcome.groups[2][1])} 项。",
+            message=f"{department.name}到期提醒：" + "，".join(
+                f"{heading.split('：')[0]} {len(group)} 项" for heading, group in outcome.groups) + "。",
         )
         chase.tasks.set(tasks)
         chase.recipients.set(outcome.sent_to)

@@ -20,6 +20,12 @@ def signal_badge(task_or_signal):
     return lights.badge_html(signal)
 
 
+@register.simple_tag
+def report_badge(task):
+    """Return the 逾期未报 badge of a task, drawn beside its light ('' when none)."""
+    return lights.report_badge_html(task)
+
+
 @register.filter
 def percent(value):
     """Show a fraction as a percentage with one decimal: 0.8571 → 85.7%."""

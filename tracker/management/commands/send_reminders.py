@@ -1,22 +1,32 @@
-"""Daily digest e-mails to department officers: red, yellow and unacknowledged tasks.
+"""Daily digest e-mails to department officers: red, yellow, 逾期未报, 本期待报送 and unacknowledged tasks.
 
-Run it from cron once a working day (see README.md); running it again the same
-day sends nothing to whoever already got today's digest.
+Run it from cron every day (see README.md): on a day that is not a Chinese working
+day (weekends, statutory holidays; 调休 Saturdays are working days, tracker.workdays)
+it prints one line and sends nothing, unless --force. Before sending it moves every
+task's reporting cycle on (refresh_report_cycles). Running it again the same day
+sends nothing to whoever already got today's digest.
 """
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
+from tracker import services, workdays
 from tracker.supervision import reminders
 
 
 class Command(BaseCommand):
-    help = "向各部门填报员发送红灯、黄灯和待签收任务的每日提醒邮件（每人每天至多一次）。"
+    help = "向各部门填报员发送红灯、黄灯、逾期未报、本期待报送和待签收任务的每日提醒邮件（每人每天至多一次，仅工作日）。"
 
     def add_arguments(self, parser):
         parser.add_argument("--dry-run", action="store_true", help="只打印将要发送的邮件，不发送也不记录。")
+        parser.add_argument("--force", action="store_true", help="非工作日（周末、法定节假日）也发送。")
 
-    def handle(self, *args, dry_run=False, **options):
+    def handle(self, *args, dry_run=False, force=False, **options):
         today = timezone.localdate()
+        if not force and not workdays.is_workday(today):
+            self.stdout.write(f"{today:%Y-%m-%d} 不是工作日（周末或法定节假日），不发送提醒。需要时加 --force。")
+            return
+        if not dry_run:
+            services.report_cycles_refresh(today=today)
         sent = failed = 0
         for department in reminders.reminder_departments():
             try:
@@ -37,7 +47,7 @@ class Command(BaseCommand):
         outcome = reminders.reminder_send_department(department=department, today=today, dry_run=dry_run)
         name = department.name
         if outcome.task_count == 0:
-            self.stdout.write(f"{name}：没有红灯、黄灯或待签收任务，不发送。")
+            self.stdout.write(f"{name}：没有红灯、黄灯、逾期未报、待报送或待签收任务，不发送。")
             return outcome
         for officer in outcome.skipped_today:
             self.stdout.write(f"{name}：{officer.username} 今天已收到提醒，跳过。")

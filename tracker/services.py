@@ -85,12 +85,14 @@ def task_create(*, created_by: User, title: str, content: str = "", category: st
                 speech: Speech | None = None, source_item: SpeechItem | None = None,
                 lead_department: Department | None = None, co_departments: Iterable[Department] = (),
                 owner_text: str = "", responsible_person: str = "", deadline: date | None = None,
-                deadline_text: str = "", note: str = "", status: str = choices.PENDING,
+                deadline_text: str = "", note: str = "", report_rule: str = choices.NONE,
+                report_day: int | None = None, status: str = choices.PENDING,
                 completed_at: datetime | None = None) -> Task:
     """Create a task with its serial number (a status other than 待签收 only for imports and tests)."""
     task = Task(title=title, content=content, category=category, speech=speech, source_item=source_item,
                 lead_department=lead_department, owner_text=owner_text, responsible_person=responsible_person,
-                deadline=deadline, deadline_text=deadline_text, note=note, status=status, completed_at=completed_at)
+                deadline=deadline, deadline_text=deadline_text, note=note, report_rule=report_rule,
+                report_day=report_day, status=status, completed_at=completed_at)
     return task_save_new(task=task, created_by=created_by, co_departments=list(co_departments) or None)
 
 

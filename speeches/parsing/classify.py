@@ -78,8 +78,8 @@ def classify(speech: Speech) -> None:
         inherited = context.get(parent.id) if parent else None
         if ctx is None or (inherited == QUOTE and not speaker):
             ctx = inherited
-        it.kind, context[it.id] = _decide(it, head, body, ctx, report)
         wordings[it.id] = _wording(it, head)
+        it.kind, context[it.id] = _decide(it, head, body, ctx, report, wordings[it.id])
     _trailing_review(speech.text, items, next_start, wordings)
     _review_headings(items)
 
@@ -153,11 +153,13 @@ def _wording(it: Item, head: str) -> str:
     return "neutral"
 
 
-def _decide(it: Item, head: str, body: str, ctx: str | None, report: bool) -> tuple[str, str | None]:
+def _decide(
+    it: Item, head: str, body: str, ctx: str | None, report: bool, w: str | None = None
+) -> tuple[str, str | None]:
     """Combine wording and context; return (kind, context handed to children)."""
     if ctx == QUOTE:
         return OTHER, QUOTE
-    w = _wording(it, head)
+    w = w or _wording(it, head)
     if w == QUOTE:
         return OTHER, QUOTE
     if w in ("strong", "imperative", "neutral") and _ANALYSIS_HEADING.search(head[:HEAD_CHARS]):

@@ -55,6 +55,8 @@ HEADING_TAIL_MAX = 16
 _OPEN_ENDINGS = "。！？!?；;：:，,、”」）)"
 
 _SPACES = re.compile(r"[ \t\u00a0\u3000\ufeff\u200b]+")
+_BLANK_RUN = re.compile(r"[ \t\u00a0\u3000\ufeff\u200b]{2,}|\u3000")  # → two spaces
+_ONE_BLANK = re.compile(r"[\t\u00a0\ufeff\u200b]")  # a single other blank → one space
 _CRLF = re.compile(r"\r\n?|[\u2028\u2029\x0b\x0c]")
 
 
@@ -64,11 +66,11 @@ def clean(text: str) -> str:
     Runs of spaces are kept (as one or two spaces): a run of two or more marks a
     paragraph break a scraper flattened, which titles and the outline honour.
     """
-    text = _CRLF.sub("\n", text)
+    text = _ONE_BLANK.sub(" ", _BLANK_RUN.sub("  ", _CRLF.sub("\n", text)))  # as _normalise_spaces, all lines at once
     kept: list[str] = []
     in_teaser_list = False
     for raw in text.split("\n"):
-        line = _normalise_spaces(raw)
+        line = raw.strip()
         if not line:
             continue
         if _TEASER_LIST_HEAD.match(line):

@@ -25,6 +25,22 @@ def alternation(words: tuple[str, ...]) -> str:
     return f"(?=[{firsts}])(?:" + "|".join(re.escape(w) for w in words) + ")"
 
 
+def ends_with(words: tuple[str, ...]) -> str:
+    """Return a zero-width regex: the text just before here ends with one of ``words``.
+
+    Lookbehinds grouped by word length (Python's need a fixed width), behind a test of
+    the last character. A phrase read greedily and then backtracked to where one of
+    ``words`` ends (an actor phrase ending on 局, 学校…) tests each place with one set
+    test instead of trying every word from there, which ``alternation`` would do.
+    """
+    by_length: dict[int, list[str]] = {}
+    for word in sorted(set(words)):
+        by_length.setdefault(len(word), []).append(re.escape(word))
+    lasts = "".join(sorted({re.escape(w[-1]) for w in words}))
+    behinds = "|".join(f"(?<={'|'.join(group)})" for _, group in sorted(by_length.items(), reverse=True))
+    return f"(?<=[{lasts}])(?:{behinds})"
+
+
 def yao_guard(words: tuple[str, ...]) -> str:
     """Return a lookbehind refusing a 要 that closes one of ``words`` (主要, 重要…)."""
     before = "".join(sorted({w[0] for w in words if w.endswith("要")}))

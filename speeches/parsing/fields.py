@@ -21,7 +21,11 @@ from .document import DIRECTIVE, Speech
 
 _HEAD = cues.alternation(cues.ACTOR_HEADS) + "(?!(?<=办)[学法事好理公案]|(?<=组)织)"  # 办学, 办法; 党组|织
 _NP_CHAR = "(?:" + "|".join(cues.YAO_IN_ACTOR) + r"|[^，,。；;：:！？!?\s“”\"要将是])"
-_NP = rf"{_NP_CHAR}{{0,28}}{_HEAD}(?:[、和与及]{cues.alternation(cues.ACTOR_TAILS)})*"
+# An actor phrase: up to 28 characters before its head, read greedily and backtracked
+# to the last place where a head ends (one set test per place, see cues.ends_with).
+_HEAD_MAX = max(len(word) for word in cues.ACTOR_HEADS)
+_HEAD_ENDS = cues.ends_with(cues.ACTOR_HEADS) + "(?!(?<=办)[学法事好理公案]|(?<=组)织)"
+_NP = rf"{_NP_CHAR}{{1,{28 + _HEAD_MAX}}}{_HEAD_ENDS}(?:[、和与及]{cues.alternation(cues.ACTOR_TAILS)})*"
 _DETERMINED = cues.alternation(cues.GROUP_DETERMINERS)
 _CHARGE = cues.alternation(cues.CHARGE_WORDS)
 _OPENER = cues.alternation(cues.OWNER_OPENERS)
@@ -39,8 +43,14 @@ _SUBJECT = re.compile(
 # b. a clause that is nothing but an actor phrase, the next clause charges it
 #    (特别是初中学校，布置作业要…; 各镇（街道）教办、市直各学校，…要)
 # c. a verb that hands the task on: 要求/需要/督促 X …
+# What every alternative needs, tested first so that a clause that cannot hold an owner
+# fails at once instead of trying actor phrases of every length (most clauses): a modal,
+# 对/为 or a determiner before the clause ends, or a clause opening on a pivot or 特别是.
+_OWNER_NEEDS = "".join(sorted(
+    {w[0] for w in cues.OWNER_MODALS} | set("对为") | {w[0] for w in cues.GROUP_DETERMINERS}))
+_OWNER_MAY = rf"(?=(?:{_OPENER}[，,]?)?[^，,。；;]*?[{_OWNER_NEEDS}]|特别是|尤其是|作为|{_PIVOT})"
 _OWNER = re.compile(
-    rf"{_CLAUSE_START}(?:"
+    rf"{_CLAUSE_START}{_OWNER_MAY}(?:"
     rf"(?:{_OPENER}[，,]?)?(?P<a>{_NP})(?=[^，,。；;要将的是]{{0,4}}?(?:{_MODAL})|对[^，,。；;]{{1,12}}要|为[^，,。；;]{{1,8}}服务)"
     rf"|(?:(?:特别是|尤其是|作为)(?P<b>{_NP})|(?P<c>(?:[^，,。；;：:！？!?\s“”\"]{{1,8}}的)?{_DETERMINED}{_NP}))[，,](?=[^。；;]{{0,30}}?{_CHARGE})"
     rf"|{_PIVOT}(?:我们)?(?P<d>{_SNP})(?=[^的，,。；;])"
@@ -242,6 +252,8 @@ def find_owners(text: str) -> list[str]:
     for at, np in found:
         found_at.setdefault(at, []).append(np)
     for m in _SUBJECT.finditer(text):
+        if m["s"] in found_at.get(m.start("s"), ()):
+            continue  # the first passes found it already
         if _is_actor(m["s"]) and (_charged_later(t, m.end()) or _goes_on_a_series(t, m.start("s"), found_at)):
             found.append((m.start("s"), m["s"]))
             found_at.setdefault(m.start("s"), []).append(m["s"])
@@ -306,7 +318,7 @@ def _clause_verdict(words: str, first: bool) -> bool | None:
     order = _ORDER.search(words)
     if order and _SPEAKER_SIDE.search(words, 0, order.start()):
         return False  # …四中教学楼我们今年都要启用: the order is the speaker's own
-    if order or find_deadlines(words):
+    if order or (_DEADLINE.search(words) and find_deadlines(words)):
         return first or bool(_GOES_ON.match(words))
     return None
 

@@ -76,6 +76,12 @@ FAMILIES: tuple[Family, ...] = (
     Family(CIRCLED_FAMILY, rf"(?P<circled>[{CIRCLED}])", 2, "weak"),
 )
 FAMILY_BY_NAME = {family.name: family for family in FAMILIES}
+# The groups of each family's pattern that hold its ordinal.
+NUMBER_GROUPS = {
+    SECTION: ("section",), SUBSECTION: ("subsection",), DI: ("di_num",), QI: ("qi_num",),
+    SHI_YAO: ("sy_num",), ARABIC_PAREN: ("ap_num", "ap2_num"), ARABIC: ("ar_num",),
+    CIRCLED_FAMILY: ("circled",), ADVERB: (), FANGMIAN: (),
+}
 
 # One pass over the text finds every candidate; a digit run is never split (the
 # lookbehind keeps "2022、" or "11." from matching as "22、" or "1.").

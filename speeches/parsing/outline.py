@@ -18,6 +18,7 @@ Two steps, each its own function:
 from __future__ import annotations
 
 import bisect
+import functools
 import re
 from dataclasses import dataclass
 
@@ -76,6 +77,18 @@ class _Open:
     colon_lead: bool = False  # its list was announced by a phrase ending in a colon
 
 
+@functools.lru_cache(maxsize=4)
+def line_index(text: str) -> "LineIndex":
+    """Return the ``LineIndex`` of ``text``, built once per speech for every stage."""
+    return LineIndex(text)
+
+
+@functools.lru_cache(maxsize=4)
+def paragraph_ends(text: str) -> tuple[int, ...]:
+    """Return where each paragraph after the first starts (after a line break or two spaces)."""
+    return tuple(m.end() for m in PARAGRAPH_BREAK.finditer(text))
+
+
 class LineIndex:
     """Where each line of a text starts and ends, found by bisection (no rescans)."""
 
@@ -100,9 +113,9 @@ class LineIndex:
 
 def find_markers(text: str) -> list[Marker]:
     """Return the markers of ``text`` that open points, in order."""
-    breaks = [m.end() for m in PARAGRAPH_BREAK.finditer(text)]
+    breaks = paragraph_ends(text)
     blocked = _blocked_spans(text)
-    lines = LineIndex(text)
+    lines = line_index(text)
     found: list[Marker] = []
     paragraph = 0
     for match in mk.MARKER_SCAN.finditer(text):
@@ -124,8 +137,8 @@ def find_markers(text: str) -> list[Marker]:
 
 def build_items(text: str, found: list[Marker]) -> list[Item]:
     """Place markers in the tree and return the items with ids, parents, levels, spans."""
-    paragraph_starts = [0] + [m.end() for m in PARAGRAPH_BREAK.finditer(text)]
-    lines = LineIndex(text)
+    paragraph_starts = (0,) + paragraph_ends(text)
+    lines = line_index(text)
     items: list[Item] = []
     stack: list[_Open] = []
     last_paragraph = -1
@@ -397,20 +410,19 @@ def _is_final_adverb(marker: Marker) -> bool:
 
 
 def _family_of(match: re.Match[str]) -> str:
-    for family in mk.FAMILIES:
-        if match.group(family.name) is not None:
-            return family.name
-    raise ValueError(f"no family matched {match.group(0)!r}")
+    """Return the family that matched: its outer group is the last one to close."""
+    if match.lastgroup not in mk.FAMILY_BY_NAME:
+        raise ValueError(f"no family matched {match.group(0)!r}")
+    return match.lastgroup
 
 
 def _number_of(match: re.Match[str], family: str) -> int:
-    text = match.group(0)
     if family == mk.ADVERB:
-        return mk.ADVERB_ORDER[text]
+        return mk.ADVERB_ORDER[match.group(0)]
     if family == mk.FANGMIAN:
-        return mk.FANGMIAN_ORDER[text]
-    digits = re.search(rf"\d+|[{mk.CN_DIGITS}]+|[{mk.CIRCLED}]", text)
-    return mk.cn_number(digits.group(0)) if digits else 1
+        return mk.FANGMIAN_ORDER[match.group(0)]
+    digits = next(filter(None, map(match.group, mk.NUMBER_GROUPS[family])), None)
+    return mk.cn_number(digits) if digits else 1
 
 
 def _at_line_start(text: str, start: int) -> bool:

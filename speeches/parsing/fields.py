@@ -29,7 +29,7 @@ _NP = rf"{_NP_CHAR}{{1,{28 + _HEAD_MAX}}}{_HEAD_ENDS}(?:[、和与及]{cues.alte
 _DETERMINED = cues.alternation(cues.GROUP_DETERMINERS)
 _CHARGE = cues.alternation(cues.CHARGE_WORDS)
 _OPENER = cues.alternation(cues.OWNER_OPENERS)
-_MODAL = cues.alternation(cues.OWNER_MODALS)
+_MODAL = f"{cues.alternation(cues.OWNER_MODALS)}|{cues.alternation(cues.CO_WORDS)}(?=[，,。；;）)\s]|$)"
 _PIVOT = cues.alternation(cues.OWNER_PIVOTS)
 _CLAUSE_START = r"(?:^|(?<=[，,。；;：:！？!?\n、”]))"
 # g. (own pass) the subject of a sentence that carries an order (党员领导干部通读中央规定篇目，要在x月上旬
@@ -47,7 +47,7 @@ _SUBJECT = re.compile(
 # fails at once instead of trying actor phrases of every length (most clauses): a modal,
 # 对/为 or a determiner before the clause ends, or a clause opening on a pivot or 特别是.
 _OWNER_NEEDS = "".join(sorted(
-    {w[0] for w in cues.OWNER_MODALS} | set("对为") | {w[0] for w in cues.GROUP_DETERMINERS}))
+    {w[0] for w in cues.OWNER_MODALS + cues.CO_WORDS} | set("对为") | {w[0] for w in cues.GROUP_DETERMINERS}))
 _OWNER_MAY = rf"(?=(?:{_OPENER}[，,]?)?[^，,。；;]*?[{_OWNER_NEEDS}]|特别是|尤其是|作为|{_PIVOT})"
 _OWNER = re.compile(
     rf"{_CLAUSE_START}{_OWNER_MAY}(?:"
@@ -59,9 +59,11 @@ _OWNER = re.compile(
 # e. "对每个干部职工…的要求", also after 是 (这是对每个干部职工一项最基本的要求)
 # f. 由 X anywhere (坚持…交流由县教育行政部门负责实施), not 由A改为B, not 由A承担的, not
 #    转由X (a shift of duties described, not ordered)
+# g. 会同 X: the office a lead works with (市教育局会同市财政局制定…)
 _OWNER_INSIDE = re.compile(
-    rf"(?=[对由])(?:(?:{_CLAUSE_START}|(?<=是))对(?P<e>{_NP})[^，,。；;]{{0,10}}要求"
-    rf"|(?<![将把转])由(?P<f>{_SNP})(?![^，,。；;]{{0,12}}?(?:改为|转为|变为|的)))")  # (?=[对由]) skips other positions
+    rf"(?=[对由会])(?:(?:{_CLAUSE_START}|(?<=是))对(?P<e>{_NP})[^，,。；;]{{0,10}}要求"
+    rf"|(?<![将把转])由(?P<f>{_SNP})(?![^，,。；;]{{0,12}}?(?:改为|转为|变为|的))"
+    rf"|会同(?P<g>{_SNP}(?:、{_SNP})*))")  # (?=[对由会]) skips other positions
 # h. (own pass) the departments a label names: 牵头单位：A；配合单位：B、C
 _DUTY = re.compile(cues.alternation(cues.DUTY_LABELS) + r"[：:]\s*(?P<u>[^；;，,。：:（）()\s]+)")
 _NOT_OWNER = re.compile(cues.alternation(cues.NOT_OWNERS) + "$")
@@ -129,11 +131,12 @@ def fill_fields(speech: Speech) -> None:
     """Set owners and deadlines of directive items; clear them on the other kinds."""
     for it in speech.items:
         if it.kind != DIRECTIVE:
-            it.owners, it.deadlines = [], []
+            it.owners, it.owner_roles, it.deadlines = [], [], []
             continue
         own = speech.text[it.start:it.own_end]
         body = own[len(it.marker):] if own.startswith(it.marker) else own
         it.owners = find_owners(body)  # the marker ends like a clause: 一是教师为学生服务
+        it.owner_roles = owner_roles(body, it.owners)
         it.deadlines = find_deadlines(own)
 
 
@@ -279,10 +282,14 @@ def _goes_on_a_series(t: _Text, pos: int, found_at: dict[int, list[str]]) -> boo
 def _is_actor(np: str) -> bool:
     if len(np) < 2 or _NOT_OWNER.match(np) or _NOT_OWNER_START.match(np) or "总书记" in np:
         return False
+    if np.endswith("系统") and not _SECTOR_SYSTEM.search(np):
+        return False  # 安全风险监测预警系统: a thing to build, not an office
     # a counted or numbered phrase is a thing to produce (培养一批骨干教师), not an actor
     return not _COUNTED.search(np)
 
 
+_SECTOR_SYSTEM = re.compile(
+    "^" + cues.alternation(cues.GROUP_DETERMINERS) + "|" + cues.alternation(cues.SECTOR_SYSTEMS) + "系统$")
 _COUNTED = re.compile(r"[0-9%]|(?<!每)一[批支名所个些项]|第.{1,3}批")
 
 
@@ -439,3 +446,74 @@ def _dedupe(found: list[tuple[int, str]]) -> list[str]:
                 break
             held.update(longer[i:i + n] for i in range(len(longer) - n + 1))
     return [span for span in distinct if span not in held]
+
+
+# --- owner roles (README §6) ---------------------------------------------------------
+
+_ROLE_LABEL = re.compile(cues.alternation(tuple(cues.ROLE_LABELS)) + r"[：:]\s*$")
+# the role word follows the actor closely, before any modal (省市有关部门要密切配合 leads)
+_ROLE_AFTER = re.compile(r"[^，,。；;要将]{0,4}?" + cues.alternation(tuple(cues.ROLE_AFTER)))
+_ROLE_BEFORE = re.compile(cues.alternation(tuple(cues.ROLE_BEFORE)) + "$")
+_PERSON = re.compile(cues.alternation(cues.PERSON_ENDS) + "$")
+_NOT_PERSON = re.compile(cues.alternation(cues.NOT_PERSONS))
+_PERSON_TITLE = re.compile(cues.alternation(cues.PERSON_TITLES) + "$")
+_PERSON_WORD = re.compile(r"[^，,。；;]{0,2}?" + cues.alternation(cues.PERSON_WORDS))
+_HEAD_AT_END = re.compile(_HEAD + "$")
+
+
+def owner_roles(text: str, owners: list[str]) -> list[tuple[str, str]]:
+    """Return each owner's part in the work: ``(name, role)``, role lead, co or person.
+
+    Read where the owner first stands in ``text``: the label in front of it (牵头单位：,
+    配合单位：, 责任人：), a word of helping before it (会同 B), or the word after it
+    (A牵头, B、C配合, A负责, B协助, 张明同志负总责). A named person (…同志, not 全体同志)
+    or an office holder who answers in person (分管副县长负总责) is a person; any other
+    actor is a lead. A label's
+    list and a list of helpers are given name by name where every name ends on an actor
+    head (农牧厅、林草局、人社厅), else as one name (发改、财政部门).
+    """
+    roles: list[tuple[str, str]] = []
+    for owner in owners:
+        at = text.find(owner)
+        role = _role_at(text, at, owner) if at >= 0 else cues.LEAD
+        names = owner.split("、")
+        if len(names) < 2 or not all(_HEAD_AT_END.search(name) for name in names):
+            names = [owner]
+        for name in names:
+            named = cues.PERSON if _is_person(text, at, name, role) else role
+            if (name, named) not in roles:
+                roles.append((name, named))
+    return roles
+
+
+def _is_person(text: str, at: int, name: str, role: str) -> bool:
+    """A named person (张明同志), or an office holder who answers in person (分管副县长负总责)."""
+    if role == cues.PERSON:
+        return True
+    if role == cues.CO or _NOT_PERSON.match(name):
+        return False
+    if _PERSON.search(name):
+        return True
+    after = text[at + len(name):at + len(name) + 6] if at >= 0 else ""
+    return bool(_PERSON_TITLE.search(name) and _PERSON_WORD.match(after))
+
+
+def _role_at(text: str, at: int, owner: str) -> str:
+    before = text[max(0, at - 8):at]
+    label = _ROLE_LABEL.search(before)
+    if label:
+        return cues.ROLE_LABELS[label.group().rstrip("：: \t")]
+    if _ROLE_BEFORE.search(before):
+        return cues.CO
+    after = _ROLE_AFTER.match(text, at + len(owner))
+    if after:
+        return cues.ROLE_AFTER.get(_role_word(after.group()), cues.LEAD)
+    return cues.LEAD
+
+
+def _role_word(span: str) -> str:
+    """The role word a _ROLE_AFTER match ends on (the longest known ending)."""
+    for size in (4, 3, 2):
+        if span[-size:] in cues.ROLE_AFTER:
+            return span[-size:]
+    return ""

@@ -355,7 +355,9 @@ DEADLINE_WORDS = (
     "年底前", "年底", "年内", "年末前", "今年下半年", "今年上半年", "下半年", "上半年",
     "本学期", "新学期", "下学期", "春季学期", "秋季学期", "本学年", "寒假前", "暑假前",
     "开学前", "今年秋季", "今年春季", "本月底前", "本月底", "本月内", "年前", "月底前", "本学期内",
+    "全年",  # 全年新增就业1万人, 完成全年目标任务 (not 全年的, 全年工作会议)
 )
+SEASONS = ("春季", "夏季", "秋季", "冬季")
 
 # Holidays that bound a promise when followed by 前 / 兑现 / 完成.
 HOLIDAYS = ("教师节", "国庆节", "国庆", "春节", "元旦", "中秋节", "五一")
@@ -371,7 +373,7 @@ TARGET_AFTER = ("前", "以前", "之前", "内", "底", "完成", "竣工", "�
 
 # Words that turn a time phrase into a start or a cadence, not a limit.
 NOT_DEADLINE_BEFORE = ("从", "自", "每", "去年", "过去", "曾")
-NOT_DEADLINE_AFTER = ("开始", "以来", "起", "后", "是", "的", "期间")
+NOT_DEADLINE_AFTER = ("开始", "以来", "起", "后", "是", "的", "期间", "会议", "工作会议")
 
 # Marks of a past event near a date or in a sentence: past events are never deadlines,
 # and an actor in one is not charged (已经, 曾, 去年, …召开的会议上).

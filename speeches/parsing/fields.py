@@ -80,12 +80,16 @@ _SENTENCE_END = re.compile(r"[。；;！？!?\n]")
 _N = cues.NUM
 _MONTH = rf"(?:{_N}年)?{_N}月(?:{_N}日|上旬|中旬|下旬|底|末|初)?(?:前|以前|之前)?"
 _YEAR = r"(?:20\d\d|20[xX]{2}|[xX]{4})年"
-_FIRST_CHARS = "0-9xX×一二三四五六七八九十两今本新下上春秋寒暑开年结教国元中五"
+_FIRST_CHARS = "0-9xX×一二三四五六七八九十两今本新下上春夏秋冬寒暑开年结教国元中五全"
+# A season, with its year or its term (2011年秋季, 秋季学期, 秋季开学前); alone (秋季招生) it
+# bounds nothing and is dropped in find_deadlines.
+_SEASON = rf"(?:{_YEAR})?{cues.alternation(cues.SEASONS)}(?:学期)?(?:开学)?(?:前|以前|之前)?"
 _DEADLINE = re.compile(
     f"(?=[{_FIRST_CHARS}])(?:" + "|".join([
         r"(?P<end>结束前)",  # widened backwards to its subject in find_deadlines
         rf"(?P<nyear>{_N}年内)",
         rf"(?P<month>{_MONTH})",
+        rf"(?P<season>{_SEASON})",
         rf"(?P<year>{_YEAR}(?:底前|底|内|前)?)",
         rf"(?P<holiday>{cues.alternation(cues.HOLIDAYS)})(?:之?前|(?=兑现|完成))",
         rf"(?P<word>{cues.alternation(cues.DEADLINE_WORDS)})",
@@ -379,17 +383,36 @@ def find_deadlines(text: str) -> list[str]:
             span = text[start:m.end()]
         if kind == "this" and not _this_year_bounds(text, m.end()):
             continue
+        if kind == "season":
+            if not (_YEAR_AT.match(span) or _BOUNDED.search(span) or "学期" in span):
+                continue  # 秋季招生: a season, no limit
+            kind = "year" if _YEAR_AT.match(span) and not _BOUNDED.search(span) else kind
         clause_end = t.clause_end(m.end())
         if t.negated.within(m.end(), clause_end):
             continue  # 年内全市教育干部暂不调整: no work to finish
         if kind in ("month", "year") and not _BOUNDED.search(span):
             if t.past.within(m.end(), clause_end) or _PAST.search(before):
                 continue
-            strong = _STRONG_BEFORE.search(before) or _AFTER.match(after)
+            strong = _STRONG_BEFORE.search(before) or _AFTER.match(after) or _schedules(t, m)
             if not strong and not (_WEAK_BEFORE.search(before) and _future_in_sentence(t, m.end())):
                 continue
         found.append((start, span))
     return _dedupe(found)
+
+
+_YEAR_AT = re.compile(_YEAR)
+_STEP_YEAR = re.compile(rf"{_YEAR}(?:[，,：:]|  )")
+
+
+def _schedules(t: _Text, m: re.Match) -> bool:
+    """A year heading a step of a plan (2025年，建成10个示范点): it opens its clause, a comma
+    or colon follows, and its sentence tells no past event (2023年，我们建成了…)."""
+    start = m.start()
+    if start and t.text[start - 1] not in "，,。；;：:！？!?\n 、":
+        return False
+    if not _STEP_YEAR.match(t.text, start):
+        return False
+    return not t.past.within(m.end(), t.sentence_end(m.end()))
 
 
 def _this_year_bounds(text: str, pos: int) -> bool:

@@ -197,6 +197,7 @@ LEAD_ACHIEVEMENT = (
 LEAD_OTHER = (
     "考虑", "认识", "目的", "意义", "原因", "体会", "看法", "理解", "主要基于",
     "趋势", "态势", "大势",  # 认清教育大势：一是优质化… analyses
+    "附件", "附表",  # 附件：1.…分解表: a list of documents
 )
 # The speaker announcing the parts of the speech itself (下面，我讲三方面内容：一是…):
 # a table of contents, its members are other.

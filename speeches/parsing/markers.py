@@ -123,7 +123,9 @@ SHORT_QUOTE = re.compile(r"“[^“”]{0,30}”")
 
 # A paragraph that opens with these closes every open item (README §6: a closing
 # 同志们，… paragraph belongs to no item).
-CLOSING_PARAGRAPH = re.compile(r"\s*同志们[，,！!]")
+# An appendix (附件：, 附表, 附：) after the speech closes them too: its numbered list of
+# documents stands at the top level, under no section.
+CLOSING_PARAGRAPH = re.compile(r"\s*(?:同志们[，,！!]|附件|附表|附[：:]|谢谢大家|谢谢！)")
 
 
 def cn_number(text: str) -> int:

@@ -210,6 +210,8 @@ def _place(marker: Marker, stack: list[_Open], flat_colon: bool = False) -> _Ope
             stack.pop()
         return None
     same = [i for i in range(len(stack) - 1, -1, -1) if stack[i].marker.family == marker.family]
+    if _inner_list_of_other_suffix(marker, stack, same):
+        same[0], same[1] = same[1], same[0]  # 三要 goes on from 二要, not from the 二是 right inside it
     for gap in (1, NUMBER_GAP):
         for level in same:
             previous = stack[level].marker.number
@@ -228,6 +230,15 @@ def _place(marker: Marker, stack: list[_Open], flat_colon: bool = False) -> _Ope
         if marker.number <= stack[level].marker.number and (restarts_here or nested_already):
             del stack[level:]
     return None
+
+
+def _inner_list_of_other_suffix(marker: Marker, stack: list[_Open], same: list[int]) -> bool:
+    """Tell whether the deepest open list of the marker's family is a 是-list right inside
+    a 要-item (or the reverse) while the marker continues the outer one: 二要…：一是…二是…三要."""
+    if marker.family != mk.SHI_YAO or len(same) < 2 or same[1] != same[0] - 1:
+        return False
+    inner, outer = stack[same[0]].marker, stack[same[1]].marker
+    return inner.text[-1] != marker.text[-1] == outer.text[-1]
 
 
 def _on_paragraph(text: str, start: int, paragraph: int, marker: Marker, stack: list[_Open]) -> None:

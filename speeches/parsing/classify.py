@@ -45,6 +45,8 @@ _LEADS = (  # checked in this order on the sentence that introduces a list
 )
 _THIRD_PARTY = re.compile(cues.alternation(cues.THIRD_PARTY))
 _LEAD_META = re.compile(cues.LEAD_META)
+_LEAD_MARKER = re.compile(r"^\s*(?:[一二三四五六七八九十]+[是要、]|[（(][一二三四五六七八九十\d]+[）)]|\d+[、.．])[，,]?")
+_PROBLEM_LEAD_STRONG = re.compile("存在|面临|不足|差距|短板|薄弱|突出问题|哪些问题|啥问题")
 _LEAD_PAST = re.compile(cues.LEAD_PAST)
 _LEAD_ORDER = re.compile(cues.LEAD_ORDER)
 _STRUCTURAL = ("section", "subsection")
@@ -147,6 +149,9 @@ def _lead_kind(text: str, it: Item, parent: Item | None) -> tuple[str, bool, boo
     if inline and _LEAD_META.search(sentence):
         return META, True, False  # 下面，我讲三方面内容：一是… (inline: a list of sections is no meta)
     for kind, pattern in _LEADS:
+        if kind == PROBLEM and (ordered or _VERB_START.match(_LEAD_MARKER.sub("", sentence))) \
+                and not _PROBLEM_LEAD_STRONG.search(sentence):
+            continue  # 二要强化隐患排查：一是…: an order that names a problem word, no list of problems
         if kind == ACHIEVEMENT and not ordered and _LEAD_PAST.search(sentence):
             return ACHIEVEMENT, True, False  # 主要做了以下工作：
         if pattern.search(sentence):

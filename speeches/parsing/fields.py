@@ -29,7 +29,7 @@ _NP = rf"{_NP_CHAR}{{1,{28 + _HEAD_MAX}}}{_HEAD_ENDS}(?:[、和与及]{cues.alte
 _DETERMINED = cues.alternation(cues.GROUP_DETERMINERS)
 _CHARGE = cues.alternation(cues.CHARGE_WORDS)
 _OPENER = cues.alternation(cues.OWNER_OPENERS)
-_MODAL = f"{cues.alternation(cues.OWNER_MODALS)}|{cues.alternation(cues.CO_WORDS)}(?=[，,。；;）)\s]|$)"
+_MODAL = rf"{cues.alternation(cues.OWNER_MODALS)}|{cues.alternation(cues.CO_WORDS)}(?=[，,。；;）)\s]|$)"
 _PIVOT = cues.alternation(cues.OWNER_PIVOTS)
 _CLAUSE_START = r"(?:^|(?<=[，,。；;：:！？!?\n、”]))"
 # g. (own pass) the subject of a sentence that carries an order (党员领导干部通读中央规定篇目，要在x月上旬
@@ -59,11 +59,14 @@ _OWNER = re.compile(
 # e. "对每个干部职工…的要求", also after 是 (这是对每个干部职工一项最基本的要求)
 # f. 由 X anywhere (坚持…交流由县教育行政部门负责实施), not 由A改为B, not 由A承担的, not
 #    转由X (a shift of duties described, not ordered)
-# g. 会同 X: the office a lead works with (市教育局会同市财政局制定…)
+# g. 会同 X: the office a lead works with (市教育局会同市财政局制定…); the shortest phrase
+#    ending on a head that no name goes on from (市教育局|完善…, not 市教育局完善教师;
+#    区发展和改革委员会, not 区发展和改革委)
+_CO_NP = rf"[^，,。；;：:！？!?\s“”\"、{cues.SUBJECT_STOPS}]{{0,10}}?{_HEAD}(?![员会办厅局委室处科股站所院部门心组队场区级直])"
 _OWNER_INSIDE = re.compile(
     rf"(?=[对由会])(?:(?:{_CLAUSE_START}|(?<=是))对(?P<e>{_NP})[^，,。；;]{{0,10}}要求"
     rf"|(?<![将把转])由(?P<f>{_SNP})(?![^，,。；;]{{0,12}}?(?:改为|转为|变为|的))"
-    rf"|会同(?P<g>{_SNP}(?:、{_SNP})*))")  # (?=[对由会]) skips other positions
+    rf"|会同(?P<g>{_CO_NP}(?:、{_CO_NP})*))")  # (?=[对由会]) skips other positions
 # h. (own pass) the departments a label names: 牵头单位：A；配合单位：B、C
 _DUTY = re.compile(cues.alternation(cues.DUTY_LABELS) + r"[：:]\s*(?P<u>[^；;，,。：:（）()\s]+)")
 _NOT_OWNER = re.compile(cues.alternation(cues.NOT_OWNERS) + "$")
@@ -284,14 +287,19 @@ def _goes_on_a_series(t: _Text, pos: int, found_at: dict[int, list[str]]) -> boo
 
 
 def _is_actor(np: str) -> bool:
-    if len(np) < 2 or _NOT_OWNER.match(np) or _NOT_OWNER_START.match(np) or "总书记" in np:
+    if len(np) < 2 or _NOT_OWNER.match(np) or "总书记" in np:
         return False
+    if _NOT_OWNER_START.match(np) and not np.startswith("应急"):  # 应 orders, 应急管理厅 acts
+        return False
+    if np[0] in "（(" or _LABEL_END.search(np):
+        return False  # （责任单位：…: the label, not the office it names
     if np.endswith("系统") and not _SECTOR_SYSTEM.search(np):
         return False  # 安全风险监测预警系统: a thing to build, not an office
     # a counted or numbered phrase is a thing to produce (培养一批骨干教师), not an actor
     return not _COUNTED.search(np)
 
 
+_LABEL_END = re.compile(cues.alternation(tuple(w for w in cues.DUTY_LABELS if w[-2:] in ("单位", "部门"))) + "$")
 _SECTOR_SYSTEM = re.compile(
     "^" + cues.alternation(cues.GROUP_DETERMINERS) + "|" + cues.alternation(cues.SECTOR_SYSTEMS) + "系统$")
 _COUNTED = re.compile(r"[0-9%]|(?<!每)一[批支名所个些项]|第.{1,3}批")
@@ -408,7 +416,7 @@ def _schedules(t: _Text, m: re.Match) -> bool:
     """A year heading a step of a plan (2025年，建成10个示范点): it opens its clause, a comma
     or colon follows, and its sentence tells no past event (2023年，我们建成了…)."""
     start = m.start()
-    if start and t.text[start - 1] not in "，,。；;：:！？!?\n 、":
+    if start and t.text[start - 1] not in "，,。；;：:！？!?\n 、.．)）":  # a clause or a step (1.2025年，) opens
         return False
     if not _STEP_YEAR.match(t.text, start):
         return False

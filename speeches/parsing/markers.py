@@ -72,7 +72,8 @@ FAMILIES: tuple[Family, ...] = (
     ),
     Family(ARABIC_PAREN, r"(?P<arabic_paren>[（(](?P<ap_num>\d{1,2})[）)]|(?P<ap2_num>\d{1,2})[)）])", 2, "strong"),
     # "1、2号地块" and "3、4年级" list numbers: a 、 followed by another small number opens no point
-    Family(ARABIC, r"(?P<arabic>(?P<ar_num>\d{1,2})(?:、(?!\d{1,2}(?!\d))|[.．](?![\d%％])))", 2, "strong"),
+    # "1.5亿元" is a number, but "1.2024年，完成…" a step that opens on its year
+    Family(ARABIC, r"(?P<arabic>(?P<ar_num>\d{1,2})(?:、(?!\d{1,2}(?!\d))|[.．](?:(?![\d%％])|(?=(?:19|20)\d\d年))))", 2, "strong"),
     Family(CIRCLED_FAMILY, rf"(?P<circled>[{CIRCLED}])", 2, "weak"),
 )
 FAMILY_BY_NAME = {family.name: family for family in FAMILIES}

@@ -54,6 +54,7 @@ class ItemDecision:
     owner_text: str = ""
     deadline: datetime.date | None = None
     deadline_text: str = ""
+    responsible_person: str = ""
 
 
 def speech_text_read(*, data: bytes | None = None, text: str | None = None, filename: str = "") -> str:
@@ -117,6 +118,7 @@ def _save_items(speech: Speech, items) -> None:
             speech=speech, order=order, level=item.level, marker=item.marker[:20],
             title=(item.title or "")[:500], text=speech.text[item.start:item.end], kind=item.kind,
             owner_text="\n".join(item.owners)[:300], deadline_text="\n".join(item.deadlines)[:100],
+            owner_roles=[{"name": name, "role": role} for name, role in item.owner_roles],
             start=item.start, end=item.end,
         )
         row.full_clean(exclude=["speech", "parent"])
@@ -154,6 +156,7 @@ def speech_confirm(*, speech: Speech, decisions: Iterable[ItemDecision], confirm
             created_by=confirmed_by, title=decision.title, content=item.text, speech=speech, source_item=item,
             category=decision.category, lead_department=decision.lead_department, co_departments=co,
             owner_text=decision.owner_text, deadline=decision.deadline, deadline_text=decision.deadline_text,
+            responsible_person=decision.responsible_person,
         ))
         taken.add(item.pk)
     return created
@@ -177,7 +180,7 @@ def speech_default_decisions(*, speech: Speech) -> list[ItemDecision]:
             lead_department=departments.get(row.proposal.lead_id),
             co_departments=[departments[i] for i in row.proposal.co_ids if i in departments],
             owner_text=row.proposal.owner_text, deadline=row.proposal.deadline,
-            deadline_text=row.proposal.deadline_text,
+            deadline_text=row.proposal.deadline_text, responsible_person=row.proposal.responsible_person,
         )
         for row in rows
         if row.proposal.include and row.task is None

@@ -34,7 +34,7 @@ CHROME_LINE_PATTERNS: tuple[str, ...] = (
 CHROME_ANY_LENGTH: tuple[str, ...] = (
     r"本网站所有作品",
     r"供会员免费下载",
-    r"\bArray\s*$",
+    r"Array(?<=\bArray)\s*$",  # opens on its word, so that the scan skips other places in C
 )
 SHORT_LINE = 40
 # A page that lost its line breaks holds chrome and speeches on one long line; such a

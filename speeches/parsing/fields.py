@@ -36,8 +36,9 @@ _CLAUSE_START = r"(?:^|(?<=[，,。；;：:！？!?\n、”]))"
 #    基本完成): it opens a sentence or clause, stops at a preposition or adverb so that it
 #    never swallows the predicate, and is not followed by a copula or a possessive
 _SNP = rf"[^，,。；;：:！？!?\s“”\"、{cues.SUBJECT_STOPS}]{{0,10}}{_HEAD}"
-_SUBJECT = re.compile(
-    rf"(?:^|(?<=[，,。；;：:！？!?\n]))(?:{_OPENER}[，,]?)?(?P<s>{_SNP}(?:、{_SNP})*)(?![是的、和与及等一二三四五六七八九十\d]|{_HEAD})")
+_SUBJECT_CLAUSE = rf"(?:{_OPENER}[，,]?)?(?P<s>{_SNP}(?:、{_SNP})*)(?![是的、和与及等一二三四五六七八九十\d]|{_HEAD})"
+_SUBJECT_AT_START = re.compile(_SUBJECT_CLAUSE)
+_SUBJECT = re.compile(r"[，,。；;：:！？!?\n]" + _SUBJECT_CLAUSE)
 # One pass over the text (finditer runs in C); each alternative starts at a clause start:
 # a. optional opener → actor phrase → (≤4 chars of adverb) → modal   (各单位党委书记要…, 由局里负责)
 # b. a clause that is nothing but an actor phrase, the next clause charges it
@@ -49,12 +50,16 @@ _SUBJECT = re.compile(
 _OWNER_NEEDS = "".join(sorted(
     {w[0] for w in cues.OWNER_MODALS + cues.CO_WORDS} | set("对为") | {w[0] for w in cues.GROUP_DETERMINERS}))
 _OWNER_MAY = rf"(?=(?:{_OPENER}[，,]?)?[^，,。；;]*?[{_OWNER_NEEDS}]|特别是|尤其是|作为|{_PIVOT})"
-_OWNER = re.compile(
-    rf"{_CLAUSE_START}{_OWNER_MAY}(?:"
+_OWNER_CLAUSE = (
+    rf"{_OWNER_MAY}(?:"
     rf"(?:{_OPENER}[，,]?)?(?P<a>{_NP})(?=[^，,。；;要将的是]{{0,4}}?(?:{_MODAL})|对[^，,。；;]{{1,12}}要|为[^，,。；;]{{1,8}}服务)"
-    rf"|(?:(?:特别是|尤其是|作为)(?P<b>{_NP})|(?P<c>(?:[^，,。；;：:！？!?\s“”\"]{{1,8}}的)?{_DETERMINED}{_NP}))[，,](?=[^。；;]{{0,30}}?{_CHARGE})"
+    rf"|(?:(?:特别是|尤其是|作为)(?P<b>{_NP})|(?P<c>(?:[^，,。；;：:！？!?\s“”\"]{{1,8}}的)?{_DETERMINED}{_NP}))(?=[，,][^。；;]{{0,30}}?{_CHARGE})"
     rf"|{_PIVOT}(?:我们)?(?P<d>{_SNP})(?=[^的，,。；;])"
     ")")
+# Scanned as a clause boundary followed by a clause (the scan then skips, in C, every
+# place that is no boundary), and once more at the text's start; see _after_boundaries.
+_OWNER_AT_START = re.compile(_OWNER_CLAUSE)
+_OWNER = re.compile(r"[，,。；;：:！？!?\n、”]" + _OWNER_CLAUSE)
 # Their own pass, as they may stand inside a phrase the first pass has read:
 # e. "对每个干部职工…的要求", also after 是 (这是对每个干部职工一项最基本的要求)
 # f. 由 X anywhere (坚持…交流由县教育行政部门负责实施), not 由A改为B, not 由A承担的, not
@@ -63,12 +68,12 @@ _OWNER = re.compile(
 #    ending on a head that no name goes on from (市教育局|完善…, not 市教育局完善教师;
 #    区发展和改革委员会, not 区发展和改革委)
 _CO_NP = rf"[^，,。；;：:！？!?\s“”\"、{cues.SUBJECT_STOPS}]{{0,10}}?{_HEAD}(?![员会办厅局委室处科股站所院部门心组队场区级直])"
-_OWNER_INSIDE = re.compile(
-    rf"(?=[对由会])(?:(?:{_CLAUSE_START}|(?<=是))对(?P<e>{_NP})[^，,。；;]{{0,10}}要求"
-    rf"|(?<![将把转])由(?P<f>{_SNP})(?![^，,。；;]{{0,12}}?(?:改为|转为|变为|的))"
-    rf"|会同(?P<g>{_CO_NP}(?:、{_CO_NP})*))")  # (?=[对由会]) skips other positions
+_OWNER_INSIDE = re.compile(  # each alternative opens on its word: the scan skips other places in C
+    rf"对(?:(?<=^对)|(?<=[，,。；;：:！？!?\n、”是]对))(?P<e>{_NP})[^，,。；;]{{0,10}}要求"
+    rf"|由(?<![将把转]由)(?P<f>{_SNP})(?![^，,。；;]{{0,12}}?(?:改为|转为|变为|的))"
+    rf"|会同(?P<g>{_CO_NP}(?:、{_CO_NP})*)")
 # h. (own pass) the departments a label names: 牵头单位：A；配合单位：B、C
-_DUTY = re.compile(cues.alternation(cues.DUTY_LABELS) + r"[：:]\s*(?P<u>[^；;，,。：:（）()\s]+)")
+_DUTY = re.compile(cues.literals(cues.DUTY_LABELS) + r"[：:]\s*(?P<u>[^；;，,。：:（）()\s]+)")
 _NOT_OWNER = re.compile(cues.alternation(cues.NOT_OWNERS) + "$")
 _NOT_OWNER_START = re.compile(cues.alternation(cues.NOT_OWNER_STARTS) + "|我(?![市县区])|总书记")
 _ORDER = re.compile("|".join((cues.order_yao(cues.NO_ORDER_YAO_FOR_FIELDS),) + cues.ORDER_WORDS_FOR_FIELDS))
@@ -253,21 +258,32 @@ def find_owners(text: str) -> list[str]:
     """Return the actor phrases ``text`` charges with acting, in order, no repeats."""
     t = _Text(text)
     found: list[tuple[int, str]] = []
-    for pattern in (_OWNER, _OWNER_INSIDE, _DUTY):
-        for m in pattern.finditer(text):
+    for pattern in (_after_boundaries(_OWNER_AT_START, _OWNER, text), _OWNER_INSIDE.finditer(text),
+                    _DUTY.finditer(text)):
+        for m in pattern:
             group = m.lastgroup
             if group and _is_actor(m.group(group)):
                 found.append((m.start(group), m.group(group)))
     found_at: dict[int, list[str]] = {}
     for at, np in found:
         found_at.setdefault(at, []).append(np)
-    for m in _SUBJECT.finditer(text):
+    for m in _after_boundaries(_SUBJECT_AT_START, _SUBJECT, text):
         if m["s"] in found_at.get(m.start("s"), ()):
             continue  # the first passes found it already
         if _is_actor(m["s"]) and (_charged_later(t, m.end()) or _goes_on_a_series(t, m.start("s"), found_at)):
             found.append((m.start("s"), m["s"]))
             found_at.setdefault(m.start("s"), []).append(m["s"])
     return _dedupe(found)
+
+
+def _after_boundaries(at_start: re.Pattern, after: re.Pattern, text: str):
+    """Yield the clause matches of ``text``: ``at_start`` at its start, then ``after`` (the
+    same clause behind the boundary character it opens on) from there, as one finditer would
+    yield a pattern that opens on a lookbehind for the start or a boundary."""
+    first = at_start.match(text)
+    if first:
+        yield first
+    yield from after.finditer(text, first.end() if first else 0)
 
 
 def _goes_on_a_series(t: _Text, pos: int, found_at: dict[int, list[str]]) -> bool:
@@ -282,7 +298,7 @@ def _goes_on_a_series(t: _Text, pos: int, found_at: dict[int, list[str]]) -> boo
         return False
     commas = t.last_before(_NOT_COMMA, pos) + 1
     start = t.last_before(_BOUNDARY, commas) + 1
-    this = _SUBJECT.match(text, pos)
+    this = _SUBJECT_AT_START.match(text, pos)
     return bool(this) and any(np[-2:] == this["s"][-2:] for np in found_at.get(start, ()))
 
 

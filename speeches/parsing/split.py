@@ -58,7 +58,7 @@ SPEECH_WORD_SCAN = re.compile(SPEECH_WORDS)
 # 文件) and its number (青发〔2025〕3号).
 CHROME_BEFORE_TITLE = re.compile(
     r".*(?:还剩\s*\d+\s*页未读|继续阅读|文本内容|点击查看更多|星期[一二三四五六日天]|下载|打印|"
-    r"[>›»]\s*[^>›»\s]{2,8}(?=[^>›»]*?在)|文件(?=[^。]*?〔)|〔\d{4}〕\s*\d+\s*号)[:：]?")
+    r"[>›»]\s*[^>›»\s]{2,8}(?=[^>›»]{0,60}?在)|文件(?=[^。]{0,30}?〔)|〔\d{4}〕\s*\d+\s*号)[:：]?")
 LOOK_BACK = 200  # chars before a salutation searched for its title
 TITLE_BOUNDARY = "。！？!?；;：:\n"
 SENTENCE_END = re.compile(r"[。！？!?；;]")

@@ -13,6 +13,7 @@ Every value is an exact span of ``speech.text[item.start:item.own_end]``.
 """
 from __future__ import annotations
 
+import functools
 import re
 from bisect import bisect_left, bisect_right
 
@@ -302,6 +303,7 @@ def _goes_on_a_series(t: _Text, pos: int, found_at: dict[int, list[str]]) -> boo
     return bool(this) and any(np[-2:] == this["s"][-2:] for np in found_at.get(start, ()))
 
 
+@functools.lru_cache(maxsize=4096)  # a speech names the same actors again and again
 def _is_actor(np: str) -> bool:
     if len(np) < 2 or _NOT_OWNER.match(np) or "总书记" in np:
         return False

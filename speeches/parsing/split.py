@@ -60,6 +60,12 @@ CHROME_BEFORE_TITLE = re.compile(
     r".*(?:还剩\s*\d+\s*页未读|继续阅读|文本内容|点击查看更多|星期[一二三四五六日天]|下载|打印|"
     r"[>›»]\s*[^>›»\s]{2,8}(?=[^>›»]{0,60}?在)|文件(?=[^。]{0,30}?〔)|〔\d{4}〕\s*\d+\s*号)[:：]?")
 LOOK_BACK = 200  # chars before a salutation searched for its title
+FLAT_LINE = 3000  # a line this long is a page that lost its line breaks (as outline.FLAT_LINE)
+GLUED_TITLE = re.compile(
+    r"[。！？!?](?P<title>[^。！？!?；;，,：:“”\n]{0,40}?在[^。！？!?；;，,：:\n]{2,40}?"
+    r"(?:会议|大会|会)上的(?:讲话|发言|致辞))")
+NOT_GLUED_AFTER = re.compile(r"精神|中|时|上|指出|强调|要求|提出|的|[，,。：:；;）)”]")
+QUOTED_SPEAKER = re.compile(r"总书记|习近平|学习")
 TITLE_BOUNDARY = "。！？!?；;：:\n"
 SENTENCE_END = re.compile(r"[。！？!?；;]")
 HEADER_ZONE_MAX = 400  # a speech's header ends at its first full stop, or this far on
@@ -104,7 +110,8 @@ class _Start:
 
 def split(text: str) -> list[SpeechSpan]:
     """Return the speeches of a cleaned document in order; [] when none is found."""
-    starts = _separator_starts(text) + _contents_starts(text) + _line_starts(text) + _run_on_starts(text)
+    starts = (_separator_starts(text) + _contents_starts(text) + _line_starts(text) + _run_on_starts(text)
+              + _glued_starts(text))
     spans = _spans(text, _absorb(text, starts))
     if not spans and text.strip():
         spans = [SpeechSpan(_leading_title(text), 0, len(text))]
@@ -210,6 +217,26 @@ def _title_before(text: str, salutation: int) -> _Start | None:
     if title is None:
         return None
     return _Start(title_start, title.group(0), RUN_ON_START)
+
+
+def _glued_starts(text: str) -> list[_Start]:
+    """On a page that lost its line breaks, a title glued between the last sentence of one
+    speech and the first of the next (…抓落实。领导干部在…工作会议上的讲话减轻…负担，是…).
+
+    Only on a flattened line, only right after a full stop, and not a speech named in a
+    sentence (…会议上的讲话精神, …讲话中指出, 总书记在…的讲话).
+    """
+    starts = []
+    for match in GLUED_TITLE.finditer(text):
+        start = match.start("title")
+        line_start = text.rfind("\n", 0, start) + 1
+        line_end = text.find("\n", start)
+        if (line_end if line_end >= 0 else len(text)) - line_start <= FLAT_LINE:
+            continue
+        if NOT_GLUED_AFTER.match(text, match.end()) or QUOTED_SPEAKER.search(match["title"]):
+            continue
+        starts.append(_Start(start, match["title"], RUN_ON_START))
+    return starts
 
 
 def _absorb(text: str, starts: list[_Start]) -> list[_Start]:

@@ -119,3 +119,13 @@ def test_two_speakers_at_one_meeting_are_two_speeches():
 def test_a_document_without_a_speech_title_takes_its_own_title_not_chrome():
     text = "今天是2025年3月12日\n下载\n青河市人民政府文件\n2025年青河市政府工作报告\n各位代表：\n一、2024年工作回顾\n"
     assert _titles(text) == ["2025年青河市政府工作报告"]
+
+
+def test_on_a_flattened_page_a_title_glued_between_two_speeches_opens_the_second():
+    first = "在甲会议上的讲话同志们：" + "今天我们召开会议，部署全年工作。" * 200 + "各校要抓好落实。"
+    second = "局长在全市“双减”工作会议上的讲话减轻学生作业负担是一项重大决策部署。一、强化组织领导。"
+    quoted = "我们要认真学习市长在全市教育大会上的讲话精神。"
+    titles = _titles(first + quoted + second)
+    assert titles == ["在甲会议上的讲话", "局长在全市“双减”工作会议上的讲话"]
+    short = "在甲会议上的讲话同志们：今天我们召开会议。各校要抓好落实。"
+    assert _titles(short + quoted + second) == ["在甲会议上的讲话"]  # a short line is no flattened page

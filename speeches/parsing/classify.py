@@ -145,9 +145,10 @@ def _lead_kind(text: str, it: Item, parent: Item | None) -> tuple[str, bool, boo
     cut = max(lead.rfind(c) for c in "。！!\n")
     sentence = lead[cut + 1:]
     ordered = bool(_LEAD_ORDER.search(sentence))
-    inline = "\n" not in text[lo + len(lead):it.start]
+    inline = "\n" not in text[lo + len(lead):it.start] and it.family not in _STRUCTURAL
     if inline and _LEAD_META.search(sentence):
-        return META, True, False  # 下面，我讲三方面内容：一是… (inline: a list of sections is no meta)
+        return META, True, False  # 下面，我讲三方面内容：一是… (a list of sections, also one a
+        # flattened page glued to the lead, is the speech itself: no meta list)
     for kind, pattern in _LEADS:
         if kind == PROBLEM and (ordered or _VERB_START.match(_LEAD_MARKER.sub("", sentence))) \
                 and not _PROBLEM_LEAD_STRONG.search(sentence):

@@ -143,6 +143,7 @@ def build_items(text: str, found: list[Marker]) -> list[Item]:
     stack: list[_Open] = []
     last_paragraph = -1
     previous_marker: Marker | None = None
+    has_children: set[str] = set()  # ids of the items something was placed under
     for marker in found:
         for paragraph in range(last_paragraph + 1, marker.paragraph + 1):
             _on_paragraph(text, paragraph_starts[paragraph], paragraph, marker, stack)
@@ -151,6 +152,9 @@ def build_items(text: str, found: list[Marker]) -> list[Item]:
         colon_lead = _colon_lead(text, marker.start)
         if flat and marker.number == 1 and _problem_lead(text, marker.start, stack):
             while stack and stack[-1].marker.family not in STRUCTURAL:
+                stack.pop()
+        elif not flat and _problems_of_the_section(text, paragraph_starts, lines, marker, stack, has_children):
+            while stack and stack[-1].marker.family != mk.SECTION:
                 stack.pop()
         closed = _place(marker, stack, flat and colon_lead)
         if marker.number > 1 and closed is not None:
@@ -166,6 +170,8 @@ def build_items(text: str, found: list[Marker]) -> list[Item]:
             parent=parent.id if parent else None,
             level=len(stack),
         )
+        if parent:
+            has_children.add(parent.id)
         one_liner = bool(items) and _continues_one_liners(text, lines, items[-1], previous_marker, marker, item)
         previous_marker = marker
         items.append(item)
@@ -188,6 +194,30 @@ def _problem_lead(text: str, start: int, stack: list[_Open]) -> bool:
     if cut < 0:
         return False
     return bool(_PROBLEM_LEAD.search(text, cut + 1, start))
+
+
+def _problems_of_the_section(
+    text: str, paragraph_starts: tuple[int, ...], lines: LineIndex, marker: Marker, stack: list[_Open],
+    has_children: set[str],
+) -> bool:
+    """Tell whether an inline list opens a paragraph of shortcomings of the whole section.
+
+    ``…（五）以人为本，师资水平进一步提升 / 一是…二是… / 在看到成绩的同时，…还存在的问题：一是…``:
+    the unnumbered paragraph that turns from a subsection's results to the problems speaks
+    of the section, not of the last subsection; so does one after a subsection whose body
+    stood on its own line (``（三）民生福祉不断增进。城镇新增就业…``). Not where the
+    subsection is a bare heading with nothing under it yet (``（二）存在的问题`` itself).
+    """
+    if marker.line_start or marker.number != 1 or not stack:
+        return False
+    subsection = next((o for o in reversed(stack) if o.marker.family == mk.SUBSECTION), None)
+    if subsection is None or subsection.marker.paragraph == marker.paragraph:
+        return False
+    heading_alone = _is_bare_heading_at(text, subsection.marker.start, lines.span(subsection.marker.start)[1])
+    if heading_alone and subsection.item.id not in has_children:
+        return False
+    lead_start = paragraph_starts[marker.paragraph]
+    return bool(_PROBLEM_LEAD.search(text, lead_start, marker.start))
 
 
 def _colon_lead(text: str, start: int) -> bool:

@@ -194,3 +194,12 @@ def test_a_shi_typed_for_a_yao_still_goes_on_from_the_nearest_list():
 def test_an_appendix_list_after_the_closing_stands_at_the_top_level(closing):
     text = f"一、加强督导\n（一）抓检查\n县教育局要全面督导。\n{closing}\n1.任务分解表\n2.考核细则"
     assert _tree(text)[-2:] == [("1.", None), ("2.", None)]
+
+
+def test_the_problems_after_a_subsections_results_are_the_sections():
+    text = ("一、回顾成绩\n（一）办学条件改善\n一是新建学校。\n二是改造校舍。\n（二）队伍建设加强。新招教师50名。\n"
+            "在看到成绩的同时，我们也要清醒看到还存在的问题：一是发展不平衡；二是资源紧缺。\n"
+            "二、下步工作\n（一）存在的问题\n工作中存在以下问题：一是机制不活；二是保障不足。")
+    tree = _tree(text)
+    assert tree[5:7] == [("一是", "一、"), ("二是", "一、")]
+    assert tree[-2:] == [("一是", "（一）"), ("二是", "（一）")]  # a heading with nothing under it yet keeps its list

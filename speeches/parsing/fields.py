@@ -428,15 +428,20 @@ def find_deadlines(text: str) -> list[str]:
 
 _YEAR_AT = re.compile(_YEAR)
 _STEP_YEAR = re.compile(rf"{_YEAR}(?:[，,：:]|  )")
+_MARKER_BEFORE = re.compile(r"\s*(?:\d{1,2}[.．、)）]|[（(][一二三四五六七八九十\d]{1,3}[）)]|[一二三四五六七八九十]{1,3}[、是要]|第[一二三四五六七八九十]{1,3}[，,、]?)\s*")
 
 
 def _schedules(t: _Text, m: re.Match) -> bool:
-    """A year heading a step of a plan (2025年，建成10个示范点): it opens its clause, a comma
-    or colon follows, and its sentence tells no past event (2023年，我们建成了…)."""
+    """A year heading a step of a plan (1.2025年，建成10个示范点): right behind the item's
+    marker, or opening a clause of a sentence that looks ahead (…。2025年，要建成…); a
+    comma or colon follows it and its sentence tells no past event (2023年，我们建成了…).
+    A year opening a report's sentence (2024年，全县共受理信访举报326件) schedules nothing."""
     start = m.start()
-    if start and t.text[start - 1] not in "，,。；;：:！？!?\n 、.．)）":  # a clause or a step (1.2025年，) opens
-        return False
     if not _STEP_YEAR.match(t.text, start):
+        return False
+    if _MARKER_BEFORE.fullmatch(t.text, 0, start):
+        pass  # the step's own year
+    elif start and t.text[start - 1] not in "，,。；;：:！？!?\n 、" or not _future_in_sentence(t, m.end()):
         return False
     return not t.past.within(m.end(), t.sentence_end(m.end()))
 

@@ -64,6 +64,9 @@ _TRAILING_REVIEW = re.compile(cues.alternation(cues.RESULTS_SUMMED_UP))
 _HEADLINE_ORDER = re.compile("|".join(cues.HEADLINE_ORDERS))
 _REPORT_ORDER = re.compile("|".join(cues.REPORT_ORDER_COUNT))
 _PAST_IN_BODY = re.compile("|".join(("了", "已") + cues.REPORT_WORDS))
+_PAST_ASPECT = re.compile("了|已")
+# A document that plans work: its neutral parts (组织领导, 保障措施) are measures.
+_PLAN_TITLE = re.compile(r"(?:方案|计划|规划|实施意见|工作要点|行动)$")
 _MARKER_PUNCT = "，,、：:. ．"
 LEAD_CHARS = 80
 HEAD_CHARS = 30  # a scraped heading may run into its body: judge its opening only
@@ -78,6 +81,7 @@ def classify(speech: Speech) -> None:
     context: dict[str, str | None] = {}
     list_context: dict[str | None, str | None] = {}
     report = _reads_as_report(speech)
+    plan = bool(_PLAN_TITLE.search(speech.title or ""))
     year = _speech_year(speech, next_start)
     wordings: dict[str, str] = {}
     for it in items:
@@ -97,7 +101,7 @@ def classify(speech: Speech) -> None:
         wordings[it.id] = _wording(it, head)
         if it.family in _STRUCTURAL and _past_year_heading(head, year) and wordings[it.id] != "strong":
             wordings[it.id] = ACHIEVEMENT
-        it.kind, context[it.id] = _decide(it, head, body, ctx, report, wordings[it.id])
+        it.kind, context[it.id] = _decide(it, head, body, ctx, report, wordings[it.id], plan)
     _trailing_review(speech.text, items, next_start, wordings)
     _review_headings(items)
 
@@ -204,7 +208,7 @@ def _wording(it: Item, head: str) -> str:
 
 
 def _decide(
-    it: Item, head: str, body: str, ctx: str | None, report: bool, w: str | None = None
+    it: Item, head: str, body: str, ctx: str | None, report: bool, w: str | None = None, plan: bool = False
 ) -> tuple[str, str | None]:
     """Combine wording and context; return (kind, context handed to children)."""
     if ctx == QUOTE:
@@ -229,13 +233,15 @@ def _decide(
             return ACHIEVEMENT, ACHIEVEMENT
         return DIRECTIVE, DIRECTIVE
     # a neutral headline ("办学条件极大改善"): a body telling what was done decides
-    past, orders = len(_PAST_IN_BODY.findall(body)), len(_MODAL_IN_BODY.findall(body))
+    # in a plan (…方案, …计划) 成立, 出台, 印发 are measures to take: only 了 and 已 tell the past
+    past = len((_PAST_ASPECT if plan else _PAST_IN_BODY).findall(body))
+    orders = len(_MODAL_IN_BODY.findall(body))
     told = (past >= 2 and orders == 0) or past > max(3, 2 * orders)
     if told and ctx in (None, DIRECTIVE):
         return ACHIEVEMENT, ACHIEVEMENT
     if ctx is not None:
         return ctx, ctx
-    if report:
+    if report and not plan:
         return ACHIEVEMENT, ACHIEVEMENT
     if orders >= past or not body:
         return DIRECTIVE, DIRECTIVE

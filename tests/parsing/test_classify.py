@@ -183,3 +183,11 @@ def test_a_meta_list_and_trend_points_are_other():
 def test_a_list_of_sections_announced_as_parts_is_no_meta_list():
     text = "在会上的讲话\n下面，我讲三个方面的意见：\n一、提高认识\n各校要提高认识。\n二、抓好落实\n各校要抓好落实。"
     assert [kind for _, kind in _kinds_of(text)] == ["directive", "directive"]
+
+
+def test_the_neutral_parts_of_a_plan_are_measures_not_a_report():
+    text = ("全县校园安全专项整治工作方案\n一、组织领导\n成立全县校园安全专项整治工作领导小组，由分管副县长任组长。\n"
+            "二、保障措施\n1.加强经费保障。各乡镇要安排专项经费。")
+    assert [kind for _, kind in _kinds_of(text)] == ["directive"] * 3
+    report = text.replace("工作方案", "工作总结").replace("成立", "成立了")
+    assert _kinds_of(report)[0] == ("一、", "achievement")

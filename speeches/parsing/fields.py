@@ -419,7 +419,8 @@ def find_deadlines(text: str) -> list[str]:
         if kind in ("month", "year") and not _BOUNDED.search(span):
             if t.past.within(m.end(), clause_end) or _PAST.search(before):
                 continue
-            strong = _STRONG_BEFORE.search(before) or _AFTER.match(after) or _schedules(t, m)
+            strong = (_STRONG_BEFORE.search(before) or _AFTER.match(after) or _schedules(t, m)
+                      or _BRACKETED_END.search(before) and after[:1] in "）)")
             if not strong and not (_WEAK_BEFORE.search(before) and _future_in_sentence(t, m.end())):
                 continue
         found.append((start, span))
@@ -427,6 +428,8 @@ def find_deadlines(text: str) -> list[str]:
 
 
 _YEAR_AT = re.compile(_YEAR)
+# A stage's schedule in brackets, its end closing them: （2024年7月）, （3月1日—3月15日）
+_BRACKETED_END = re.compile(r"[（(—－~～至]$")
 _STEP_YEAR = re.compile(rf"{_YEAR}(?:[，,：:]|  )")
 _MARKER_BEFORE = re.compile(r"\s*(?:\d{1,2}[.．、)）]|[（(][一二三四五六七八九十\d]{1,3}[）)]|[一二三四五六七八九十]{1,3}[、是要]|第[一二三四五六七八九十]{1,3}[，,、]?)\s*")
 

@@ -9,7 +9,10 @@ Plain Python, no Django: the same defaults serve the review page, ``import_speec
   it would duplicate theirs.
 - An item that names no owner or no deadline takes its nearest ancestor's
   ("县教育局要做好以下工作：一是…二是…": both 一是 and 二是 are 县教育局's).
-- Owners go through ``speeches.owners``: the first matched department leads.
+- Owners go through ``speeches.owners``. Where the speech says who does what (A牵头，
+  B、C配合; （牵头单位：…；配合单位：…）; 张明同志负总责) the item's owner roles decide:
+  the lead office leads, the helpers assist, the person is proposed as 责任人. Without
+  roles the first matched department leads.
 - The deadline is the first deadline phrase that resolves to a date against the
   speech's date; a phrase that does not resolve is kept as text.
 """
@@ -19,7 +22,7 @@ import datetime
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from speeches.owners import DepartmentIndex, assign, match_owners
+from speeches.owners import PERSON, DepartmentIndex, assign, assign_roles, match_owners
 from tracker import choices
 
 PROPOSED_KINDS = ("directive", "problem")
@@ -27,6 +30,7 @@ CATEGORY_OF_KIND = {"problem": choices.RECTIFY}  # everything else is 部署任�
 DEFAULT_CATEGORY = choices.DEPLOY
 TITLE_MAX = 300
 OWNER_TEXT_MAX = 300
+PERSON_MAX = 100  # Task.responsible_person
 DEADLINE_TEXT_MAX = 100
 
 
@@ -41,6 +45,7 @@ class ItemFacts:
     text: str
     owners: tuple[str, ...]
     deadlines: tuple[str, ...]
+    owner_roles: tuple[tuple[str, str], ...] = ()  # (name, lead | co | person)
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,6 +62,7 @@ class Proposal:
     owner_text: str
     deadline: datetime.date | None
     deadline_text: str
+    responsible_person: str = ""  # 责任人: the person the speech puts in charge
 
 
 Resolver = Callable[[str, datetime.date], "datetime.date | None"]
@@ -71,9 +77,12 @@ def propose(items: Sequence[ItemFacts], index: DepartmentIndex, speech_date: dat
     }
     out: dict[int, Proposal] = {}
     for item in items:
-        owners = _inherited(item, by_id, "owners")
+        owner_node = _naming(item, by_id, "owners")
+        owners = owner_node.owners if owner_node else ()
+        roles = owner_node.owner_roles if owner_node else ()
         deadlines = _inherited(item, by_id, "deadlines")
-        assignment = assign(match_owners(owners, index))
+        assignment = assign_roles(roles, index) if roles else assign(match_owners(owners, index))
+        person = "、".join(dict.fromkeys(name for name, role in roles if role == PERSON))
         deadline, deadline_text = _first_deadline(deadlines, speech_date, resolve)
         out[item.id] = Proposal(
             include=item.kind in PROPOSED_KINDS and item.id not in proposed_children,
@@ -86,6 +95,7 @@ def propose(items: Sequence[ItemFacts], index: DepartmentIndex, speech_date: dat
             owner_text=_clip("、".join(owners), OWNER_TEXT_MAX),
             deadline=deadline,
             deadline_text=_clip(deadline_text, DEADLINE_TEXT_MAX),
+            responsible_person=_clip(person, PERSON_MAX),
         )
     return out
 
@@ -103,13 +113,18 @@ def task_title(title: str, text: str) -> str:
 
 
 def _inherited(item: ItemFacts, by_id: dict[int, ItemFacts], field: str) -> tuple[str, ...]:
+    node = _naming(item, by_id, field)
+    return tuple(getattr(node, field)) if node else ()
+
+
+def _naming(item: ItemFacts, by_id: dict[int, ItemFacts], field: str) -> ItemFacts | None:
+    """Return the item itself or its nearest ancestor whose ``field`` is not empty."""
     node: ItemFacts | None = item
     while node is not None:
-        values = getattr(node, field)
-        if values:
-            return tuple(values)
+        if getattr(node, field):
+            return node
         node = by_id.get(node.parent_id) if node.parent_id is not None else None
-    return ()
+    return None
 
 
 def _first_deadline(phrases: Sequence[str], speech_date: datetime.date,

@@ -67,6 +67,7 @@ class ItemDecisionForm(forms.Form):
     category = forms.ChoiceField(label="类别", choices=Task.Category.choices)
     lead_department = forms.TypedChoiceField(label="牵头单位", coerce=int, required=False, empty_value=None)
     co_departments = forms.TypedMultipleChoiceField(label="配合单位", coerce=int, required=False)
+    responsible_person = forms.CharField(label="责任人", max_length=100, required=False)
     deadline = forms.DateField(
         label="完成时限", required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         validators=[dates.check_sane], error_messages={"invalid": "日期格式应为 2024-09-01。"},

@@ -80,6 +80,9 @@ class SpeechItem(models.Model):
     text = models.TextField("全文")
     kind = models.CharField("类型", max_length=12, choices=Kind.choices, default=Kind.OTHER)
     owner_text = models.CharField("责任主体", max_length=300, blank=True)
+    # each owner's part as the extractor read it: [{"name": "市财政局", "role": "co"}, …],
+    # role lead (牵头), co (配合) or person (责任人); see speeches/parsing/README.md §6
+    owner_roles = models.JSONField("责任分工", default=list, blank=True)
     deadline_text = models.CharField("时限", max_length=100, blank=True)
     start = models.PositiveIntegerField("起始位置")
     end = models.PositiveIntegerField("结束位置")

@@ -31,6 +31,8 @@ _JOINERS = re.compile(r"以及|会同|配合|和|及|与|同")
 _SHARED_SUFFIXES = ("部门", "单位", "局")
 _COUNTY_PREFIXES = ("全县", "县级", "县")
 _TRAILING_NOISE = re.compile(r"(?:等|等部门|等单位)$")
+# The roles an owner may have (speeches/parsing/README.md §6).
+LEAD, CO, PERSON = "lead", "co", "person"
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,6 +106,23 @@ def assign(matches: Iterable[OwnerMatch]) -> Assignment:
     ids = [m.department_id for m in matches if m.department_id is not None]
     unmatched = tuple(m.text for m in matches if m.department_id is None)
     return Assignment(lead_id=ids[0] if ids else None, co_ids=tuple(ids[1:]), unmatched=unmatched)
+
+
+def assign_roles(roles: Iterable[tuple[str, str]], index: DepartmentIndex) -> Assignment:
+    """Who gets a task when the speech says who leads and who helps (A牵头，B、C配合).
+
+    The first matched department named to lead leads; the other leads and every matched
+    helper assist. A helper never leads: where no lead matches, the lead is left for the
+    supervisor to choose. A person in charge is no department and is not matched here.
+    """
+    leads = match_owners([name for name, role in roles if role == LEAD], index)
+    helpers = match_owners([name for name, role in roles if role == CO], index)
+    lead_ids = [m.department_id for m in leads if m.department_id is not None]
+    co_ids = [m.department_id for m in helpers if m.department_id is not None]
+    lead_id = lead_ids[0] if lead_ids else None
+    co = tuple(dict.fromkeys(i for i in lead_ids[1:] + co_ids if i != lead_id))
+    unmatched = tuple(dict.fromkeys(m.text for m in leads + helpers if m.department_id is None))
+    return Assignment(lead_id=lead_id, co_ids=co, unmatched=unmatched)
 
 
 def _match_span(span: str, index: DepartmentIndex) -> list[OwnerMatch]:

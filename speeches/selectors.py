@@ -64,7 +64,8 @@ def speech_review_rows(*, speech: Speech, index: DepartmentIndex | None = None) 
              .select_related("lead_department")}
     facts = [
         ItemFacts(id=i.pk, parent_id=i.parent_id, kind=i.kind, title=i.title, text=i.text,
-                  owners=tuple(i.owners), deadlines=tuple(i.deadlines))
+                  owners=tuple(i.owners), deadlines=tuple(i.deadlines),
+                  owner_roles=tuple((role["name"], role["role"]) for role in i.owner_roles or ()))
         for i in items
     ]
     proposals = propose(facts, index or department_index(), speech_base_date(speech), resolve_deadline)

@@ -59,6 +59,7 @@ class ItemDecision:
     owner_text: str = ""
     deadline: datetime.date | None = None
     deadline_text: str = ""
+    responsible_person: str = ""
 
 
 def speech_text_read(*, data: bytes | None = None, text: str | None = None, filename: str = "") -> str:
@@ -186,6 +187,7 @@ def _speech_rows(extracted, *, position: int, title: str, meeting: str, speaker:
             speech=speech, parent=rows[item.parent] if item.parent else None, order=order, level=item.level,
             marker=item.marker[:20], title=(item.title or UNTITLED_ITEM)[:500], text=speech.text[item.start:item.end],
             kind=item.kind, owner_text="\n".join(item.owners)[:300], deadline_text="\n".join(item.deadlines)[:100],
+            owner_roles=[{"name": name, "role": role} for name, role in item.owner_roles],
             start=item.start, end=item.end,
         )
         # end >= start holds by construction and the database checks it on insert;
@@ -233,6 +235,7 @@ def speech_confirm(*, speech: Speech, decisions: Iterable[ItemDecision], confirm
             category=decision.category, lead_department=decision.lead_department, co_departments=co,
             owner_text=decision.owner_text, deadline=decision.deadline, deadline_text=decision.deadline_text,
             report_rule=report_rule[0], report_day=report_rule[1],
+            responsible_person=decision.responsible_person,
         ))
         taken.add(item.pk)
     return created
@@ -275,7 +278,7 @@ def speech_default_decisions(*, speech: Speech) -> list[ItemDecision]:
             lead_department=departments.get(row.proposal.lead_id),
             co_departments=[departments[i] for i in row.proposal.co_ids if i in departments],
             owner_text=row.proposal.owner_text, deadline=row.proposal.deadline,
-            deadline_text=row.proposal.deadline_text,
+            deadline_text=row.proposal.deadline_text, responsible_person=row.proposal.responsible_person,
         )
         for row in rows
         if row.proposal.include and row.task is None

@@ -143,6 +143,7 @@ def _initial(proposal, *, include) -> dict:
     return {
         "include": include, "title": proposal.title, "category": proposal.category,
         "lead_department": proposal.lead_id or "", "co_departments": list(proposal.co_ids),
+        "responsible_person": proposal.responsible_person,
         "deadline": proposal.deadline,
     }
 
@@ -154,6 +155,7 @@ def _decision(row, departments) -> services.ItemDecision:
         item_id=row.item.pk, title=data["title"].strip(), category=data["category"], lead_department=lead,
         co_departments=[departments[i] for i in data["co_departments"] if i in departments],
         owner_text=row.proposal.owner_text, deadline=data["deadline"],
+        responsible_person=data["responsible_person"].strip(),
         # The speech's phrase only describes the date the proposal resolved; a date typed in stands alone.
         deadline_text=row.proposal.deadline_text if data["deadline"] in (None, row.proposal.deadline) else "",
     )

@@ -16,6 +16,7 @@ from . import cues
 from .document import ACHIEVEMENT, DIRECTIVE, OTHER, PROBLEM, Item, Speech
 
 QUOTE = "quote"  # context only: a quoted speech or document, everything in it is other
+META = "meta"  # context only: the speaker lists the parts of the speech (我讲三方面内容：一是…)
 
 _FIRST_MARKER = re.compile(r"^[（(]?(?:一|1|①|其一|第一|首先|首要|一方面)(?![0-9十])")
 _MARKER_YAO = re.compile(r"^[一二三四五六七八九十]+要$")
@@ -43,6 +44,18 @@ _LEADS = (  # checked in this order on the sentence that introduces a list
     (DIRECTIVE, re.compile(cues.yao_guard(cues.NO_ORDER_YAO) + cues.alternation(cues.LEAD_DIRECTIVE))),  # not 主要
 )
 _THIRD_PARTY = re.compile(cues.alternation(cues.THIRD_PARTY))
+_LEAD_META = re.compile(cues.LEAD_META)
+_LEAD_MARKER = re.compile(r"^\s*(?:[一二三四五六七八九十]+[是要、]|[（(][一二三四五六七八九十\d]+[）)]|\d+[、.．])[，,]?")
+_PROBLEM_LEAD_STRONG = re.compile("存在|面临|不足|差距|短板|薄弱|突出问题|哪些问题|啥问题")
+_LEAD_PAST = re.compile(cues.LEAD_PAST)
+_LEAD_ORDER = re.compile(cues.LEAD_ORDER)
+_STRUCTURAL = ("section", "subsection")
+# The year a heading names (2024年工作回顾) and the date a speech gives in its header.
+_HEADING_YEAR = re.compile(r"((?:19|20)\d\d)年")
+_SPEECH_DATE = re.compile(r"((?:19|20)\d\d)年\d{1,2}月\d{1,2}日")
+_HEADER_CHARS = 300
+# A heading of a year's work that plans it (2025年工作安排), not one that looks back.
+_PLAN_WORDS = re.compile("安排|任务|部署|计划|目标|打算|思路|要求|举措|重点|展望|建议")
 _CLAUSE_END = re.compile(r"[。！？!?；;：:\n]")
 _MODAL_IN_BODY = re.compile(
     "|".join((cues.order_yao(cues.NO_ORDER_YAO),) + cues.ORDER_WORDS + cues.AIM_WORDS + (cues.FUTURE_WORD,)))
@@ -51,6 +64,9 @@ _TRAILING_REVIEW = re.compile(cues.alternation(cues.RESULTS_SUMMED_UP))
 _HEADLINE_ORDER = re.compile("|".join(cues.HEADLINE_ORDERS))
 _REPORT_ORDER = re.compile("|".join(cues.REPORT_ORDER_COUNT))
 _PAST_IN_BODY = re.compile("|".join(("了", "已") + cues.REPORT_WORDS))
+_PAST_ASPECT = re.compile("了|已")
+# A document that plans work: its neutral parts (组织领导, 保障措施) are measures.
+_PLAN_TITLE = re.compile(r"(?:方案|计划|规划|实施意见|工作要点|行动)$")
 _MARKER_PUNCT = "，,、：:. ．"
 LEAD_CHARS = 80
 HEAD_CHARS = 30  # a scraped heading may run into its body: judge its opening only
@@ -65,6 +81,8 @@ def classify(speech: Speech) -> None:
     context: dict[str, str | None] = {}
     list_context: dict[str | None, str | None] = {}
     report = _reads_as_report(speech)
+    plan = bool(_PLAN_TITLE.search(speech.title or ""))
+    year = _speech_year(speech, next_start)
     wordings: dict[str, str] = {}
     for it in items:
         parent = by_id.get(it.parent) if it.parent else None
@@ -74,12 +92,16 @@ def classify(speech: Speech) -> None:
             body = speech.text[it.start:max(it.end, next_start[it.id])]
         if _FIRST_MARKER.match(it.marker) or it.parent not in list_context:
             list_context[it.parent] = _lead_kind(speech.text, it, parent)
-        ctx, speaker = list_context[it.parent] or (None, False)
+        ctx, speaker, ordered = list_context[it.parent] or (None, False, False)
         inherited = context.get(parent.id) if parent else None
         if ctx is None or (inherited == QUOTE and not speaker):
             ctx = inherited
-        it.kind, context[it.id] = _decide(it, head, body, ctx, report)
+        elif ctx == DIRECTIVE and inherited in (ACHIEVEMENT, PROBLEM) and not ordered:
+            ctx = inherited  # 按照…要求，我们重点抓了五方面工作： inside a review still reviews
         wordings[it.id] = _wording(it, head)
+        if it.family in _STRUCTURAL and _past_year_heading(head, year) and wordings[it.id] != "strong":
+            wordings[it.id] = ACHIEVEMENT
+        it.kind, context[it.id] = _decide(it, head, body, ctx, report, wordings[it.id], plan)
     _trailing_review(speech.text, items, next_start, wordings)
     _review_headings(items)
 
@@ -105,30 +127,62 @@ def _headline(text: str, it: Item, body_end: int) -> str:
     return text[s:m.start() if m else min(body_end, s + 60)]
 
 
-def _lead_kind(text: str, it: Item, parent: Item | None) -> tuple[str, bool] | None:
+def _lead_kind(text: str, it: Item, parent: Item | None) -> tuple[str, bool, bool] | None:
     """Return the kind announced by the sentence just before a list's first member.
 
-    The flag says the speaker announces it in their own voice (no 书记/会议/指出…),
-    which ends a quoted passage.
+    The first flag says the speaker announces it in their own voice (no 书记/会议/指出…),
+    which ends a quoted passage; the second that the sentence gives an order (要, 下一步,
+    今年…), without which a directive-looking lead inside a review stays a review.
     """
     lo = max(parent.start if parent else 0, it.start - LEAD_CHARS)
     lead = text[lo:it.start].rstrip()
     if not lead:
         return None
     if _LEAD_OTHER_SENTENCE.search(lead):
-        return OTHER, True
+        return OTHER, True, False
     last_line = lead[lead.rfind("\n") + 1:]
     if len(last_line) <= 40 and "。" not in last_line and _QUOTE_LINE.search(last_line):
-        return QUOTE, False  # "# 教育部2024年工作要点(10个方面55点)" standing above the list
+        return QUOTE, False, False  # "# 教育部2024年工作要点(10个方面55点)" standing above the list
     # the announcing sentence ends with a colon, comma or question right before the list
     if lead[-1] not in "：:，,？?":
         return None
     cut = max(lead.rfind(c) for c in "。！!\n")
     sentence = lead[cut + 1:]
+    ordered = bool(_LEAD_ORDER.search(sentence))
+    inline = "\n" not in text[lo + len(lead):it.start] and it.family not in _STRUCTURAL
+    if inline and _LEAD_META.search(sentence):
+        return META, True, False  # 下面，我讲三方面内容：一是… (a list of sections, also one a
+        # flattened page glued to the lead, is the speech itself: no meta list)
     for kind, pattern in _LEADS:
+        if kind == PROBLEM and (ordered or _VERB_START.match(_LEAD_MARKER.sub("", sentence))) \
+                and not _PROBLEM_LEAD_STRONG.search(sentence):
+            continue  # 二要强化隐患排查：一是…: an order that names a problem word, no list of problems
+        if kind == ACHIEVEMENT and not ordered and _LEAD_PAST.search(sentence):
+            return ACHIEVEMENT, True, False  # 主要做了以下工作：
         if pattern.search(sentence):
-            return kind, kind != QUOTE and not _THIRD_PARTY.search(sentence)
+            return kind, kind != QUOTE and not _THIRD_PARTY.search(sentence), ordered
+    if not ordered and _LEAD_PAST.search(sentence):
+        return ACHIEVEMENT, True, False
     return None
+
+
+def _speech_year(speech: Speech, next_start: dict[str, int]) -> int | None:
+    """Return the year the speech is given in: its header's date, else the latest year
+    its section headings name (一、2024年工作回顾 … 二、2025年工作安排: 2025)."""
+    date = _SPEECH_DATE.search(speech.text, 0, _HEADER_CHARS)
+    if date:
+        return int(date.group(1))
+    years = [int(y) for it in speech.items if it.family in _STRUCTURAL
+             for y in _HEADING_YEAR.findall(it.title or "")]
+    return max(years) if len(set(years)) > 1 else None
+
+
+def _past_year_heading(head: str, year: int | None) -> bool:
+    """A heading of a year before the speech's that does not plan it: a review."""
+    if year is None:
+        return False
+    found = _HEADING_YEAR.search(head[:HEAD_CHARS])
+    return bool(found and int(found.group(1)) < year and not _PLAN_WORDS.search(head))
 
 
 def _wording(it: Item, head: str) -> str:
@@ -153,11 +207,17 @@ def _wording(it: Item, head: str) -> str:
     return "neutral"
 
 
-def _decide(it: Item, head: str, body: str, ctx: str | None, report: bool) -> tuple[str, str | None]:
+def _decide(
+    it: Item, head: str, body: str, ctx: str | None, report: bool, w: str | None = None, plan: bool = False
+) -> tuple[str, str | None]:
     """Combine wording and context; return (kind, context handed to children)."""
     if ctx == QUOTE:
         return OTHER, QUOTE
-    w = _wording(it, head)
+    if ctx == META:
+        return OTHER, None
+    w = w or _wording(it, head)
+    if w == "strong" and ctx == ACHIEVEMENT and _PAST.search(head[:HEAD_CHARS]):
+        return ACHIEVEMENT, ACHIEVEMENT  # 确保了粮食安全, told in a review
     if w == QUOTE:
         return OTHER, QUOTE
     if w in ("strong", "imperative", "neutral") and _ANALYSIS_HEADING.search(head[:HEAD_CHARS]):
@@ -173,13 +233,15 @@ def _decide(it: Item, head: str, body: str, ctx: str | None, report: bool) -> tu
             return ACHIEVEMENT, ACHIEVEMENT
         return DIRECTIVE, DIRECTIVE
     # a neutral headline ("办学条件极大改善"): a body telling what was done decides
-    past, orders = len(_PAST_IN_BODY.findall(body)), len(_MODAL_IN_BODY.findall(body))
+    # in a plan (…方案, …计划) 成立, 出台, 印发 are measures to take: only 了 and 已 tell the past
+    past = len((_PAST_ASPECT if plan else _PAST_IN_BODY).findall(body))
+    orders = len(_MODAL_IN_BODY.findall(body))
     told = (past >= 2 and orders == 0) or past > max(3, 2 * orders)
     if told and ctx in (None, DIRECTIVE):
         return ACHIEVEMENT, ACHIEVEMENT
     if ctx is not None:
         return ctx, ctx
-    if report:
+    if report and not plan:
         return ACHIEVEMENT, ACHIEVEMENT
     if orders >= past or not body:
         return DIRECTIVE, DIRECTIVE

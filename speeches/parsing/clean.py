@@ -29,11 +29,12 @@ CHROME_LINE_PATTERNS: tuple[str, ...] = (
     r"请详细描述",
     r"违反相关法律",
     r"我再逛逛|今天下载",
+    r"^今天是.{0,16}星期[一二三四五六日天]$|^当前位置[:：]|^(?:下载|打印本页|关闭窗口|打印本页\s*关闭窗口|【?字号[:：]?.{0,8})$",
 )
 CHROME_ANY_LENGTH: tuple[str, ...] = (
     r"本网站所有作品",
     r"供会员免费下载",
-    r"\bArray\s*$",
+    r"Array(?<=\bArray)\s*$",  # opens on its word, so that the scan skips other places in C
 )
 SHORT_LINE = 40
 # A page that lost its line breaks holds chrome and speeches on one long line; such a
@@ -55,7 +56,11 @@ HEADING_TAIL_MAX = 16
 _OPEN_ENDINGS = "。！？!?；;：:，,、”」）)"
 
 _SPACES = re.compile(r"[ \t\u00a0\u3000\ufeff\u200b]+")
-_CRLF = re.compile(r"\r\n?|[\u2028\u2029\x0b\x0c]")
+# → two spaces: a run of two or more blanks, or one ideographic space. Opening on a
+# character class, so that the scan skips in C every place that holds no blank.
+_BLANK_RUN = re.compile(r"[ \t\u00a0\u3000\ufeff\u200b](?:[ \t\u00a0\u3000\ufeff\u200b]+|(?<=\u3000))")
+_ONE_BLANK = re.compile(r"[\t\u00a0\ufeff\u200b]")  # a single other blank → one space
+_CRLF = re.compile(r"[\r\u2028\u2029\x0b\x0c](?:(?<=\r)\n)?")  # \r\n, \r and the other breaks
 
 
 def clean(text: str) -> str:
@@ -64,11 +69,11 @@ def clean(text: str) -> str:
     Runs of spaces are kept (as one or two spaces): a run of two or more marks a
     paragraph break a scraper flattened, which titles and the outline honour.
     """
-    text = _CRLF.sub("\n", text)
+    text = _ONE_BLANK.sub(" ", _BLANK_RUN.sub("  ", _CRLF.sub("\n", text)))  # as _normalise_spaces, all lines at once
     kept: list[str] = []
     in_teaser_list = False
     for raw in text.split("\n"):
-        line = _normalise_spaces(raw)
+        line = raw.strip()
         if not line:
             continue
         if _TEASER_LIST_HEAD.match(line):

@@ -25,6 +25,32 @@ def alternation(words: tuple[str, ...]) -> str:
     return f"(?=[{firsts}])(?:" + "|".join(re.escape(w) for w in words) + ")"
 
 
+def literals(words: tuple[str, ...]) -> str:
+    """Return a plain alternative of ``words``, longest first, for a pattern that opens on it.
+
+    A pattern whose every alternative opens on a literal lets the engine skip, in C, every
+    place where none of their first characters stands; ``alternation``'s lookahead would
+    hide that from it. Use this one where a scan starts, ``alternation`` inside a pattern.
+    """
+    return "(?:" + "|".join(re.escape(w) for w in sorted(set(words), key=len, reverse=True)) + ")"
+
+
+def ends_with(words: tuple[str, ...]) -> str:
+    """Return a zero-width regex: the text just before here ends with one of ``words``.
+
+    Lookbehinds grouped by word length (Python's need a fixed width), behind a test of
+    the last character. A phrase read greedily and then backtracked to where one of
+    ``words`` ends (an actor phrase ending on 局, 学校…) tests each place with one set
+    test instead of trying every word from there, which ``alternation`` would do.
+    """
+    by_length: dict[int, list[str]] = {}
+    for word in sorted(set(words)):
+        by_length.setdefault(len(word), []).append(re.escape(word))
+    lasts = "".join(sorted({re.escape(w[-1]) for w in words}))
+    behinds = "|".join(f"(?<={'|'.join(group)})" for _, group in sorted(by_length.items(), reverse=True))
+    return f"(?<=[{lasts}])(?:{behinds})"
+
+
 def yao_guard(words: tuple[str, ...]) -> str:
     """Return a lookbehind refusing a 要 that closes one of ``words`` (主要, 重要…)."""
     before = "".join(sorted({w[0] for w in words if w.endswith("要")}))
@@ -114,6 +140,7 @@ DIRECTIVE_VERBS = (
 PROBLEM_CUES = (
     "有待", "不够", "不足", "欠缺", "不强", "滞后", "差距", "薄弱", "短板", "不平衡",
     "紧缺", "较为突出", "依然严重", "还没有", "尚有", "不到位", "不准", "淡薄", "开不全",
+    "脆弱", "尚未", "不容乐观", "仍然存在", "依然存在", "压力较大", "难度较大", "任重道远",
     "粗放", "亟待", "需要进一步", "不高", "不易", "被动", "偏少", "偏低", "不均衡",
     "不规范", "不健全", "不完善", "不明显", "较弱", "较低", "问题突出", "存在",
 )
@@ -140,6 +167,9 @@ ACHIEVEMENT_CUES = (
 REVIEW_HEADING_CUES = (
     "回顾", "主要情况", "简要总结", "总结经验", "取得的成绩", "工作成绩", "成绩回顾",
     "充分肯定", "工作情况", "主要成效", "工作成效",
+    # the year or the meeting looked back on (过去一年, 一年来, 会议的主要收获, 取得的成效)
+    "过去一年", "过去的一年", "过去五年", "过去的五年", "一年来", "五年来", "主要收获", "取得的成效", "基本情况",
+    "取得的成就", "主要成绩", "成绩和经验", "主要做法", "工作总结", "取得明显成效", "取得显著成效",
 )
 
 # Analysis, role, meta remarks: not work to be done.
@@ -155,7 +185,7 @@ OTHER_HEADING_ENDS = ("形势", "意义", "机遇和挑战", "机遇与挑战", 
 # A heading that asks to understand the situation or the significance: an order itself,
 # but its points analyse (统一思想，充分认识…重要意义 / 认清形势，明确任务).
 GRASP_VERBS = ("认识", "认清", "把握", "看清")
-GRASP_OBJECTS = ("意义", "形势", "重要性", "必要性", "紧迫性", "新常态")
+GRASP_OBJECTS = ("意义", "形势", "重要性", "必要性", "紧迫性", "新常态", "大势", "趋势", "态势", "规律")
 
 # A heading that names someone else's speech or document: its points are quoted.
 QUOTE_CUES = (
@@ -168,14 +198,27 @@ QUOTE_CUES = (
 # The text just before a list says what its members are.
 LEAD_PROBLEM = (
     "存在", "不足", "短板", "差距", "薄弱", "啥问题", "哪些问题", "问题和", "突出问题",
-    "困难和挑战", "隐患",
+    "困难和挑战", "隐患", "困难和问题", "问题与不足", "问题与挑战", "风险挑战",
 )
 LEAD_ACHIEVEMENT = (
     "特点", "成绩", "成效", "做法", "经验", "回顾", "取得", "亮点", "工作情况",
+    "过去一年", "过去的一年", "一年来", "五年来", "收获",
 )
 LEAD_OTHER = (
     "考虑", "认识", "目的", "意义", "原因", "体会", "看法", "理解", "主要基于",
+    "趋势", "态势", "大势",  # 认清教育大势：一是优质化… analyses
+    "附件", "附表",  # 附件：1.…分解表: a list of documents
 )
+# The speaker announcing the parts of the speech itself (下面，我讲三方面内容：一是…):
+# a table of contents, its members are other.
+LEAD_META = (
+    r"(?:讲|谈|说)(?:[一二三四五六七八九十两几]|\d)(?:个)?(?:方面(?:的)?(?:内容|问题|意见)?|个问题|层意思|部分)"
+    r"|(?:分|包括)(?:[一二三四五六七八九十两几])个部分"
+)
+# A lead telling work done (主要做了以下工作：, 我们重点抓了五个方面：): completed aspect and
+# no order; inside a review it keeps its list a review even where it says 工作： or 要求.
+LEAD_PAST = r"[\u4e00-\u9fff]了(?!解)|已经|取得|实现了"
+LEAD_ORDER = r"(?<![主重纲概摘只])要(?![求素点])|必须|务必|下一步|今后|今年|明年"
 # A lead that ends with 。 still announces a list when it reads "几点…认识".
 LEAD_OTHER_SENTENCE = r"几(?:点|个方面)[^。]{0,8}(?:认识|体会|看法|考虑)。$"
 # A lead naming someone else (书记要求，…) keeps a quote going; one without returns
@@ -218,6 +261,23 @@ ACTOR_HEADS = (
     "教职工", "教研室", "中心组", "家委会", "县区", "区县", "县市区", "团队", "系统", "党组织",
     "股", "室", "研究室", "厅", "处", "科",
     "中心", "站", "督学", "各村", "各社区",  # 疾控中心, 农经站, 责任督学; each village, each community
+    # a name ending on 会 (市发展和改革委员会, 县总工会): without these the phrase stopped at 委
+    "委员会", "工会", "协会", "联合会", "学会", "商会",
+    # the units of a province or a region addressed as a group (各盟市, 各市州, 各旗县)
+    "盟市", "旗县", "市州", "州市", "市县", "县市", "各市", "各县", "各区", "各旗", "各盟", "各州", "各乡", "各镇",
+    # office holders (县长, 局长 …) and the one answering for the work (主要负责人, 负责同志)
+    "县长", "市长", "区长", "镇长", "乡长", "省长", "局长", "厅长", "处长", "科长", "部长", "所长", "院长",
+    "负责人",
+)
+
+# 系统 names a sector's offices (全市教育系统, 卫健系统) but also a technical system
+# (安全风险监测预警系统): a phrase ending on it is an actor only after a determiner
+# (各/全/本…) or one of these sectors.
+SECTOR_SYSTEMS = (
+    "教育", "卫健", "卫生", "政法", "公安", "检察", "法院", "司法", "财政", "税务", "审计", "统计",
+    "民政", "人社", "交通", "交通运输", "水利", "农业", "农业农村", "农牧", "林草", "商务", "文旅", "应急",
+    "应急管理", "纪检监察", "监察", "纪检", "组织", "宣传", "统战", "工会", "妇联", "共青团", "金融", "电力",
+    "住建", "自然资源", "生态环境", "市场监管", "发改", "工信", "科技", "医保", "退役军人", "消防",
 )
 
 # Members that may close a list of actors without being actors on their own
@@ -237,7 +297,35 @@ SUBJECT_STOPS = "的在从对向为把将由到于按是要都也就已了被给
 OWNER_MODALS = (
     "要", "将", "应", "应当", "必须", "须", "务必", "负责", "带头", "牵头", "主要",
     "至少", "具体负责", "作为",
+    # a task split among offices: A会同B; 张明同志负总责
+    "会同", "负总责", "总负责", "主抓",
 )
+# Words of helping: they charge the actor before them only where they close the clause
+# (A牵头，B、C配合。 / B协助，…), not inside one (考核教师参与教研活动的情况).
+CO_WORDS = ("配合", "协助", "参与", "协同", "协办")
+
+# How a breakdown names each actor's part (README §6, owner roles): the office that
+# leads, the offices that help, the person who answers for the work.
+LEAD = "lead"
+CO = "co"
+PERSON = "person"
+ROLE_AFTER = {  # words right after an actor
+    "牵头": LEAD, "负责": LEAD, "具体负责": LEAD, "总负责": LEAD, "负总责": LEAD, "主抓": LEAD, "会同": LEAD,
+    "配合": CO, "协助": CO, "参与": CO, "协同": CO, "协办": CO,
+}
+ROLE_BEFORE = {"会同": CO, "配合": CO, "协助": CO}  # words right before an actor (A会同B: B helps)
+ROLE_LABELS = {  # task-table labels
+    "牵头单位": LEAD, "牵头部门": LEAD, "责任单位": LEAD, "责任部门": LEAD, "主责单位": LEAD, "主办单位": LEAD,
+    "配合单位": CO, "配合部门": CO, "协办单位": CO, "参与单位": CO, "协同单位": CO,
+    "责任人": PERSON, "责任领导": PERSON, "牵头领导": PERSON,
+}
+# A named person: the actor ends on 同志 (张明同志负总责), not a group (全体同志, 各位同志).
+PERSON_ENDS = ("同志",)
+NOT_PERSONS = ("全体", "各位", "广大", "各级", "有关", "相关", "各")
+# An office holder who answers for the work in person (分管副县长负总责, 校长亲自抓).
+PERSON_TITLES = ("县长", "市长", "区长", "镇长", "乡长", "省长", "局长", "厅长", "处长", "科长",
+                 "部长", "所长", "院长", "书记", "主任", "校长", "园长")
+PERSON_WORDS = ("负总责", "总负责", "亲自抓")
 
 # An actor phrase never starts with a verb or preposition (加强组织领导, 让骨干教师).
 NOT_OWNER_STARTS = DIRECTIVE_VERBS + (
@@ -249,6 +337,8 @@ NOT_OWNER_STARTS = DIRECTIVE_VERBS + (
     # 尽快形成领导合力, 争当学科带头人), and the 有的/个别/少数 of a criticised example
     "实行", "尽快", "争当", "争做", "形成", "不如", "监督", "重要", "业务", "有的", "个别", "少数",
     "成立", "设立", "组建",  # 成立社区教育中心: an office to set up, not one charged
+    # verbs of working together: the actor is after them (会同市财政局, 联合相关部门)
+    "会同", "联合", "配合", "协助", "协调", "依托", "督促", "建设", "建成", "搭建", "升级", "上线",
 ) + MODAL_OPENERS
 
 # Words before an actor that still leave it the one charged (由局里负责…).
@@ -259,9 +349,7 @@ OWNER_OPENERS = (
 
 # Labels of a task table or a parenthesis naming the departments charged
 # (（牵头单位：市市场监管局；配合单位：市税务局、市公安局）, 责任单位：市住建局).
-DUTY_LABELS = (
-    "牵头单位", "配合单位", "责任单位", "协办单位", "责任部门", "牵头部门", "配合部门",
-)
+DUTY_LABELS = tuple(ROLE_LABELS)
 
 # Never owners: the speaker's side, everyone, beneficiaries.
 NOT_OWNERS = (
@@ -278,7 +366,9 @@ DEADLINE_WORDS = (
     "年底前", "年底", "年内", "年末前", "今年下半年", "今年上半年", "下半年", "上半年",
     "本学期", "新学期", "下学期", "春季学期", "秋季学期", "本学年", "寒假前", "暑假前",
     "开学前", "今年秋季", "今年春季", "本月底前", "本月底", "本月内", "年前", "月底前", "本学期内",
+    "全年",  # 全年新增就业1万人, 完成全年目标任务 (not 全年的, 全年工作会议)
 )
+SEASONS = ("春季", "夏季", "秋季", "冬季")
 
 # Holidays that bound a promise when followed by 前 / 兑现 / 完成.
 HOLIDAYS = ("教师节", "国庆节", "国庆", "春节", "元旦", "中秋节", "五一")
@@ -294,7 +384,7 @@ TARGET_AFTER = ("前", "以前", "之前", "内", "底", "完成", "竣工", "�
 
 # Words that turn a time phrase into a start or a cadence, not a limit.
 NOT_DEADLINE_BEFORE = ("从", "自", "每", "去年", "过去", "曾")
-NOT_DEADLINE_AFTER = ("开始", "以来", "起", "后", "是", "的", "期间")
+NOT_DEADLINE_AFTER = ("开始", "以来", "起", "后", "是", "的", "期间", "会议", "工作会议")
 
 # Marks of a past event near a date or in a sentence: past events are never deadlines,
 # and an actor in one is not charged (已经, 曾, 去年, …召开的会议上).

@@ -30,6 +30,9 @@ class Item:
     title: str = ""
     kind: str = OTHER
     owners: list[str] = field(default_factory=list)
+    # each owner's part, README §6: (name, "lead" | "co" | "person"); a label's list or a
+    # list of helpers is given name by name (农牧厅、林草局 → 农牧厅, 林草局)
+    owner_roles: list[tuple[str, str]] = field(default_factory=list)
     deadlines: list[str] = field(default_factory=list)
 
 

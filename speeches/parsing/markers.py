@@ -72,10 +72,17 @@ FAMILIES: tuple[Family, ...] = (
     ),
     Family(ARABIC_PAREN, r"(?P<arabic_paren>[（(](?P<ap_num>\d{1,2})[）)]|(?P<ap2_num>\d{1,2})[)）])", 2, "strong"),
     # "1、2号地块" and "3、4年级" list numbers: a 、 followed by another small number opens no point
-    Family(ARABIC, r"(?P<arabic>(?P<ar_num>\d{1,2})(?:、(?!\d{1,2}(?!\d))|[.．](?![\d%％])))", 2, "strong"),
+    # "1.5亿元" is a number, but "1.2024年，完成…" a step that opens on its year
+    Family(ARABIC, r"(?P<arabic>(?P<ar_num>\d{1,2})(?:、(?!\d{1,2}(?!\d))|[.．](?:(?![\d%％])|(?=(?:19|20)\d\d年))))", 2, "strong"),
     Family(CIRCLED_FAMILY, rf"(?P<circled>[{CIRCLED}])", 2, "weak"),
 )
 FAMILY_BY_NAME = {family.name: family for family in FAMILIES}
+# The groups of each family's pattern that hold its ordinal.
+NUMBER_GROUPS = {
+    SECTION: ("section",), SUBSECTION: ("subsection",), DI: ("di_num",), QI: ("qi_num",),
+    SHI_YAO: ("sy_num",), ARABIC_PAREN: ("ap_num", "ap2_num"), ARABIC: ("ar_num",),
+    CIRCLED_FAMILY: ("circled",), ADVERB: (), FANGMIAN: (),
+}
 
 # One pass over the text finds every candidate; a digit run is never split (the
 # lookbehind keeps "2022、" or "11." from matching as "22、" or "1.").
@@ -117,7 +124,9 @@ SHORT_QUOTE = re.compile(r"“[^“”]{0,30}”")
 
 # A paragraph that opens with these closes every open item (README §6: a closing
 # 同志们，… paragraph belongs to no item).
-CLOSING_PARAGRAPH = re.compile(r"\s*同志们[，,！!]")
+# An appendix (附件：, 附表, 附：) after the speech closes them too: its numbered list of
+# documents stands at the top level, under no section.
+CLOSING_PARAGRAPH = re.compile(r"\s*(?:同志们[，,！!]|附件|附表|附[：:]|谢谢大家|谢谢！)")
 
 
 def cn_number(text: str) -> int:

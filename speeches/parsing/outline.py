@@ -18,6 +18,7 @@ Two steps, each its own function:
 from __future__ import annotations
 
 import bisect
+import functools
 import re
 from dataclasses import dataclass
 
@@ -76,6 +77,18 @@ class _Open:
     colon_lead: bool = False  # its list was announced by a phrase ending in a colon
 
 
+@functools.lru_cache(maxsize=4)
+def line_index(text: str) -> "LineIndex":
+    """Return the ``LineIndex`` of ``text``, built once per speech for every stage."""
+    return LineIndex(text)
+
+
+@functools.lru_cache(maxsize=4)
+def paragraph_ends(text: str) -> tuple[int, ...]:
+    """Return where each paragraph after the first starts (after a line break or two spaces)."""
+    return tuple(m.end() for m in PARAGRAPH_BREAK.finditer(text))
+
+
 class LineIndex:
     """Where each line of a text starts and ends, found by bisection (no rescans)."""
 
@@ -100,9 +113,9 @@ class LineIndex:
 
 def find_markers(text: str) -> list[Marker]:
     """Return the markers of ``text`` that open points, in order."""
-    breaks = [m.end() for m in PARAGRAPH_BREAK.finditer(text)]
+    breaks = paragraph_ends(text)
     blocked = _blocked_spans(text)
-    lines = LineIndex(text)
+    lines = line_index(text)
     found: list[Marker] = []
     paragraph = 0
     for match in mk.MARKER_SCAN.finditer(text):
@@ -124,12 +137,13 @@ def find_markers(text: str) -> list[Marker]:
 
 def build_items(text: str, found: list[Marker]) -> list[Item]:
     """Place markers in the tree and return the items with ids, parents, levels, spans."""
-    paragraph_starts = [0] + [m.end() for m in PARAGRAPH_BREAK.finditer(text)]
-    lines = LineIndex(text)
+    paragraph_starts = (0,) + paragraph_ends(text)
+    lines = line_index(text)
     items: list[Item] = []
     stack: list[_Open] = []
     last_paragraph = -1
     previous_marker: Marker | None = None
+    has_children: set[str] = set()  # ids of the items something was placed under
     for marker in found:
         for paragraph in range(last_paragraph + 1, marker.paragraph + 1):
             _on_paragraph(text, paragraph_starts[paragraph], paragraph, marker, stack)
@@ -138,6 +152,9 @@ def build_items(text: str, found: list[Marker]) -> list[Item]:
         colon_lead = _colon_lead(text, marker.start)
         if flat and marker.number == 1 and _problem_lead(text, marker.start, stack):
             while stack and stack[-1].marker.family not in STRUCTURAL:
+                stack.pop()
+        elif not flat and _problems_of_the_section(text, paragraph_starts, lines, marker, stack, has_children):
+            while stack and stack[-1].marker.family != mk.SECTION:
                 stack.pop()
         closed = _place(marker, stack, flat and colon_lead)
         if marker.number > 1 and closed is not None:
@@ -153,6 +170,8 @@ def build_items(text: str, found: list[Marker]) -> list[Item]:
             parent=parent.id if parent else None,
             level=len(stack),
         )
+        if parent:
+            has_children.add(parent.id)
         one_liner = bool(items) and _continues_one_liners(text, lines, items[-1], previous_marker, marker, item)
         previous_marker = marker
         items.append(item)
@@ -177,6 +196,30 @@ def _problem_lead(text: str, start: int, stack: list[_Open]) -> bool:
     return bool(_PROBLEM_LEAD.search(text, cut + 1, start))
 
 
+def _problems_of_the_section(
+    text: str, paragraph_starts: tuple[int, ...], lines: LineIndex, marker: Marker, stack: list[_Open],
+    has_children: set[str],
+) -> bool:
+    """Tell whether an inline list opens a paragraph of shortcomings of the whole section.
+
+    ``…（五）以人为本，师资水平进一步提升 / 一是…二是… / 在看到成绩的同时，…还存在的问题：一是…``:
+    the unnumbered paragraph that turns from a subsection's results to the problems speaks
+    of the section, not of the last subsection; so does one after a subsection whose body
+    stood on its own line (``（三）民生福祉不断增进。城镇新增就业…``). Not where the
+    subsection is a bare heading with nothing under it yet (``（二）存在的问题`` itself).
+    """
+    if marker.line_start or marker.number != 1 or not stack:
+        return False
+    subsection = next((o for o in reversed(stack) if o.marker.family == mk.SUBSECTION), None)
+    if subsection is None or subsection.marker.paragraph == marker.paragraph:
+        return False
+    heading_alone = _is_bare_heading_at(text, subsection.marker.start, lines.span(subsection.marker.start)[1])
+    if heading_alone and subsection.item.id not in has_children:
+        return False
+    lead_start = paragraph_starts[marker.paragraph]
+    return bool(_PROBLEM_LEAD.search(text, lead_start, marker.start))
+
+
 def _colon_lead(text: str, start: int) -> bool:
     return start > 0 and text[start - 1] in "：:"
 
@@ -197,6 +240,8 @@ def _place(marker: Marker, stack: list[_Open], flat_colon: bool = False) -> _Ope
             stack.pop()
         return None
     same = [i for i in range(len(stack) - 1, -1, -1) if stack[i].marker.family == marker.family]
+    if _inner_list_of_other_suffix(marker, stack, same):
+        same[0], same[1] = same[1], same[0]  # 三要 goes on from 二要, not from the 二是 right inside it
     for gap in (1, NUMBER_GAP):
         for level in same:
             previous = stack[level].marker.number
@@ -215,6 +260,15 @@ def _place(marker: Marker, stack: list[_Open], flat_colon: bool = False) -> _Ope
         if marker.number <= stack[level].marker.number and (restarts_here or nested_already):
             del stack[level:]
     return None
+
+
+def _inner_list_of_other_suffix(marker: Marker, stack: list[_Open], same: list[int]) -> bool:
+    """Tell whether the deepest open list of the marker's family is a 是-list right inside
+    a 要-item (or the reverse) while the marker continues the outer one: 二要…：一是…二是…三要."""
+    if marker.family != mk.SHI_YAO or len(same) < 2 or same[1] != same[0] - 1:
+        return False
+    inner, outer = stack[same[0]].marker, stack[same[1]].marker
+    return inner.text[-1] != marker.text[-1] == outer.text[-1]
 
 
 def _on_paragraph(text: str, start: int, paragraph: int, marker: Marker, stack: list[_Open]) -> None:
@@ -397,20 +451,19 @@ def _is_final_adverb(marker: Marker) -> bool:
 
 
 def _family_of(match: re.Match[str]) -> str:
-    for family in mk.FAMILIES:
-        if match.group(family.name) is not None:
-            return family.name
-    raise ValueError(f"no family matched {match.group(0)!r}")
+    """Return the family that matched: its outer group is the last one to close."""
+    if match.lastgroup not in mk.FAMILY_BY_NAME:
+        raise ValueError(f"no family matched {match.group(0)!r}")
+    return match.lastgroup
 
 
 def _number_of(match: re.Match[str], family: str) -> int:
-    text = match.group(0)
     if family == mk.ADVERB:
-        return mk.ADVERB_ORDER[text]
+        return mk.ADVERB_ORDER[match.group(0)]
     if family == mk.FANGMIAN:
-        return mk.FANGMIAN_ORDER[text]
-    digits = re.search(rf"\d+|[{mk.CN_DIGITS}]+|[{mk.CIRCLED}]", text)
-    return mk.cn_number(digits.group(0)) if digits else 1
+        return mk.FANGMIAN_ORDER[match.group(0)]
+    digits = next(filter(None, map(match.group, mk.NUMBER_GROUPS[family])), None)
+    return mk.cn_number(digits) if digits else 1
 
 
 def _at_line_start(text: str, start: int) -> bool:

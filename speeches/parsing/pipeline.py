@@ -70,6 +70,7 @@ def _item_json(speech: Speech, item: Item, ids: dict[str, str]) -> dict:
         "title": item.title,
         "kind": item.kind,
         "owners": list(item.owners),
+        "owner_roles": [{"name": name, "role": role} for name, role in item.owner_roles],
         "deadlines": list(item.deadlines),
     }
 

@@ -27,10 +27,15 @@ SPEECH_WORDS = r"(?:讲话稿|讲话范文|讲话|发言|致辞)"
 # "第二篇：" and friends separate the speeches of a collection.
 SEPARATOR = re.compile(r"第[一二三四五六七八九十百\d]{1,3}篇\s*[：:]\s*")
 # A line that is a speech title and nothing else.
-TITLE_LINE = re.compile(rf"^(?:——)?[^。！？；，：:]{{0,60}}?在[^。！？；，：:]{{2,60}}{SPEECH_WORDS}$")
+# It may open on the speaker and a colon (王立：在…上的讲话) and close on the date in
+# brackets (…上的讲话（2025年3月10日）).
+TITLE_LINE = re.compile(
+    rf"^(?:——)?(?:[^。！？；，：:]{{1,16}}[：:])?[^。！？；，：:]{{0,60}}?在[^。！？；，：:]{{2,60}}{SPEECH_WORDS}"
+    r"(?:\s*[（(][^（）()]{0,20}[）)])?$")
 # After a separator, the title ends at the first speech word when more text follows
 # on its line (a teaser or a flattened page); an experience report ends at 材料.
 TITLE_IN_LINE = re.compile(rf"[^。！？；\n]{{2,80}}?(?:{SPEECH_WORDS}|材料)")
+TITLE_DATE = re.compile(r"\s*[（(][^（）()]{0,20}[）)]$")  # the date in brackets after a title line
 TITLE_CUT = re.compile(r"[。！？；;，,：:\n]|  ")
 # Table of contents: "目录" then entries "title page" in a row.
 TOC_HEAD = re.compile(r"目\s*录")
@@ -48,14 +53,34 @@ TITLE_HEADER = re.compile(r"[^。！？!?；;，,：:\n]{0,50}")
 RUN_ON_TITLE = re.compile(rf"[^。！？；：:\n]{{0,60}}?(?:在[^。！？；，,：:\n]{{2,60}}|——[^。！？；：:\n]{{2,60}}){SPEECH_WORDS}")
 SPEECH_WORD_SCAN = re.compile(SPEECH_WORDS)
 # Chrome a flattened page glues to the front of a title ("还剩4页未读,继续阅读在…的讲话").
-CHROME_BEFORE_TITLE = re.compile(r".*(?:还剩\s*\d+\s*页未读|继续阅读|文本内容|点击查看更多)[:：]?")
+# Also what a page puts above a speech's title once its line breaks are lost: the date
+# (今天是…星期三), a breadcrumb (首页 > 领导讲话), a download button, a red header (…委员会
+# 文件) and its number (青发〔2025〕3号).
+CHROME_BEFORE_TITLE = re.compile(
+    r".*(?:还剩\s*\d+\s*页未读|继续阅读|文本内容|点击查看更多|星期[一二三四五六日天]|下载|打印|"
+    r"[>›»]\s*[^>›»\s]{2,8}(?=[^>›»]{0,60}?在)|文件(?=[^。]{0,30}?〔)|〔\d{4}〕\s*\d+\s*号)[:：]?")
 LOOK_BACK = 200  # chars before a salutation searched for its title
+FLAT_LINE = 3000  # a line this long is a page that lost its line breaks (as outline.FLAT_LINE)
+GLUED_TITLE = re.compile(
+    r"[。！？!?](?P<title>[^。！？!?；;，,：:“”\n]{0,40}?在[^。！？!?；;，,：:\n]{2,40}?"
+    r"(?:会议|大会|会)上的(?:讲话|发言|致辞))")
+NOT_GLUED_AFTER = re.compile(r"精神|中|时|上|指出|强调|要求|提出|的|[，,。：:；;）)”]")
+QUOTED_SPEAKER = re.compile(r"总书记|习近平|学习")
 TITLE_BOUNDARY = "。！？!?；;：:\n"
 SENTENCE_END = re.compile(r"[。！？!?；;]")
 HEADER_ZONE_MAX = 400  # a speech's header ends at its first full stop, or this far on
 TEASER_MAX_CHARS = 600
 HEADER_LINE_MAX = 60
 TITLE_MAX = 90
+LEADING_LINES = 12
+# Lines above a document's title that are not its title.
+NOT_A_TITLE = re.compile(
+    r"^今天是|星期[一二三四五六日天]$|^(?:下载|打印|关闭|分享|收藏|返回)|委员会文件$|政府文件$|办公室文件$|文件$"
+    r"|〔\d{4}〕\s*\d+\s*号|^[（(]?\d{4}年\d{1,2}月\d{1,2}日[）)]?$|^[>›»]|[>›»]\s*\S+$")
+# A title that names a document (2025年政府工作报告, 安全生产专项整治方案).
+DOCUMENT_TITLE = re.compile(r"(?:讲话|发言|致辞|报告|方案|意见|通知|要点|规划|计划|总结|分析)(?:稿)?$")
+# A line that opens the body: a salutation or a numbered point.
+LEADING_STOP = re.compile(r"(?:各位|同志们|尊敬的)|[一二三四五六七八九十]+、|[（(][一二三四五六七八九十]+[）)]|\d+[、.．]")
 
 # Kinds of speech starts, by how sure they are: a separator always opens a speech;
 # the others are absorbed by a speech whose header they stand in.
@@ -85,7 +110,8 @@ class _Start:
 
 def split(text: str) -> list[SpeechSpan]:
     """Return the speeches of a cleaned document in order; [] when none is found."""
-    starts = _separator_starts(text) + _contents_starts(text) + _line_starts(text) + _run_on_starts(text)
+    starts = (_separator_starts(text) + _contents_starts(text) + _line_starts(text) + _run_on_starts(text)
+              + _glued_starts(text))
     spans = _spans(text, _absorb(text, starts))
     if not spans and text.strip():
         spans = [SpeechSpan(_leading_title(text), 0, len(text))]
@@ -149,7 +175,7 @@ def _line_starts(text: str) -> list[_Start]:
     for line in text.split("\n"):
         stripped = line.strip()
         if len(stripped) <= TITLE_MAX and TITLE_LINE.match(stripped):
-            starts.append(_Start(offset, stripped.lstrip("—"), LINE_START))
+            starts.append(_Start(offset, TITLE_DATE.sub("", stripped.lstrip("—")), LINE_START))
         offset += len(line) + 1
     return starts
 
@@ -180,9 +206,9 @@ def _title_before(text: str, salutation: int) -> _Start | None:
     if header is None or header.end() != salutation:
         return None
     title_start = max(text.rfind(mark, low, word.start()) for mark in TITLE_BOUNDARY) + 1
-    if title_start == 0 and low > 0:
-        return None  # no boundary within reach: not a title
-    chrome = CHROME_BEFORE_TITLE.match(text, title_start, word.start())
+    chrome = CHROME_BEFORE_TITLE.match(text, max(title_start, low), word.start())
+    if title_start == 0 and low > 0 and not chrome:
+        return None  # no boundary or chrome within reach: not a title
     if chrome:
         title_start = chrome.end()
     while title_start < word.start() and text[title_start] in " —":
@@ -191,6 +217,26 @@ def _title_before(text: str, salutation: int) -> _Start | None:
     if title is None:
         return None
     return _Start(title_start, title.group(0), RUN_ON_START)
+
+
+def _glued_starts(text: str) -> list[_Start]:
+    """On a page that lost its line breaks, a title glued between the last sentence of one
+    speech and the first of the next (…抓落实。领导干部在…工作会议上的讲话减轻…负担，是…).
+
+    Only on a flattened line, only right after a full stop, and not a speech named in a
+    sentence (…会议上的讲话精神, …讲话中指出, 总书记在…的讲话).
+    """
+    starts = []
+    for match in GLUED_TITLE.finditer(text):
+        start = match.start("title")
+        line_start = text.rfind("\n", 0, start) + 1
+        line_end = text.find("\n", start)
+        if (line_end if line_end >= 0 else len(text)) - line_start <= FLAT_LINE:
+            continue
+        if NOT_GLUED_AFTER.match(text, match.end()) or QUOTED_SPEAKER.search(match["title"]):
+            continue
+        starts.append(_Start(start, match["title"], RUN_ON_START))
+    return starts
 
 
 def _absorb(text: str, starts: list[_Start]) -> list[_Start]:
@@ -228,9 +274,24 @@ def _cut_title(text: str, start: int) -> str:
 
 
 def _leading_title(text: str) -> str:
-    """The title of a file with no speech sign: its first line when that reads as one."""
-    first = text[:HEADER_LINE_MAX + 1].split("\n", 1)[0].strip()
-    return first if len(first) <= HEADER_LINE_MAX and "。" not in first else ""
+    """The title of a file with no speech sign: its first line that reads as a title.
+
+    Lines a page or a red-header document puts above the title are passed over: a date
+    (今天是…), a download or print button, a red header (…委员会文件) and its number
+    (青发〔2025〕3号), a line of only a date. A line naming a document (…工作报告, …方案,
+    …讲话) wins over a plain first line; the search stops at the first sentence or item.
+    """
+    first = ""
+    for line in text[:HEADER_ZONE_MAX * 2].split("\n")[:LEADING_LINES]:
+        line = line.strip()
+        if not line or NOT_A_TITLE.search(line):
+            continue
+        if len(line) > HEADER_LINE_MAX or "。" in line or LEADING_STOP.match(line):
+            break
+        if DOCUMENT_TITLE.search(line):
+            return line
+        first = first or line
+    return first
 
 
 def _drop_teasers(spans: list[SpeechSpan]) -> list[SpeechSpan]:

@@ -12,7 +12,7 @@ import re
 from . import cues
 from . import markers as mk
 from .document import Item, Speech
-from .outline import LineIndex
+from .outline import LineIndex, line_index
 
 CLAUSE_END = re.compile(r"[，,。；;：:！？!?\n]")
 TITLE_END = re.compile(r"[。；;！？!?：:\n]|  ")
@@ -51,7 +51,7 @@ HEADING_FAMILIES = frozenset({mk.SECTION, mk.SUBSECTION, mk.ARABIC})
 def cut_titles(speech: Speech) -> None:
     """Set ``title`` on every item of the speech."""
     items = speech.items
-    lines = LineIndex(speech.text)
+    lines = line_index(speech.text)
     for index, item in enumerate(items):
         next_start = items[index + 1].start if index + 1 < len(items) else len(speech.text)
         item.title = title_of(speech.text, item, next_start, lines)

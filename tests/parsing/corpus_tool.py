@@ -82,9 +82,14 @@ def lines(document: dict) -> list[str]:
             out.append(
                 f"  {key(item['anchor'])} ← {key(parent['anchor']) if parent else '—'}"
                 f" | {item['marker']} | {item['kind']} | {item['title']}"
-                f" | owners {item['owners']} | deadlines {item['deadlines']}"
+                f" | owners {item['owners']} | roles {_roles(item)} | deadlines {item['deadlines']}"
             )
     return out
+
+
+def _roles(item: dict) -> list[str]:
+    """Each owner's part as ``name:role`` (README §6)."""
+    return [f"{role['name']}:{role['role']}" for role in item.get("owner_roles", [])]
 
 
 def diff(text_path: Path) -> str:

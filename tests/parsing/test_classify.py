@@ -139,3 +139,55 @@ def test_main_in_a_lead_is_no_order():
     text = "二、今年教育改革发展形势\n今年教育发展的主要动力：一是有改革政策引领。二是有党政领导重视。"
     speech = build(text, ("二、", None), ("一是", 0), ("二是", 0))
     assert kinds(speech) == ["other", "other", "other"]
+
+
+def _kinds_of(text: str) -> list[tuple[str, str]]:
+    """(marker, kind) of every item, the whole pipeline run on ``text``."""
+    from speeches.parsing.pipeline import extract
+
+    return [(it.marker, it.kind) for speech in extract(text).speeches for it in speech.items]
+
+
+def test_a_review_section_keeps_its_list_a_review_under_a_lead_that_names_work_or_requirements():
+    text = ("在会上的讲话\n一、2024年工作回顾\n过去一年，按照市委要求，我们重点抓了三个方面工作：一是保持经济平稳运行；"
+            "二是加强了班子监督；三是确保了粮食安全。\n二、2025年重点任务\n各县区要抓好落实。")
+    assert _kinds_of(text) == [("一、", "achievement")] + [(m, "achievement") for m in ("一是", "二是", "三是")] + [
+        ("二、", "directive")]
+
+
+@pytest.mark.parametrize("heading", ["去年全市教育督导会议的主要收获", "过去一年取得的成效", "一年来的工作"])
+def test_a_heading_that_looks_back_makes_its_verb_object_points_achievements(heading):
+    text = f"在会上的讲话\n一、{heading}\n一是统一思想认识；二是理顺督导机制。\n二、下步工作\n各校要抓好落实。"
+    assert [kind for _, kind in _kinds_of(text)][:3] == ["achievement"] * 3
+
+
+def test_a_past_years_heading_reviews_where_a_later_year_plans():
+    text = ("在会上的讲话\n一、2024年工作\n（一）经济运行\n一是推进项目建设；二是优化营商环境。\n"
+            "二、2025年工作\n（一）扩大投资\n各县区要抓好项目落地。")
+    assert [kind for _, kind in _kinds_of(text)] == ["achievement"] * 4 + ["directive"] * 2
+
+
+def test_a_problem_list_names_problems_and_an_order_naming_hazards_is_no_problem_list():
+    text = ("在会上的讲话\n一、存在的困难和问题\n我们也要清醒看到，还面临不少困难和问题：一是生态环境本底仍然脆弱；二是产业结构不优。\n"
+            "二、抓好安全\n一要压实责任。二要强化隐患排查：一是查消防设施；二是查食堂卫生。")
+    assert [kind for _, kind in _kinds_of(text)] == ["problem"] * 3 + ["directive"] * 5
+
+
+def test_a_meta_list_and_trend_points_are_other():
+    text = ("在会上的讲话\n同志们：\n下面，我讲三方面内容：一是回顾去年工作；二是分析形势；三是部署任务。\n"
+            "一、认清教育发展大势\n当前，教育发展呈现以下趋势：一是优质化；二是数字化。\n二、抓好落实\n各校要抓好落实。")
+    assert _kinds_of(text) == [("一是", "other"), ("二是", "other"), ("三是", "other"), ("一、", "directive"),
+                               ("一是", "other"), ("二是", "other"), ("二、", "directive")]
+
+
+def test_a_list_of_sections_announced_as_parts_is_no_meta_list():
+    text = "在会上的讲话\n下面，我讲三个方面的意见：\n一、提高认识\n各校要提高认识。\n二、抓好落实\n各校要抓好落实。"
+    assert [kind for _, kind in _kinds_of(text)] == ["directive", "directive"]
+
+
+def test_the_neutral_parts_of_a_plan_are_measures_not_a_report():
+    text = ("全县校园安全专项整治工作方案\n一、组织领导\n成立全县校园安全专项整治工作领导小组，由分管副县长任组长。\n"
+            "二、保障措施\n1.加强经费保障。各乡镇要安排专项经费。")
+    assert [kind for _, kind in _kinds_of(text)] == ["directive"] * 3
+    report = text.replace("工作方案", "工作总结").replace("成立", "成立了")
+    assert _kinds_of(report)[0] == ("一、", "achievement")

@@ -5,7 +5,7 @@ import sys
 import pytest
 
 from speeches.parsing.document import Item, Speech
-from speeches.parsing.fields import fill_fields, find_deadlines, find_owners
+from speeches.parsing.fields import fill_fields, find_deadlines, find_owners, owner_roles
 
 
 @pytest.mark.parametrize(
@@ -13,7 +13,7 @@ from speeches.parsing.fields import fill_fields, find_deadlines, find_owners
     [
         ("领导班子成员要在学习交流会上、x级干部要在支部会上，向组织报告。", ["领导班子成员", "x级干部"]),
         # sections and offices of a bureau are actors too (股, 室, 研究室)
-        ("人事股要会同县人社局在9月底前完成岗位分配。", ["人事股"]),
+        ("人事股要会同县人社局在9月底前完成岗位分配。", ["人事股", "县人社局"]),
         ("县教学研究室要在10月上旬组织新教师岗前培训。", ["县教学研究室"]),
         ("局办公室要在明年上半年完成智慧校园平台建设。", ["局办公室"]),
         ("这一点请大家放心，县委、县政府将一如既往地支持教育。", ["县委、县政府"]),
@@ -308,3 +308,79 @@ def test_owner_and_deadline_work_grows_linearly(monkeypatch, unit):
 )
 def test_a_phrase_opening_on_a_verb_or_a_criticised_example_is_no_owner(text):
     assert not any(owner.startswith(("实行", "尽快", "有的", "争当")) for owner in find_owners(text))
+
+
+@pytest.mark.parametrize(
+    ("text", "owners"),
+    [
+        # a parenthesis naming the departments; each name of a label's list is one office
+        ("加快修复退化草原（牵头单位：农牧厅、林草局、人社厅）。", ["农牧厅、林草局、人社厅"]),
+        ("提升预警能力。（责任单位：应急管理厅）", ["应急管理厅"]),
+        # subjects addressed as a group: the units of a region, a sector's offices
+        ("各盟市要在5月底前公布禁牧区域。", ["各盟市"]),
+        ("全市教育系统要开展隐患排查。", ["全市教育系统"]),
+        ("各地要抓好落实。", ["各地"]),
+        ("省市有关部门要加强联合执法。", ["省市有关部门"]),
+        # a name ending on 会 is whole, not cut at 委
+        ("市发展和改革委员会要牵头制定计划。", ["市发展和改革委员会"]),
+        # the lead and the offices that help it
+        ("区人社厅牵头，区财政厅、区教育厅配合，全年新增就业2万人。", ["区人社厅", "区财政厅、区教育厅"]),
+        ("区公安厅负责，区教育厅协助，做好排查。", ["区公安厅", "区教育厅"]),
+        ("市人社局要会同市教育局完善招聘办法。", ["市人社局", "市教育局"]),
+        ("张明同志负总责，区住建厅要抓紧施工。", ["张明同志", "区住建厅"]),
+        # not owners: a system to build, a helper inside a clause (and no span opens on 会同)
+        ("加快建设全区草原安全风险监测预警系统，提升预警能力。", []),
+        ("会同有关部门研究制定办法。", ["有关部门"]),  # the helper, never a span opening on 会同
+        ("重点考核教师参与教学研究活动的情况。", []),
+    ],
+)
+def test_find_owners_of_breakdowns_and_groups(text, owners):
+    assert find_owners(text) == owners
+
+
+@pytest.mark.parametrize(
+    ("text", "roles"),
+    [
+        ("区人社厅牵头，区财政厅、区教育厅配合，全年新增就业2万人。",
+         [("区人社厅", "lead"), ("区财政厅", "co"), ("区教育厅", "co")]),
+        ("市人社局要会同市教育局完善招聘办法。", [("市人社局", "lead"), ("市教育局", "co")]),
+        ("区公安厅负责，区教育厅协助，做好排查。", [("区公安厅", "lead"), ("区教育厅", "co")]),
+        ("张明同志负总责，区住建厅要抓紧施工。", [("张明同志", "person"), ("区住建厅", "lead")]),
+        ("推进数字政务（牵头单位：区大数据局；配合单位：区财政厅、区司法厅；责任人：李华）。",
+         [("区大数据局", "lead"), ("区财政厅", "co"), ("区司法厅", "co"), ("李华", "person")]),
+        # a list of names that do not each end on an office stays whole; a group is no person
+        ("发改、财政部门要保障资金。", [("发改、财政部门", "lead")]),
+        ("各学校校长要亲自抓安全。", [("各学校校长", "lead")]),
+        ("分管副县长负总责。", [("分管副县长", "person")]),
+        ("省市有关部门要密切配合。", [("省市有关部门", "lead")]),
+    ],
+)
+def test_owner_roles(text, roles):
+    assert owner_roles(text, find_owners(text)) == roles
+
+
+@pytest.mark.parametrize(
+    ("text", "deadlines"),
+    [
+        ("确保2026年秋季全部投入使用。", ["2026年秋季"]),
+        ("秋季开学前完成校舍维修。", ["秋季开学前"]),
+        ("各学校要在2025年秋季学期开学前完成。", ["2025年秋季学期开学前"]),
+        ("全年新增城镇就业20万人。", ["全年"]),
+        ("1.2025年，建成10个示范点。", ["2025年"]),
+        ("2.2025年，完成管道更新改造。", ["2025年"]),
+        ("总体安排如下。2026年，要实现全覆盖。", ["2026年"]),
+        ("到2026年，全市燃气管网老化问题基本解决。", ["2026年"]),
+        # a stage's schedule in brackets: its end
+        ("（一）动员部署阶段（2024年3月1日—3月15日）。各学校要制定方案。", ["3月15日"]),
+        ("（三）总结验收阶段（2024年7月）。", ["2024年7月"]),
+        # a season alone, a start, a past year, a routine meeting, last year's total
+        ("秋季招生工作要规范。", []),
+        ("秋季开学后开展一次检查。", []),
+        ("2023年，我们建成了5所学校。", []),
+        ("2024年，全县共受理信访举报326件。", []),  # a report's year schedules nothing
+        ("在全年工作会议上通报。", []),
+        ("去年全年完成投资5亿元。", []),
+    ],
+)
+def test_find_deadlines_of_plans_and_seasons(text, deadlines):
+    assert find_deadlines(text) == deadlines

@@ -71,3 +71,9 @@ def test_cn_number_reads_tens():
 def test_trap_phrases_hold_the_guide_examples():
     for phrase in ("第一责任人", "第一种形态", "一是一、二是二", "统一是", "唯一是", "进一步"):
         assert phrase in mk.TRAP_PHRASES
+
+
+@pytest.mark.parametrize(("text", "opens"), [("1.2024年，完成排查", True), ("1.5亿元", False), ("3.20%", False)])
+def test_a_step_opening_on_its_year_is_a_point_a_decimal_is_not(text, opens):
+    match = mk.MARKER_SCAN.match(text)
+    assert bool(match) == opens

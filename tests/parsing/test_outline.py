@@ -175,3 +175,31 @@ def test_on_a_flattened_page_a_parallel_list_behind_a_colon_is_a_sibling_list():
 def test_on_a_flattened_page_a_list_inside_a_member_still_nests():
     text = FLAT_FILLER + "二、改革 四是推进主题实践活动。一是要建立全员参与制度。二是要建立保证机制。" + FLAT_FILLER
     assert [parent for _, parent in _tree(text)] == [None, "二、", "四是", "四是"]
+
+
+def test_a_yao_after_the_inline_shi_list_of_the_yao_before_it_goes_on_from_that_yao():
+    text = "一、织密防护网\n一要压实责任。二要强化排查：一是查消防；二是查食堂。三要严格追究。"
+    assert _tree(text) == [
+        ("一、", None), ("一要", "一、"), ("二要", "一、"), ("一是", "二要"), ("二是", "二要"), ("三要", "一、"),
+    ]
+
+
+def test_a_shi_typed_for_a_yao_still_goes_on_from_the_nearest_list():
+    text = "一、抓师德\n一要立规矩。另一方面，要抓师能。一要组织培训。二要开展竞赛。三是建立评选机制。"
+    tree = _tree(text)
+    assert tree[-1] == ("三是", tree[-2][1])
+
+
+@pytest.mark.parametrize("closing", ["附件：", "谢谢大家！", "同志们，让我们共同努力！"])
+def test_an_appendix_list_after_the_closing_stands_at_the_top_level(closing):
+    text = f"一、加强督导\n（一）抓检查\n县教育局要全面督导。\n{closing}\n1.任务分解表\n2.考核细则"
+    assert _tree(text)[-2:] == [("1.", None), ("2.", None)]
+
+
+def test_the_problems_after_a_subsections_results_are_the_sections():
+    text = ("一、回顾成绩\n（一）办学条件改善\n一是新建学校。\n二是改造校舍。\n（二）队伍建设加强。新招教师50名。\n"
+            "在看到成绩的同时，我们也要清醒看到还存在的问题：一是发展不平衡；二是资源紧缺。\n"
+            "二、下步工作\n（一）存在的问题\n工作中存在以下问题：一是机制不活；二是保障不足。")
+    tree = _tree(text)
+    assert tree[5:7] == [("一是", "一、"), ("二是", "一、")]
+    assert tree[-2:] == [("一是", "（一）"), ("二是", "（一）")]  # a heading with nothing under it yet keeps its list

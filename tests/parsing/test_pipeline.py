@@ -41,7 +41,7 @@ def test_guide_json_has_unique_ids_parents_and_source_anchors():
         if len(item["anchor"]) < 16:
             # the anchor ran into the end of its speech
             assert any(speech.text.endswith(item["anchor"]) for speech in extract(SPEECH).speeches)
-        assert set(item) == {"id", "marker", "anchor", "parent", "title", "kind", "owners", "deadlines"}
+        assert set(item) == {"id", "marker", "anchor", "parent", "title", "kind", "owners", "owner_roles", "deadlines"}
 
 
 @pytest.mark.parametrize("text", ["", "   \n\n", "还剩4页未读,继续阅读\n文本内容:\n"])

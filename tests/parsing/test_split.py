@@ -99,3 +99,33 @@ def test_a_collection_flattened_into_one_line_splits_at_inline_separators_and_ru
 ])
 def test_a_salutation_in_the_body_opens_no_speech(text):
     assert _titles(text) == ["在甲会上的讲话"]
+
+
+def test_page_chrome_above_a_title_is_no_title():
+    page = ("今天是2025年3月12日 星期三\n首页 > 政务公开 > 领导讲话\n下载\n中共青河市委员会文件\n青发〔2025〕3号\n"
+            "市委书记王立同志在全市教育大会上的讲话\n（2025年3月10日）\n同志们：\n一、提高站位\n各县区要重视教育。\n"
+            "市长李青同志在全市教育大会上的讲话\n同志们：\n一、抓好项目\n各县区要按时开工。\n")
+    expected = ["市委书记王立同志在全市教育大会上的讲话", "市长李青同志在全市教育大会上的讲话"]
+    assert _titles(page) == expected
+    assert _titles(page.replace("\n", "")) == expected  # the same page with its line breaks lost
+
+
+def test_two_speakers_at_one_meeting_are_two_speeches():
+    page = ("王立：在全市教育大会上的讲话（2025年3月10日）\n同志们：\n一、提高站位\n各县区要重视教育。\n"
+            "李青：在全市教育大会上的讲话（2025年3月10日）\n同志们：\n一、抓好项目\n各县区要按时开工。\n")
+    assert _titles(page) == ["王立：在全市教育大会上的讲话", "李青：在全市教育大会上的讲话"]
+
+
+def test_a_document_without_a_speech_title_takes_its_own_title_not_chrome():
+    text = "今天是2025年3月12日\n下载\n青河市人民政府文件\n2025年青河市政府工作报告\n各位代表：\n一、2024年工作回顾\n"
+    assert _titles(text) == ["2025年青河市政府工作报告"]
+
+
+def test_on_a_flattened_page_a_title_glued_between_two_speeches_opens_the_second():
+    first = "在甲会议上的讲话同志们：" + "今天我们召开会议，部署全年工作。" * 200 + "各校要抓好落实。"
+    second = "局长在全市“双减”工作会议上的讲话减轻学生作业负担是一项重大决策部署。一、强化组织领导。"
+    quoted = "我们要认真学习市长在全市教育大会上的讲话精神。"
+    titles = _titles(first + quoted + second)
+    assert titles == ["在甲会议上的讲话", "局长在全市“双减”工作会议上的讲话"]
+    short = "在甲会议上的讲话同志们：今天我们召开会议。各校要抓好落实。"
+    assert _titles(short + quoted + second) == ["在甲会议上的讲话"]  # a short line is no flattened page

@@ -55,3 +55,24 @@ def test_task_titles_drop_the_modal_and_fit_the_field():
     long = "加强学校安全管理，" * 40
     cut = task_title(long, "")
     assert len(cut) <= 300 and cut.endswith("加强学校安全管理")
+
+
+def test_roles_decide_the_lead_the_helpers_and_the_person_in_charge():
+    roles = (("县财政局", "co"), ("县教育局", "lead"), ("张明同志", "person"), ("县发改局", "co"))
+    got = propose([ItemFacts(id=1, parent_id=None, kind="directive", title="抓好安全", text="抓好安全",
+                             owners=("县财政局",), deadlines=(), owner_roles=roles)], INDEX, DAY, resolve)[1]
+    assert (got.lead_id, got.co_ids, got.responsible_person) == (1, (2, 3), "张明同志")
+
+
+def test_a_helper_never_leads_where_the_lead_is_unknown():
+    roles = (("县水利局", "lead"), ("县财政局", "co"))
+    got = propose([ItemFacts(id=1, parent_id=None, kind="directive", title="t", text="t", owners=("x",),
+                             deadlines=(), owner_roles=roles)], INDEX, DAY, resolve)[1]
+    assert (got.lead_id, got.co_ids, got.unmatched) == (None, (2,), ("县水利局",))
+
+
+def test_roles_are_inherited_with_the_owners_they_came_with():
+    parent = ItemFacts(id=1, parent_id=None, kind="directive", title="t", text="t", owners=("县教育局",),
+                       deadlines=(), owner_roles=(("县教育局", "lead"), ("李华", "person")))
+    got = propose([parent, item(2, parent=1)], INDEX, DAY, resolve)[2]
+    assert (got.lead_id, got.responsible_person) == (1, "李华")

@@ -419,3 +419,24 @@ def test_a_bad_reporting_rule_shows_the_page_again_and_creates_nothing(sup_clien
     response = sup_client.post(confirm_url(speech), {**data, "report_rule": "monthly:40"})
     assert response.status_code == 200 and "有条目填写有误" in response.content.decode()
     assert not Task.objects.filter(speech=speech).exists()
+
+
+def test_the_review_page_prefills_lead_helpers_and_person_from_the_speechs_breakdown(
+        sup_client, county, review_data):
+    text = ("在全县教育工作会议上的讲话\n同志们：\n一、改善办学条件\n"
+            "（一）推进校舍改造。县教育局牵头，县财政局、县发展和改革局配合，张明同志负总责，年底前完成。\n")
+    upload(sup_client, text=text)
+    speech = only_speech()
+    item = speech.items.get(marker="（一）")
+    assert item.owner_roles == [{"name": "县教育局", "role": "lead"}, {"name": "县财政局", "role": "co"},
+                                {"name": "县发展和改革局", "role": "co"}, {"name": "张明同志", "role": "person"}]
+    page = sup_client.get(review_url(speech))
+    row = next(row for row in page.context["rows"] if row.item.pk == item.pk)
+    assert row.form.initial["lead_department"] == county["县教育局"].pk
+    assert row.form.initial["co_departments"] == [county["县财政局"].pk, county["县发展和改革局"].pk]
+    assert row.form.initial["responsible_person"] == "张明同志"
+    assert "责任人" in page.content.decode()
+    sup_client.post(confirm_url(speech), review_data(page))
+    task = Task.objects.get(source_item=item)
+    assert task.lead_department == county["县教育局"] and task.responsible_person == "张明同志"
+    assert set(task.co_departments.all()) == {county["县财政局"], county["县发展和改革局"]}

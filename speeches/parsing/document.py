@@ -70,3 +70,15 @@ class DocxTooLarge(BadDocx):
 
 class NoSpeechFound(ExtractionError):
     pass
+
+
+class BadPdf(NotText):
+    pass
+
+
+class PdfWithoutText(BadPdf):
+    """A PDF with pages but no text layer: a scan."""
+
+
+class InputTooLarge(ExtractionError):
+    """A file over a cap the reader enforces while reading (PDF pages or characters)."""

@@ -72,6 +72,10 @@ class NoSpeechFound(ExtractionError):
     pass
 
 
+class ConversionFailed(NotText):
+    """A .doc, .wps or RTF file that could not be turned into a .docx."""
+
+
 class BadPdf(NotText):
     pass
 

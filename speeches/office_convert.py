@@ -29,7 +29,8 @@ FAILED = "无法转换该文件（文件可能已损坏、设有密码或不是�
 TIMED_OUT = "转换该文件超过 {seconds} 秒仍未完成，已停止。请在 Word/WPS 中打开，另存为 .docx 后再上传。"
 
 # The private profile's settings: no macro runs, and links to other files or sites are not
-# followed (a document can ask for a picture from an address on the server's network).
+# followed (a document can ask for a picture from an address on the server's network):
+# Writer's link update mode 0 is "never" (sw/inc/linkenum.hxx: NEVER, MANUAL, AUTOMATIC).
 PROFILE_SETTINGS = """<?xml version="1.0" encoding="UTF-8"?>
 <oor:items xmlns:oor="http://openoffice.org/2001/registry" xmlns:xs="http://www.w3.org/2001/XMLSchema" \
 xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">
@@ -40,7 +41,7 @@ xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">
 <item oor:path="/org.openoffice.Office.Common/Security/Scripting">\
 <prop oor:name="BlockUntrustedRefererLinks" oor:op="fuse"><value>true</value></prop></item>
 <item oor:path="/org.openoffice.Office.Writer/Content/Update">\
-<prop oor:name="Link" oor:op="fuse"><value>2</value></prop></item>
+<prop oor:name="Link" oor:op="fuse"><value>0</value></prop></item>
 <item oor:path="/org.openoffice.Office.Common/Misc">\
 <prop oor:name="UseOpenCL" oor:op="fuse"><value>false</value></prop></item>
 </oor:items>

@@ -127,3 +127,23 @@ def test_the_upload_page_names_the_formats_and_the_pdf_page_limit(sup_client):
     assert "PDF（有文字层）" in page and ".doc" in page and "WPS（.wps）" in page
     assert "PDF 不超过 300 页" in page and "扫描的 PDF" in page
     assert 'accept=".txt,.docx,.doc,.wps,.pdf,.rtf' in page
+
+
+def test_a_breakdown_table_in_word_becomes_tasks_with_departments_and_deadlines(county, tmp_path, sup_client):
+    """A 分解表 written as a Word table, imported with --confirm: one task a row, lead and co from the columns."""
+    from tests.parsing.test_task_table import HEADER, table_docx
+
+    path = tmp_path / "分解表.docx"
+    path.write_bytes(table_docx([
+        HEADER,
+        ("1", "加快推进城区学校扩容改造", "县教育局", "县财政局，县发展和改革局", "2025年6月底前"),
+        ("2", "落实学生资助资金", "县财政局", "县教育局", "2025.9.30"),
+    ]))
+    call_command("import_speech", str(path), "--date", "2025-01-10", "--confirm", stdout=io.StringIO())
+    tasks = {task.title: task for task in Speech.objects.get().tasks.all()}
+    assert set(tasks) == {"加快推进城区学校扩容改造", "落实学生资助资金"}
+    first, second = tasks["加快推进城区学校扩容改造"], tasks["落实学生资助资金"]
+    assert first.lead_department == county["县教育局"] and str(first.deadline) == "2025-06-30"
+    assert set(first.co_departments.all()) == {county["县财政局"], county["县发展和改革局"]}
+    assert second.lead_department == county["县财政局"] and str(second.deadline) == "2025-09-30"
+    assert list(second.co_departments.all()) == [county["县教育局"]]

@@ -18,7 +18,7 @@ from pathlib import Path
 from speeches.parsing import pdf_reader
 from speeches.parsing.document import BadPdf
 
-TIMEOUT = 15  # seconds; a 300-page speech reads in about 1 s (bench/bench_inputs.py)
+TIMEOUT = 10  # seconds (settings.SPEECH_PDF_TIMEOUT); a 300-page speech reads in 1-4 s (bench/bench_inputs.py)
 MEMORY_BYTES = 1024 * 1024 * 1024  # the child's address space; reading text needs under 100 MB
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 

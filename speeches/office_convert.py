@@ -22,7 +22,7 @@ from pathlib import Path
 
 from speeches.parsing.document import ConversionFailed
 
-TIMEOUT = 30  # seconds; a cold start on a loaded machine takes 3-8 s (bench/bench_inputs.py)
+TIMEOUT = 30  # seconds (settings.SPEECH_CONVERT_TIMEOUT); a speech takes about 2 CPU s, 6-8 s on a busy machine
 MAX_OUTPUT_BYTES = 64 * 1024 * 1024  # the .docx it writes; the .docx reader then checks what it inflates to
 
 FAILED = "无法转换该文件（文件可能已损坏、设有密码或不是文字文档）。请在 Word/WPS 中打开，另存为 .docx 后再上传。"

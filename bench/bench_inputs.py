@@ -23,11 +23,12 @@ import resource
 import sys
 import tempfile
 import time
+from functools import partial
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench import harness  # noqa: E402
+from bench import harness
 
 ERRORS = (re.compile(r'<p class="errornote" role="alert">(.*?)</p>'), re.compile(r'<ul class="errorlist[^>]*><li>(.*?)</li>'))
 
@@ -46,7 +47,6 @@ def main() -> None:
     from speeches import pdf_process
     from speeches.parsing import pdf_reader
     from tests import office_files, pdf_files
-    from tests.parsing.test_task_table import HEADER, table_docx
 
     settings.MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="bench_inputs_media_"))
     client = Client()
@@ -67,17 +67,17 @@ def main() -> None:
 
     print("\nPDF 读取（不经页面）")
     print(f"{'step':<40}{'pages':>7}{'chars':>10}{'seconds':>9}{'cpu s':>7}  rate")
-    for name, read in (("PDFium in this process", lambda data: pdf_reader.pdf_pages(data)),
-                       ("PDFium in the child process", lambda data: pdf_process.pdf_pages(
-                           data, max_pages=10_000, max_chars=10_000_000))):
-        (seconds, cpu), pages = _timed(lambda: read(long_pdf))
+    for name, read in (("PDFium in this process", pdf_reader.pdf_pages),
+                       ("PDFium in the child process", partial(pdf_process.pdf_pages, max_pages=10_000,
+                                                               max_chars=10_000_000))):
+        (seconds, cpu), pages = _timed(partial(read, long_pdf))
         chars = sum(len(line.text) for page in pages for line in page.lines)
         print(f"{name:<40}{len(pages):>7}{chars:>10,}{seconds:>9.2f}{cpu:>7.2f}  {len(pages) / seconds:.0f} 页/s")
     (seconds, cpu), text = _timed(lambda: pdf_reader.pdf_text(pages))
     print(f"{'pdf_text (heads, feet, joining)':<40}{len(pages):>7}{len(text):>10,}{seconds:>9.2f}{cpu:>7.2f}  "
           f"{len(pages) / seconds:.0f} 页/s")
 
-    rows = [HEADER] + [(str(n), f"抓好第{n}项重点工作", "县教育局", "县财政局、县发展和改革局", "2025年6月底前")
+    rows = [office_files.TABLE_HEADER] + [(str(n), f"抓好第{n}项重点工作", "县教育局", "县财政局、县发展和改革局", "2025年6月底前")
                        for n in range(1, 301)]
     cases = [
         ("PDF, 6 pages", ("讲话.pdf", speech_pdf)),
@@ -90,7 +90,7 @@ def main() -> None:
         (".wps, 2 sections (LibreOffice)", ("讲话.wps", speech_doc)),
         (f".doc, long ({len(long_doc) // 1024} KB)", ("长篇.doc", long_doc)),
         (".rtf, 2 sections (LibreOffice)", ("讲话.rtf", office_files.speech_rtf())),
-        (".docx, task table of 300 rows", ("分解表.docx", table_docx(rows))),
+        (".docx, task table of 300 rows", ("分解表.docx", office_files.table_docx(rows))),
     ]
     print("\n上传页（读取 + 识别 + 保存）")
     print(f"{'case':<40}{'KB':>9}{'status':>7}{'seconds':>9}{'cpu s':>7}  outcome")

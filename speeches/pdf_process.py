@@ -35,10 +35,10 @@ def reader(*, max_pages: int, max_chars: int, timeout: float = TIMEOUT,
 def pdf_pages(data: bytes, *, max_pages: int, max_chars: int, timeout: float = TIMEOUT,
               memory: int = MEMORY_BYTES) -> list[pdf_reader.Page]:
     """Return ``pdf_reader.pdf_pages(data)``, computed in a child process; raise its refusals here."""
-    command = [sys.executable, "-I", "-c",
-               "import sys; sys.path.insert(0, sys.argv.pop(1)); "
-               "from speeches.parsing.pdf_reader import main; sys.exit(main())",
-               str(PROJECT_ROOT), str(max_pages), str(max_chars), str(memory)]
+    # -I: no PYTHONPATH, no user site, no current folder on the path; the project root is passed instead
+    program = ("import sys; sys.path.insert(0, sys.argv.pop(1)); "
+               "from speeches.parsing.pdf_reader import main; sys.exit(main())")
+    command = [sys.executable, "-I", "-c", program, str(PROJECT_ROOT), str(max_pages), str(max_chars), str(memory)]
     try:
         done = subprocess.run(command, input=data, capture_output=True, timeout=timeout, check=False,
                               cwd=PROJECT_ROOT, env={"LANG": "C.UTF-8", "PYTHONHASHSEED": "0"})

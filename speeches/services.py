@@ -19,12 +19,11 @@ from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
 
-from speeches import selectors
+from speeches import office_convert, pdf_process, selectors
 from speeches.models import Speech, SpeechItem, SpeechUpload
 from speeches.parsing import pipeline
 from speeches.parsing.document import EmptyInput, ExtractionError
 from speeches.parsing.normalise import normalise_text
-from speeches import office_convert, pdf_process
 from speeches.parsing.reader import read_input
 from tracker import services as tracker_services
 from tracker.models import Department, Task

@@ -3,8 +3,8 @@
 A speech is written with python-docx in the 公文 layout (a running head, a page number
 in the footer, first lines indented two characters) and LibreOffice headless turns it
 into the other formats: PDF, Word 97-2003 .doc and RTF. A scan is a .docx holding only
-a picture, printed to PDF. Conversions are cached for the session (a cold LibreOffice
-start takes seconds), one LibreOffice run per batch of files.
+a picture, printed to PDF. A 任务分解表 is a Word table (table_docx). Conversions are
+cached for the session (a cold LibreOffice start takes seconds), one run per batch of files.
 
 Without soffice these tests skip with the reason; with DUBAN_REQUIRE_RENDER=1 (set by
 .ci/run) they fail instead.
@@ -156,6 +156,32 @@ def speech_docx(*, sections: int = len(FOOTERS)) -> bytes:
                 document.add_paragraph(text)
             else:
                 _indented(document, text)
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()
+
+
+TABLE_HEADER = ("序号", "工作任务", "牵头单位", "配合单位", "完成时限")
+
+
+def table_docx(rows, *, before=("关于印发全县安全生产重点任务分解表的通知", "各乡镇、县直各部门：", "现将重点任务分解如下，请认真抓好落实。"),
+               merges=()):
+    """A .docx with paragraphs ``before`` and a table of ``rows``; ``merges`` are ((r1, c1), (r2, c2)) pairs."""
+    document = docx.Document()
+    for text in before:
+        document.add_paragraph(text)
+    table = document.add_table(rows=len(rows), cols=max(len(row) for row in rows))
+    for r, values in enumerate(rows):
+        for c, value in enumerate(values):
+            if value is None:
+                continue
+            cell = table.cell(r, c)
+            first, *more = value.split("\n")
+            cell.text = first
+            for line in more:
+                cell.add_paragraph(line)
+    for (r1, c1), (r2, c2) in merges:
+        table.cell(r1, c1).merge(table.cell(r2, c2))
     buffer = io.BytesIO()
     document.save(buffer)
     return buffer.getvalue()

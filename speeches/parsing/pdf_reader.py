@@ -29,6 +29,7 @@ import re
 import sys
 from collections import Counter
 from dataclasses import dataclass, field
+from itertools import pairwise
 
 from .document import BadPdf, EmptyInput, InputTooLarge, PdfWithoutText
 from .normalise import normalise_text
@@ -248,7 +249,7 @@ def _margin_lines(page: Page) -> list[Line]:
     if not _boxed(page) or len(page.lines) < 2:
         return _outer_lines(page) if not _boxed(page) else []
     by_height = sorted(page.lines, key=lambda line: -line.top)
-    gaps = [upper.bottom - lower.top for upper, lower in zip(by_height, by_height[1:])]
+    gaps = [upper.bottom - lower.top for upper, lower in pairwise(by_height)]
     usual = sorted(gaps)[len(gaps) // 2]
     band = page.height * _OUTER_BAND
     found = []
@@ -335,7 +336,7 @@ def _layout(pages: list[Page]) -> _Layout | None:
     # Does the document indent its paragraphs? Look at the lines after a paragraph's short last line.
     starts = indented = 0
     for number, page in boxed.items():
-        for before, after in zip(page.lines, page.lines[1:]):
+        for before, after in pairwise(page.lines):
             if _short(layout, number, before) and not _MARKER_START.match(after.text):
                 starts += 1
                 indented += _indented(layout, number, after)

@@ -6,6 +6,7 @@ import pytest
 
 from speeches.parsing.document import BadDocx, EmptyInput, NotText
 from speeches.parsing.reader import read_input
+from tests.ole_files import ole_file
 
 
 def _docx_bytes(text: str) -> bytes:
@@ -45,7 +46,6 @@ def test_unreadable_input_raises_with_a_chinese_message(data, filename, error):
 
 # Word 97-2003, WPS and RTF: converted by the function the caller passes, else refused with the way out.
 
-from tests.ole_files import ole_file  # noqa: E402
 
 WORD_OLE = ole_file("WordDocument", "1Table", "\x05SummaryInformation")
 

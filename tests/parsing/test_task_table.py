@@ -3,39 +3,13 @@
 The tables are real: written with python-docx (merged cells included), read back by
 read_docx, then run through the extractor as an upload would be.
 """
-import io
-
-import docx
 import pytest
 
 from speeches.parsing import pipeline
 from speeches.parsing.docx_reader import read_docx
 from speeches.parsing.task_table import Cell, task_table_lines
-
-HEADER = ("序号", "工作任务", "牵头单位", "配合单位", "完成时限")
-
-
-def table_docx(rows, *, before=("关于印发全县安全生产重点任务分解表的通知", "各乡镇、县直各部门：", "现将重点任务分解如下，请认真抓好落实。"),
-               merges=()):
-    """A .docx with paragraphs ``before`` and a table of ``rows``; ``merges`` are ((r1, c1), (r2, c2)) pairs."""
-    document = docx.Document()
-    for text in before:
-        document.add_paragraph(text)
-    table = document.add_table(rows=len(rows), cols=max(len(row) for row in rows))
-    for r, values in enumerate(rows):
-        for c, value in enumerate(values):
-            if value is None:
-                continue
-            cell = table.cell(r, c)
-            first, *more = value.split("\n")
-            cell.text = first
-            for line in more:
-                cell.add_paragraph(line)
-    for (r1, c1), (r2, c2) in merges:
-        table.cell(r1, c1).merge(table.cell(r2, c2))
-    buffer = io.BytesIO()
-    document.save(buffer)
-    return buffer.getvalue()
+from tests.office_files import TABLE_HEADER as HEADER
+from tests.office_files import table_docx
 
 
 def items_of(text):

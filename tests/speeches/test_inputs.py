@@ -9,14 +9,23 @@ import io
 
 import pytest
 from django.core.management import call_command
+from django.urls import reverse
 
 from speeches import office_convert
 from speeches.models import Speech
 from tests import office_files
 from tests.ole_files import ole_file
-from tests.speeches.test_speech_pages import upload
 
 pytestmark = pytest.mark.django_db
+
+UPLOAD = reverse("speeches:upload")
+
+
+def upload(client, *, data, name):
+    file = io.BytesIO(data)
+    file.name = name
+    return client.post(UPLOAD, {"file": file, "text": "", "meeting": "全县安全生产工作会议", "speaker": "李县长",
+                                "date": "2025-01-10"})
 
 SECTIONS = 2
 
@@ -30,8 +39,9 @@ def check_speech(speech, sections):
     assert speech.title == office_files.TITLE
     assert [line for line in speech.text.split("\n") if line.strip()] == expected_lines(sections)
     items = list(speech.items.order_by("order"))
+    subsections = ("（一）", "（二）", "（三）", "（四）")
     assert [item.marker for item in items] == [
-        marker for section in office_files.NUMERALS[:sections] for marker in (f"{section}、", "（一）", "（二）", "（三）", "（四）")]
+        marker for section in office_files.NUMERALS[:sections] for marker in (f"{section}、", *subsections)]
     first = items[1]
     assert first.owner_text.split("\n")[0] == office_files.OWNERS[1] and first.deadline_text == "2月底前"
 
@@ -121,9 +131,7 @@ def test_a_pdf_over_the_page_limit_is_refused_with_the_limit(sup_client, county,
 
 
 def test_the_upload_page_names_the_formats_and_the_pdf_page_limit(sup_client):
-    from django.urls import reverse
-
-    page = sup_client.get(reverse("speeches:upload")).content.decode()
+    page = sup_client.get(UPLOAD).content.decode()
     assert "PDF（有文字层）" in page and ".doc" in page and "WPS（.wps）" in page
     assert "PDF 不超过 300 页" in page and "扫描的 PDF" in page
     assert 'accept=".txt,.docx,.doc,.wps,.pdf,.rtf' in page
@@ -131,11 +139,9 @@ def test_the_upload_page_names_the_formats_and_the_pdf_page_limit(sup_client):
 
 def test_a_breakdown_table_in_word_becomes_tasks_with_departments_and_deadlines(county, tmp_path, sup_client):
     """A 分解表 written as a Word table, imported with --confirm: one task a row, lead and co from the columns."""
-    from tests.parsing.test_task_table import HEADER, table_docx
-
     path = tmp_path / "分解表.docx"
-    path.write_bytes(table_docx([
-        HEADER,
+    path.write_bytes(office_files.table_docx([
+        office_files.TABLE_HEADER,
         ("1", "加快推进城区学校扩容改造", "县教育局", "县财政局，县发展和改革局", "2025年6月底前"),
         ("2", "落实学生资助资金", "县财政局", "县教育局", "2025.9.30"),
     ]))

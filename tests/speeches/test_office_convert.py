@@ -5,8 +5,8 @@ import time
 import pytest
 
 from speeches import office_convert
-from speeches.parsing.docx_reader import read_docx
 from speeches.parsing.document import ConversionFailed
+from speeches.parsing.docx_reader import read_docx
 from tests import office_files
 from tests.ole_files import ole_file
 

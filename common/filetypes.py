@@ -50,6 +50,7 @@ PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 JPEG_MAGIC = b"\xff\xd8\xff"
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # .doc, .wps, .xls of Office 97-2003, and encrypted .docx/.xlsx
 ZIP_MAGIC = b"PK\x03\x04"
+RTF_MAGIC = b"{\\rtf"
 # OLE directory entries name their streams in UTF-16LE.
 OLE_WORD_STREAM = "WordDocument".encode("utf-16-le")
 OLE_EXCEL_STREAMS = ("Workbook".encode("utf-16-le"), "Book".encode("utf-16-le"))
@@ -116,6 +117,90 @@ def _looks_like_text(data):
             continue
         return True
     return False
+
+
+# The streams of an OLE compound file -------------------------------------------------
+
+# Top-level streams that tell what an OLE file holds: a Word 97-2003 document (WPS
+# Office's .wps is the same binary format with extensions of its own, and has the same
+# stream), an Office Open XML file with a password (the zip is encrypted inside), or
+# something else (.xls, .ppt, Microsoft Works .wps, Outlook .msg).
+OLE_WORD = "WordDocument"
+OLE_ENCRYPTED = "EncryptedPackage"
+_OLE_HEADER = struct.Struct("<8s16xHHHHH6xIIIIIIIII")
+_OLE_END_OF_CHAIN = 0xFFFFFFFE
+_OLE_DIFAT_IN_HEADER = 109
+_OLE_ENTRY = struct.Struct("<64sHBBIII")  # name, name length, type, colour, left, right, child
+_OLE_NO_ENTRY = 0xFFFFFFFF
+
+
+def ole_streams(data: bytes) -> frozenset[str] | None:
+    """Return the names of the streams and storages at the top of an OLE compound file.
+
+    Return None when ``data`` is no readable compound file. Reads only the header, the
+    allocation table's sectors and the directory; every chain is bounded by the file's
+    size, so a crafted loop ends.
+    """
+    if len(data) < 512 or not data.startswith(OLE_MAGIC):
+        return None
+    (_, _minor, _major, byte_order, sector_shift, _mini_shift, _dir_sectors, fat_sectors,
+     first_directory, _transaction, _cutoff, _first_mini, _mini_count, first_difat, difat_count) = \
+        _OLE_HEADER.unpack_from(data)
+    if byte_order != 0xFFFE or sector_shift not in (9, 12):
+        return None
+    size = 1 << sector_shift
+    sectors = (len(data) - 512) // size + 1
+    if fat_sectors > sectors:
+        return None
+
+    def sector(number):  # sector 0 follows the header, which fills a sector of its own
+        return data[(number + 1) * size:(number + 2) * size]
+
+    fat_numbers = list(struct.unpack_from(f"<{_OLE_DIFAT_IN_HEADER}I", data, 76))
+    next_difat, seen = first_difat, set()
+    for _ in range(min(difat_count, sectors)):
+        if next_difat in seen or next_difat >= sectors:
+            return None
+        seen.add(next_difat)
+        block = sector(next_difat)
+        if len(block) < size:
+            return None
+        *numbers, next_difat = struct.unpack(f"<{size // 4}I", block)
+        fat_numbers.extend(numbers)
+    fat = bytearray()
+    for number in fat_numbers[:fat_sectors]:
+        block = sector(number)
+        if number >= sectors or len(block) < size:
+            return None
+        fat += block
+    chain, number = [], first_directory
+    while number != _OLE_END_OF_CHAIN:
+        if number >= sectors or number in chain or 4 * number + 4 > len(fat) or len(chain) >= sectors:
+            return None
+        chain.append(number)
+        (number,) = struct.unpack_from("<I", fat, 4 * number)
+    directory = b"".join(sector(number) for number in chain)
+    count = len(directory) // _OLE_ENTRY.size
+    if count == 0:
+        return None
+
+    def entry(index):
+        name, length, kind, _colour, left, right, child = _OLE_ENTRY.unpack_from(directory, index * 128)
+        return name[:max(0, min(length, 64) - 2)].decode("utf-16-le", "replace"), kind, left, right, child
+
+    _root_name, root_kind, _, _, first = entry(0)
+    if root_kind != 5:
+        return None
+    names, pending, visited = set(), [first], set()
+    while pending:  # the root's children form a tree through their left and right siblings
+        index = pending.pop()
+        if index == _OLE_NO_ENTRY or index in visited or index >= count:
+            continue
+        visited.add(index)
+        name, _kind, left, right, _child = entry(index)
+        names.add(name)
+        pending += (left, right)
+    return frozenset(names)
 
 
 # Opening an Office zip within caps ------------------------------------------------

@@ -195,6 +195,17 @@ SPEECH_TEXT_MAX_CHARS = int(os.environ.get("SPEECH_TEXT_MAX_CHARS", "500000"))
 # a character, plus room for the other fields. A text over the character limit thus reaches the
 # form and gets its message; only a post far beyond it meets the 400 page (which states the limits).
 DATA_UPLOAD_MAX_MEMORY_SIZE = max(4 * SPEECH_TEXT_MAX_CHARS + 1024 * 1024, 2_621_440)  # Django's default
+# A PDF is read in a child process (speeches/pdf_process.py) that stops at this many pages, at
+# SPEECH_TEXT_MAX_CHARS characters or after SPEECH_PDF_TIMEOUT seconds, whichever comes first:
+# 246 pages of 公文 (185,000 characters) read in 0.6 CPU s, and their upload takes 1.3 CPU s,
+# 4 s on a busy 2-core machine (bench/bench_inputs.py); a file built to stall the reader costs
+# the timeout at most. 300 pages of 公文 hold about 230,000 characters, under the character cap.
+SPEECH_PDF_MAX_PAGES = int(os.environ.get("SPEECH_PDF_MAX_PAGES", "300"))
+SPEECH_PDF_TIMEOUT = float(os.environ.get("SPEECH_PDF_TIMEOUT", "10"))
+# .doc, .wps and RTF are converted to .docx by LibreOffice headless (speeches/office_convert.py):
+# a cold start with a private profile, about 2 CPU s for a speech (6-8 s on a busy machine) and
+# 5 CPU s for 250 pages; killed after this many seconds.
+SPEECH_CONVERT_TIMEOUT = float(os.environ.get("SPEECH_CONVERT_TIMEOUT", "30"))
 ATTACHMENT_MAX_BYTES = int(os.environ.get("ATTACHMENT_MAX_BYTES", str(20 * 1024 * 1024)))
 SIGNAL_YELLOW_DAYS = int(os.environ.get("SIGNAL_YELLOW_DAYS", "7"))
 # 本期待报送: a reporting cycle due within this many days is listed in the daily reminder.

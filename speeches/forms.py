@@ -24,9 +24,11 @@ class SpeechUploadForm(forms.Form):
     file = forms.FileField(
         label="讲话稿文件", required=False,
         error_messages={"empty": "文件内容为空，没有可读取的文字。", "invalid": "没有收到文件，请重新选择。"},
-        help_text="支持 .txt（任意中文编码）和 .docx；一个文件中有多篇讲话的，会逐篇识别。",
-        widget=forms.ClearableFileInput(attrs={"accept": ".txt,.docx,text/plain,"
-                                               "application/vnd.openxmlformats-officedocument.wordprocessingml.document"}),
+        help_text=f"支持 {services.ACCEPTED_TEXT}；Word 表格中的任务分解表（序号、任务、牵头单位、配合单位、"
+                  "完成时限）逐行识别为任务；一个文件中有多篇讲话的，会逐篇识别。",
+        widget=forms.ClearableFileInput(attrs={"accept": ",".join((
+            *services.ALLOWED_SUFFIXES, "text/plain", "application/pdf", "application/msword", "application/rtf",
+            "application/vnd.openxmlformats-officedocument.wordprocessingml.document"))}),
     )
     text = PlainTextField(
         label="或粘贴讲话全文", required=False, strip=False,

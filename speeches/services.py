@@ -19,7 +19,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
 
-from speeches import selectors
+from speeches import office_convert, pdf_process, selectors
 from speeches.models import Speech, SpeechItem, SpeechUpload
 from speeches.parsing import pipeline
 from speeches.parsing.document import EmptyInput, ExtractionError
@@ -28,12 +28,20 @@ from speeches.parsing.reader import read_input
 from tracker import services as tracker_services
 from tracker.models import Department, Task
 
-ALLOWED_SUFFIXES = (".txt", ".docx")
+ALLOWED_SUFFIXES = (".txt", ".docx", ".doc", ".wps", ".pdf", ".rtf")
+ACCEPTED_TEXT = "Word（.docx、.doc）、WPS（.wps）、PDF（有文字层）、RTF 和 .txt（任意中文编码）"
 # Files people often try instead: say what to do rather than "wrong type".
+_SAVE_AS = "请在原软件中另存为 Word（.docx）或 PDF 后再上传。"
 SUFFIX_HINTS = {
-    ".doc": "不支持旧版 Word（.doc）文件，请在 Word/WPS 中另存为 .docx 后再上传。",
-    ".wps": "不支持 WPS（.wps）文件，请另存为 .docx 后再上传。",
-    ".pdf": "不支持 PDF 文件，请上传 .txt 或 .docx 格式的讲话稿。",
+    ".ofd": "不支持 OFD 版式文件，请用 OFD 阅读器另存为 PDF，或上传 Word 原稿。",
+    ".odt": "不支持 ODT 文件，" + _SAVE_AS,
+    ".wpt": "这是 WPS 模板文件，" + _SAVE_AS,
+    ".dot": "这是 Word 模板文件，" + _SAVE_AS,
+    ".dotx": "这是 Word 模板文件，" + _SAVE_AS,
+    **dict.fromkeys((".xls", ".xlsx", ".et", ".csv"), "表格文件不能作为讲话稿导入；任务分解表请放在 Word 文档的表格中上传。"),
+    **dict.fromkeys((".ppt", ".pptx", ".dps"), "演示文稿不能作为讲话稿导入，" + _SAVE_AS),
+    **dict.fromkeys((".jpg", ".jpeg", ".png", ".bmp", ".tif", ".tiff"),
+                    "图片中的文字无法直接读取，请先做文字识别，或上传 Word、PDF（有文字层）或文本格式。"),
 }
 UNTITLED = "未命名讲话"
 UNTITLED_ITEM = "（无标题）"  # a marker with nothing after it ("一、" alone on its line)
@@ -65,8 +73,10 @@ class ItemDecision:
 def speech_text_read(*, data: bytes | None = None, text: str | None = None, filename: str = "") -> str:
     """Return the text of an upload; raise an ExtractionError with a Chinese message on bad input.
 
-    The file's name must say .txt or .docx and its content must agree: a renamed
-    picture, a corrupt or oversized .docx, or a binary file is refused either way.
+    The file's name must say one of ALLOWED_SUFFIXES and its content must be one of them
+    (which one is read from the content): a renamed picture, a corrupt or oversized .docx,
+    a scanned PDF or a binary file is refused either way. A .doc, .wps or RTF is converted
+    by LibreOffice and a PDF read in a child process, each within its timeout.
     A file over SPEECH_UPLOAD_MAX_BYTES and a text over SPEECH_TEXT_MAX_CHARS are refused.
     """
     if (data is None) == (text is None):
@@ -81,10 +91,12 @@ def speech_text_read(*, data: bytes | None = None, text: str | None = None, file
             raise upload_too_large(len(data))
         suffix = PurePath(filename).suffix.lower() if filename else ""
         if filename and suffix not in ALLOWED_SUFFIXES:
-            raise UnsupportedFileType(
-                SUFFIX_HINTS.get(suffix, f"只支持 .txt 和 .docx 格式的讲话稿（收到的文件是“{PurePath(filename).name}”）。")
-            )
-        text = read_input(data, filename)
+            raise UnsupportedFileType(SUFFIX_HINTS.get(
+                suffix, f"讲话稿只支持 {ACCEPTED_TEXT}（收到的文件是“{PurePath(filename).name}”）。"))
+        text = read_input(data, filename, convert=office_convert.converter(timeout=settings.SPEECH_CONVERT_TIMEOUT),
+                          pdf_pages=pdf_process.reader(max_pages=settings.SPEECH_PDF_MAX_PAGES,
+                                                       max_chars=settings.SPEECH_TEXT_MAX_CHARS,
+                                                       timeout=settings.SPEECH_PDF_TIMEOUT))
         source = "文件中的文字"
     max_chars = settings.SPEECH_TEXT_MAX_CHARS
     if len(text) > max_chars:
@@ -248,7 +260,7 @@ def _fallback_title(filename: str) -> str:
 def speech_limits() -> str:
     """Return the limits on a speech that every way in enforces, as the pages state them."""
     return (f"文件不超过 {size_text(settings.SPEECH_UPLOAD_MAX_BYTES)}，"
-            f"全文（文件或粘贴）不超过 {settings.SPEECH_TEXT_MAX_CHARS:,} 字")
+            f"全文（文件或粘贴）不超过 {settings.SPEECH_TEXT_MAX_CHARS:,} 字，PDF 不超过 {settings.SPEECH_PDF_MAX_PAGES} 页")
 
 
 def upload_too_large(size: int | None = None) -> UploadTooLarge:

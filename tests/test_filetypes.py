@@ -73,3 +73,30 @@ def test_other_content_is_refused(data):
 def test_a_name_does_not_matter_only_the_bytes():
     # sniff never sees a name: an executable called 报告.pdf is still an executable
     assert filetypes.sniff(b"MZ\x90\x00") is None
+
+
+# The streams of an OLE compound file: how a Word or WPS document is told from other OLE files.
+
+def test_ole_streams_lists_the_top_level_streams():
+    from tests.ole_files import ole_file
+
+    assert filetypes.ole_streams(ole_file("WordDocument", "1Table", "\x05SummaryInformation")) == {
+        "WordDocument", "1Table", "\x05SummaryInformation"}
+    assert filetypes.OLE_WORD not in filetypes.ole_streams(ole_file("Workbook"))
+    assert filetypes.ole_streams(ole_file("EncryptedInfo", "EncryptedPackage")) >= {filetypes.OLE_ENCRYPTED}
+    many = [f"Stream{n}" for n in range(20)]  # a directory over several sectors
+    assert filetypes.ole_streams(ole_file(*many)) == set(many)
+
+
+def test_ole_streams_refuses_broken_files_without_looping():
+    import struct
+
+    from tests.ole_files import ole_file
+
+    good = ole_file("WordDocument", *[f"S{n}" for n in range(8)])
+    looped = bytearray(good)
+    struct.pack_into("<I", looped, 512 + 4 * 1, 1)  # the directory's first sector names itself as the next
+    assert filetypes.ole_streams(bytes(looped)) is None
+    assert filetypes.ole_streams(good[:700]) is None  # cut off inside the directory
+    assert filetypes.ole_streams(OLE) is None  # a signature and nothing else
+    assert filetypes.ole_streams(b"not an OLE file" * 40) is None

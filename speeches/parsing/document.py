@@ -73,3 +73,19 @@ class DocxTooLarge(BadDocx):
 
 class NoSpeechFound(ExtractionError):
     pass
+
+
+class ConversionFailed(NotText):
+    """A .doc, .wps or RTF file that could not be turned into a .docx."""
+
+
+class BadPdf(NotText):
+    pass
+
+
+class PdfWithoutText(BadPdf):
+    """A PDF with pages but no text layer: a scan."""
+
+
+class InputTooLarge(ExtractionError):
+    """A file over a cap the reader enforces while reading (PDF pages or characters)."""

@@ -6,7 +6,8 @@ that really come out and on the body's XML elements.
 
 The text is then read from the body's paragraphs and tables in the order they stand,
 with the list numbers Word draws (see docx_numbering) put back in front of their
-paragraphs, because the outline parser finds items by those markers.
+paragraphs, because the outline parser finds items by those markers. A task table
+(序号 | 工作任务 | 牵头单位 | 配合单位 | 完成时限) is read row by row as items (see task_table).
 """
 from __future__ import annotations
 
@@ -23,6 +24,7 @@ from common import filetypes
 from .document import BadDocx, DocxTooLarge, EmptyInput
 from .docx_numbering import Numbering, w
 from .normalise import normalise_text
+from .task_table import Cell, task_table_lines
 
 MAX_TOTAL_BYTES = 100 * 1024 * 1024
 MAX_ENTRIES = 2000
@@ -51,6 +53,7 @@ _HIDDEN = frozenset(
 _P, _TBL, _SDT, _SDT_CONTENT, _TR, _TC = w("p"), w("tbl"), w("sdt"), w("sdtContent"), w("tr"), w("tc")
 _PPR, _PSTYLE, _NUMPR, _VAL = w("pPr"), w("pStyle"), w("numPr"), w("val")
 _T, _TAB, _BREAKS, _NO_BREAK_HYPHEN = w("t"), w("tab"), (w("br"), w("cr")), w("noBreakHyphen")
+_TC_PR, _GRID_SPAN, _V_MERGE = w("tcPr"), w("gridSpan"), w("vMerge")
 
 
 # What python-docx and lxml raise on a damaged package; the archive itself is checked first.
@@ -164,24 +167,38 @@ def _block_lines(container, numbering: Numbering, styles: dict):
 
 
 def _table_lines(table, numbering: Numbering, styles: dict):
-    """Yield one line per row (cells joined by tabs) unless a cell holds several lines.
+    """Yield a table's lines: a task table's rows as items (task_table), else one line per row.
 
-    A row such as 序号 | 任务 | 责任单位 | 时限 reads best as one line; a cell holding a
-    list of paragraphs keeps its lines, so its markers still start lines.
+    A row such as 姓名 | 职务 reads best as one line, its cells joined by tabs; a cell
+    holding a list of paragraphs keeps its lines, so its markers still start lines.
     """
+    rows = []
     for row in table.iter(_TR):
         if row.getparent() is not table:
             continue  # rows of nested tables are read through their cell
-        cells = []
+        cells, column = [], 0
         for cell in row.iter(_TC):
-            if cell.getparent() is row:
-                text = "\n".join(_block_lines(cell, numbering, styles)).strip()
-                if text:
-                    cells.append(text)
-        if any("\n" in cell for cell in cells):
-            yield "\n".join(cells)
-        elif cells:
-            yield "\t".join(cells)
+            if cell.getparent() is not row:
+                continue
+            properties = cell.find(_TC_PR)
+            span = properties.find(_GRID_SPAN) if properties is not None else None
+            merge = properties.find(_V_MERGE) if properties is not None else None
+            width = int(span.get(_VAL) or 1) if span is not None and (span.get(_VAL) or "1").isdigit() else 1
+            text = "\n".join(_block_lines(cell, numbering, styles)).strip()
+            cells.append(Cell(column=column, text=text, span=width,
+                              continues=merge is not None and merge.get(_VAL) != "restart"))
+            column += max(width, 1)
+        rows.append(cells)
+    lines = task_table_lines(rows)
+    if lines is not None:
+        yield from lines
+        return
+    for cells in rows:
+        texts = [cell.text for cell in cells if cell.text]
+        if any("\n" in text for text in texts):
+            yield "\n".join(texts)
+        elif texts:
+            yield "\t".join(texts)
 
 
 def _paragraph_line(paragraph, numbering: Numbering, styles: dict) -> str:

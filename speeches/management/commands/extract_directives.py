@@ -15,6 +15,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand
 
+from speeches import office_convert
 from speeches.parsing import pipeline
 from speeches.parsing.document import Document, ExtractionError, Item
 from speeches.parsing.reader import read_input
@@ -24,10 +25,10 @@ KIND_LABELS = {"directive": "要求", "problem": "问题", "achievement": "成�
 
 
 class Command(BaseCommand):
-    help = "从讲话稿（.txt 或 .docx）中提取带序号的条目，输出为层级树或 --json（格式见 speeches/parsing/README.md §7）。"
+    help = "从讲话稿（.docx、.doc、.wps、PDF、RTF 或 .txt）中提取带序号的条目，输出为层级树或 --json（格式见 speeches/parsing/README.md §7）。"
 
     def add_arguments(self, parser):
-        parser.add_argument("files", nargs="+", metavar="FILE", help="讲话稿文件（.txt 或 .docx）")
+        parser.add_argument("files", nargs="+", metavar="FILE", help="讲话稿文件（.docx、.doc、.wps、PDF、RTF 或 .txt）")
         parser.add_argument("--json", dest="as_json", action="store_true", help="输出 score.py 可读取的 JSON")
 
     def handle(self, *args, files: list[str], as_json: bool = False, **options):
@@ -47,7 +48,7 @@ class Command(BaseCommand):
     def handle_one_file(self, path: str) -> Document:
         """Read one file and return its extracted document; raise on unreadable input."""
         data = Path(path).read_bytes()
-        return pipeline.extract(read_input(data, path), Path(path).name)
+        return pipeline.extract(read_input(data, path, convert=office_convert.converter()), Path(path).name)
 
 
 def outline_lines(document: Document) -> list[str]:

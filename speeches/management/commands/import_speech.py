@@ -6,7 +6,9 @@ Without ``--confirm`` the speeches and their items are saved for review on the w
 with it the tasks are created as the review page would with its defaults. Bad input
 ends the command with a one-line Chinese message and exit status 2; nothing is saved.
 Only regular files are read, and no more of them than the upload limit allows
-(a device such as /dev/zero or a pipe is refused at once).
+(a device such as /dev/zero or a pipe is refused at once). The file is read as the upload
+page reads it (``services.speech_import``): .doc, .wps and RTF through LibreOffice, PDF in
+a child process, each within its timeout.
 """
 from __future__ import annotations
 
@@ -26,10 +28,10 @@ EXIT_BAD_INPUT = 2
 
 
 class Command(BaseCommand):
-    help = "导入讲话稿（.txt 或 .docx），识别要点；加 --confirm 按默认勾选直接生成督办任务。"
+    help = "导入讲话稿（.docx、.doc、.wps、PDF、RTF 或 .txt），识别要点；加 --confirm 按默认勾选直接生成督办任务。"
 
     def add_arguments(self, parser):
-        parser.add_argument("file", metavar="FILE", help="讲话稿文件（.txt 或 .docx）")
+        parser.add_argument("file", metavar="FILE", help="讲话稿文件（.docx、.doc、.wps、PDF、RTF 或 .txt）")
         parser.add_argument("--date", help="讲话日期 YYYY-MM-DD（时限按此推算；默认按导入当天推算）")
         parser.add_argument("--meeting", default="", help="会议名称")
         parser.add_argument("--speaker", default="", help="讲话人")

@@ -182,13 +182,16 @@ class Rendered:
         return outside
 
 
-def render(data: bytes, name: str, *, dpi=60) -> Rendered:
-    """Render a .docx (bytes) to PDF and PNGs under png_dir()/``name``; return the pages' facts."""
+def render(data: bytes, name: str, *, dpi=60, suffix=".docx") -> Rendered:
+    """Render a .docx (or, with ``suffix=".xlsx"``, a workbook) to PDF and PNGs under png_dir()/``name``.
+
+    Return the pages' facts.
+    """
     require_renderer()
     # A folder of this run's own (parallel test runs on one machine must not share one); it
     # replaces png_dir()/name once the pictures are made.
     folder = Path(tempfile.mkdtemp(prefix=f".{name}-", dir=png_dir()))
-    source = folder / f"{name}.docx"
+    source = folder / f"{name}{suffix}"
     source.write_bytes(data)
     with tempfile.TemporaryDirectory(prefix="duban-lo-") as profile:
         # A private profile per run: parallel runs would otherwise fight over one.

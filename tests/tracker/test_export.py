@@ -385,3 +385,16 @@ def test_the_printed_columns_fit_a4_landscape_at_nine_tenths_or_more(group, pers
         assert xl.print_scale(columns, xl.A4) == 1
     assert xl.print_scale(export.ledger_columns(options=export.LedgerOptions(group=group, paper="a3"),
                                                 persons=persons, notes=notes), xl.A3) == 1
+
+
+def test_task_list_offers_the_grouping_and_the_paper_with_its_filters(client, supervisor, ledger, departments):
+    client.force_login(supervisor)
+    page = client.get(reverse("tracker:task_list") + f"?lead_department={departments['b'].pk}&page=1&group=department")
+    html = page.content.decode()
+    form = html[html.index('class="duban-toolbar duban-export-options"'):]
+    form = form[:form.index("</form>")]
+    assert f'<input type="hidden" name="lead_department" value="{departments["b"].pk}">' in form
+    assert 'name="page"' not in form and 'type="hidden" name="group"' not in form
+    assert '<option value="department" selected>按牵头单位分组</option>' in form
+    assert '<option value="a3">A3 横向</option>' in form
+    assert f'action="{reverse("tracker:export_tasks")}"' in html

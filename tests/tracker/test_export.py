@@ -332,6 +332,11 @@ def test_grouped_by_speech_a_heading_opens_each_speech_in_date_order(client, sup
     assert "任务来源" in hidden(ws)  # the heading names the speech
 
 
+def test_without_speeches_the_source_column_is_left_out_of_print(client, supervisor, ledger):
+    _, wb = download(client, supervisor, "?group=none")
+    assert "任务来源" in hidden(wb["任务清单"])
+
+
 def test_grouped_by_department_on_a3(client, supervisor, grouped, departments):
     _, wb = download(client, supervisor, "?group=department&paper=a3")
     ws = wb["任务清单"]

@@ -343,15 +343,16 @@ def _deadline_changed():
         Q(deadline__isnull=False, original_deadline__isnull=True)
 
 
-def ledger_columns(*, options, persons=True, notes=True):
+def ledger_columns(*, options, sources=True, persons=True, notes=True):
     """Return COLUMNS as printed with ``options``: what they leave out hidden, the rest fit to the paper.
 
     Left out: 任务来源 when the speech heads each group, 牵头单位 when the department
-    does, 责任人 and 备注 when no task has one (``persons``, ``notes``), and always
-    原定时限, whose date 备注 gives as 时限调整：原定 → … → 现定 whenever it differs.
+    does; 任务来源, 责任人 and 备注 when no task has one (``sources``, ``persons``,
+    ``notes``); and always 原定时限, whose date 备注 gives as 时限调整：原定 → … → 现定
+    whenever it differs.
     """
     hide = {"原定时限"}
-    if options.group == GROUP_SPEECH:
+    if options.group == GROUP_SPEECH or not sources:
         hide.add("任务来源")
     if options.group == GROUP_DEPARTMENT:
         hide.add("牵头单位")
@@ -368,6 +369,7 @@ def ledger_write(*, tasks, target, subject="", now=None, options=LedgerOptions()
     now = local_naive(now or timezone.now())
     facts = tasks.order_by().aggregate(
         count=Count("pk"),
+        sources=Count("pk", filter=Q(speech__isnull=False)),
         persons=Count("pk", filter=~Q(responsible_person="")),
         notes=Count("pk", filter=~Q(note="") | _deadline_changed()),
     )
@@ -380,7 +382,8 @@ def ledger_write(*, tasks, target, subject="", now=None, options=LedgerOptions()
         target,
         title=TITLE,
         byline=byline,
-        columns=ledger_columns(options=options, persons=facts["persons"], notes=facts["notes"]),
+        columns=ledger_columns(options=options, sources=facts["sources"], persons=facts["persons"],
+                               notes=facts["notes"]),
         rows=ledger_rows(tasks, group=options.group),
         paper=options.paper,
         summary=xl.Summary(

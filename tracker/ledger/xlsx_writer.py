@@ -94,7 +94,8 @@ class Paper:
 
 A4, A3 = "a4", "a3"
 PAPERS = {A4: Paper(code=9, long_mm=297, short_mm=210), A3: Paper(code=8, long_mm=420, short_mm=297)}
-SIDE_MARGIN_IN, TOP_MARGIN_IN = 0.4, 0.6
+SIDE_MARGIN_IN, TOP_MARGIN_IN = 0.4, 0.7
+FOOTER_MARGIN_IN = 0.25  # the page number sits this far from the bottom edge, clear of the table
 _PT_PER_MM = 72 / 25.4
 
 
@@ -249,6 +250,7 @@ def _print_setup(ws, *, paper, title_rows=None):
     ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
     ws.page_margins.left = ws.page_margins.right = SIDE_MARGIN_IN
     ws.page_margins.top = ws.page_margins.bottom = TOP_MARGIN_IN
+    ws.page_margins.header = ws.page_margins.footer = FOOTER_MARGIN_IN
     ws.print_options.horizontalCentered = True
     if title_rows:
         ws.print_title_rows = title_rows

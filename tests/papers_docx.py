@@ -114,6 +114,17 @@ def require_renderer():
         pytest.skip(reason)
 
 
+def require_calc():
+    """Skip (or, with DUBAN_REQUIRE_RENDER=1, fail) unless LibreOffice can open a workbook (Calc installed)."""
+    require_renderer()
+    program = Path(tools()["soffice"]).resolve().parent
+    if not (program / "libsclo.so").exists() and not (program / "libsclo.dylib").exists():
+        reason = "LibreOffice 未安装 Calc：跳过台账的渲染检查（apt-get install libreoffice-calc-nogui）"
+        if render_required():
+            pytest.fail(f"DUBAN_REQUIRE_RENDER=1，但{reason}")
+        pytest.skip(reason)
+
+
 def png_dir() -> Path:
     path = Path(os.environ.get("DUBAN_PAPER_PNG_DIR") or Path(tempfile.gettempdir()) / "duban-papers")
     path.mkdir(parents=True, exist_ok=True)

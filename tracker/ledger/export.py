@@ -37,7 +37,7 @@ XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml
 # 6 pt): a date or a four-character word fits on one line; the text columns grow.
 COLUMNS = [
     xl.Column("序号", 5, xl.INTEGER, wrap=False, align="center"),
-    xl.Column("督办编号", 11, align="center"),
+    xl.Column("督办编号", 11.5, align="center"),
     xl.Column("任务来源", 12, grow=1),
     xl.Column("任务内容", 20, grow=3),
     xl.Column("类别", 7.5, align="center"),

@@ -403,3 +403,21 @@ def test_task_list_offers_the_grouping_and_the_paper_with_its_filters(client, su
     assert '<option value="department" selected>按牵头单位分组</option>' in form
     assert '<option value="a3">A3 横向</option>' in form
     assert f'action="{reverse("tracker:export_tasks")}"' in html
+
+
+def test_a_heading_too_long_for_one_printed_line_is_shortened(client, supervisor, make_task):
+    """A heading runs on over its row, one line (a merged cell would stop the import): it must fit the page."""
+    from tracker.ledger import xlsx_writer as xl
+
+    title = "在全县" + "教育" * 60 + "工作会议上的讲话"
+    speech = Speech.objects.create(title=title, meeting="全县另一个会议", speaker="县长", date=date(2025, 3, 1),
+                                   text="……", uploaded_by=supervisor)
+    make_task(title="任务", speech=speech)
+    _, wb = download(client, supervisor)
+    ws = wb["任务清单"]
+    [heading] = headings(ws)
+    assert heading.startswith("一、《在全县教育") and heading.endswith("…》（县长，2025年3月1日）　共 1 项")
+    assert "全县另一个会议" not in heading  # the meeting goes first
+    shown = sum(ws.column_dimensions[chr(ord("A") + i)].width for i in range(len(HEADERS))
+                if not ws.column_dimensions[chr(ord("A") + i)].hidden)
+    assert (len(heading) + len(heading.encode())) / 2 <= xl.wrap_capacity(shown, 10.5)

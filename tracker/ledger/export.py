@@ -216,10 +216,35 @@ def _date_cn(day):
     return f"{day.year}年{day.month}月{day.day}日"
 
 
-def group_headings(tasks, group):
+def _shown_width(text):
+    """Return the width of ``text`` in half-width characters (a CJK character is two)."""
+    return (len(text) + len(text.encode("utf-8"))) / 2
+
+
+def _speech_heading(row, count, room):
+    """Return 《title》（讲话人，日期）　共 N 项, the meeting before the title when it says more.
+
+    A heading is one line running on over its row (a merged cell would stop the import),
+    so past ``room`` half-widths the meeting is left out, then the title shortened.
+    """
+    about = "，".join(part for part in (row["speech__speaker"], row["speech__date"] and _date_cn(row["speech__date"]))
+                     if part)
+    tail = (f"（{about}）" if about else "") + f"　共 {count} 项"
+    text = _source(row, separator="") + tail
+    if room is None or _shown_width(text) <= room:
+        return text
+    title = row["speech__title"] or ""
+    keep = len(title)
+    while keep > 1 and _shown_width(f"《{title[:keep]}…》{tail}") > room:
+        keep -= 1
+    return f"《{title}》{tail}" if keep == len(title) else f"《{title[:keep]}…》{tail}"
+
+
+def group_headings(tasks, group, *, room=None):
     """Return {group key: heading without its number} for the groups ``tasks`` fall into (one query).
 
-    The key is the speech's or the lead department's id (None: tasks without one).
+    The key is the speech's or the lead department's id (None: tasks without one);
+    ``room`` is how many half-width characters a heading may take (None: no limit).
     """
     base = Task.objects.filter(pk__in=tasks.order_by().values("pk"))
     headings = {}
@@ -228,14 +253,9 @@ def group_headings(tasks, group):
                                       "speech__date").annotate(n=Count("pk"))
         for row in rows:
             if row["speech_id"] is None:
-                text = NO_SPEECH
+                headings[None] = f"{NO_SPEECH}　共 {row['n']} 项"
             else:
-                text = _source(row, separator="")
-                about = "，".join(part for part in (row["speech__speaker"],
-                                                   row["speech__date"] and _date_cn(row["speech__date"])) if part)
-                if about:
-                    text += f"（{about}）"
-            headings[row["speech_id"]] = f"{text}　共 {row['n']} 项"
+                headings[row["speech_id"]] = _speech_heading(row, row["n"], room)
     elif group == GROUP_DEPARTMENT:
         rows = base.order_by().values("lead_department_id", "lead_department__name").annotate(n=Count("pk"))
         for row in rows:
@@ -244,15 +264,17 @@ def group_headings(tasks, group):
     return headings
 
 
-def ledger_rows(tasks, *, group=GROUP_NONE):
+def ledger_rows(tasks, *, group=GROUP_NONE, heading_room=None):
     """Yield the header and then one tuple of plain values per task of ``tasks``, in serial order.
 
     ``tasks`` is a queryset annotated with ``signal`` (selectors.task_list_filtered).
     Grouped by speech or department, each group opens with a GroupRow heading
-    (一、《…》（讲话人，日期）　共 N 项); the 序号 runs on across the groups.
+    (一、《…》（讲话人，日期）　共 N 项, at most ``heading_room`` half-widths with its
+    number); the 序号 runs on across the groups.
     """
     yield tuple(HEADERS)
-    headings = group_headings(tasks, group) if group in _GROUP_KEY else None
+    room = heading_room - 8 if heading_room else None  # 一百二十三、
+    headings = group_headings(tasks, group, room=room) if group in _GROUP_KEY else None
     key = _GROUP_KEY.get(group)
     width = len(HEADERS)
     index = groups = 0
@@ -378,13 +400,15 @@ def ledger_write(*, tasks, target, subject="", now=None, options=LedgerOptions()
     byline = xl.Byline(left=f"制表单位：{settings.SUPERVISION_OFFICE}", middle=scope,
                        right=f"制表日期：{_date_cn(now)}")
     summary, total = summary_rows(tasks)
+    columns = ledger_columns(options=options, sources=facts["sources"], persons=facts["persons"],
+                             notes=facts["notes"])
+    room = xl.wrap_capacity(sum(col.width for col in columns if not col.hidden), xl.GROUP_FONT.size)
     written = xl.render(
         target,
         title=TITLE,
         byline=byline,
-        columns=ledger_columns(options=options, sources=facts["sources"], persons=facts["persons"],
-                               notes=facts["notes"]),
-        rows=ledger_rows(tasks, group=options.group),
+        columns=columns,
+        rows=ledger_rows(tasks, group=options.group, heading_room=room),
         paper=options.paper,
         summary=xl.Summary(
             title=SUMMARY_TITLE, header=SUMMARY_HEADER, rows=summary, total=total, byline=byline, note=SUMMARY_NOTE,

@@ -147,9 +147,11 @@ def bench_import(size):
     export.ledger_write(tasks=tasks, target=buffer)
     wb = load_workbook(io.BytesIO(buffer.getvalue()))
     ws = wb["任务清单"]
-    for (text, percent) in ws.iter_rows(min_row=3, min_col=11, max_col=12):
-        text.value = "批量导入：已完成阶段性工作"
-        percent.value = 0.66
+    for row in ws.iter_rows(min_row=4):
+        if row[15].value is None:
+            continue  # a group heading, not a task
+        row[10].value = "批量导入：已完成阶段性工作"
+        row[11].value = 0.66
     out = io.BytesIO()
     wb.save(out)
     data = out.getvalue()

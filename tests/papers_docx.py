@@ -114,6 +114,17 @@ def require_renderer():
         pytest.skip(reason)
 
 
+def require_calc():
+    """Skip (or, with DUBAN_REQUIRE_RENDER=1, fail) unless LibreOffice can open a workbook (Calc installed)."""
+    require_renderer()
+    program = Path(tools()["soffice"]).resolve().parent
+    if not (program / "libsclo.so").exists() and not (program / "libsclo.dylib").exists():
+        reason = "LibreOffice 未安装 Calc：跳过台账的渲染检查（apt-get install libreoffice-calc-nogui）"
+        if render_required():
+            pytest.fail(f"DUBAN_REQUIRE_RENDER=1，但{reason}")
+        pytest.skip(reason)
+
+
 def png_dir() -> Path:
     path = Path(os.environ.get("DUBAN_PAPER_PNG_DIR") or Path(tempfile.gettempdir()) / "duban-papers")
     path.mkdir(parents=True, exist_ok=True)
@@ -182,13 +193,16 @@ class Rendered:
         return outside
 
 
-def render(data: bytes, name: str, *, dpi=60) -> Rendered:
-    """Render a .docx (bytes) to PDF and PNGs under png_dir()/``name``; return the pages' facts."""
+def render(data: bytes, name: str, *, dpi=60, suffix=".docx") -> Rendered:
+    """Render a .docx (or, with ``suffix=".xlsx"``, a workbook) to PDF and PNGs under png_dir()/``name``.
+
+    Return the pages' facts.
+    """
     require_renderer()
     # A folder of this run's own (parallel test runs on one machine must not share one); it
     # replaces png_dir()/name once the pictures are made.
     folder = Path(tempfile.mkdtemp(prefix=f".{name}-", dir=png_dir()))
-    source = folder / f"{name}.docx"
+    source = folder / f"{name}{suffix}"
     source.write_bytes(data)
     with tempfile.TemporaryDirectory(prefix="duban-lo-") as profile:
         # A private profile per run: parallel runs would otherwise fight over one.

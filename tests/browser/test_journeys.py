@@ -34,9 +34,9 @@ def messages_text(page):
 
 
 def ledger_rows(path):
-    """The 任务清单 sheet as dicts by header (row 1 is the title, row 2 the headers)."""
+    """The 任务清单 sheet's task rows as dicts by header (above the headers: the title and 制表 line)."""
     ws = load_workbook(path)["任务清单"]
-    rows = ws.iter_rows(min_row=2, values_only=True)
+    rows = ws.iter_rows(min_row=3, values_only=True)
     headers = next(rows)
     return [dict(zip(headers, row)) for row in rows if row[headers.index("督办编号")]]
 
@@ -233,9 +233,9 @@ def test_officer_fills_in_the_ledger_and_imports_it_back(
     # Fill in one row as an officer would in Excel: 最新进展 and 完成率, nothing else.
     wb = load_workbook(path)
     ws = wb["任务清单"]
-    headers = [cell.value for cell in ws[2]]
+    headers = [cell.value for cell in ws[3]]
     serial_col, text_col, percent_col = (headers.index(h) for h in ("督办编号", "最新进展", "完成率"))
-    [row] = [row for row in ws.iter_rows(min_row=3) if row[serial_col].value == task.serial]
+    [row] = [row for row in ws.iter_rows(min_row=4) if row[serial_col].value == task.serial]
     row[text_col].value = "已检查全部28所学校食堂，发现问题6个，已整改4个"
     row[percent_col].value = 0.7
     wb.save(path)

@@ -245,8 +245,8 @@ def test_an_untouched_stale_file_changes_nothing(client, officer_a, colleague_a,
 def test_a_ledger_exported_before_the_baseline_column_is_refused_by_name(client, officer_a, tasks, pending_dir):
     wb = export_workbook(client, officer_a)
     ws = wb["任务清单"]
-    ws.delete_cols(18)  # the layout of every ledger exported before issue 11 (since issue 15 it is column 18)
-    assert [c.value for c in ws[2]][-1] == "任务ID"
+    ws.delete_cols(18)  # the columns of every ledger exported before issue 11 (18 since 报送情况)
+    assert [c.value for c in ws[3]][-1] == "任务ID"
     ws[f"K{row_of(ws, tasks['first'])}"] = "在旧文件里填的"
     page = upload(client, as_upload(wb)).content.decode()
     assert "这份台账是系统升级前导出的" in page and "请重新导出台账" in page
@@ -333,7 +333,7 @@ def _formula(wb, tasks):
 
 def _foreign_headers(wb, tasks):
     ws = wb["任务清单"]
-    ws["K2"] = "工作进展"
+    ws["K3"] = "工作进展"
     return wb
 
 
@@ -343,7 +343,7 @@ def _no_ledger_sheet(wb, tasks):
 
 
 def _extra_column(wb, tasks):
-    wb["任务清单"]["S2"] = "我加的列"
+    wb["任务清单"]["S3"] = "我加的列"
     return wb
 
 
@@ -437,8 +437,8 @@ def test_oversized_upload_is_refused(client, officer_a, tasks, settings):
 
 
 @pytest.mark.parametrize("rows,cells,declared,message", [
-    (20_000, 0, None, "表格超过 102 行（含空白行）"),
-    (150, 3, "A1:Q10", "表格超过 102 行（含空白行）"),  # the dimension lies: the count still stops it
+    (20_000, 0, None, "表格超过 113 行（含分组行、空白行）"),
+    (150, 3, "A1:Q10", "表格超过 113 行（含分组行、空白行）"),  # the dimension lies: the count still stops it
     (20_000, 3, None, "文件内容超出上限"),  # more elements than 100 rows allow: refused before openpyxl loads
 ])
 def test_a_sheet_of_rows_past_the_cap_is_refused_before_its_rows_are_read(client, officer_a, tasks, settings,
@@ -461,7 +461,8 @@ def test_a_sheet_of_rows_past_the_cap_is_refused_before_its_rows_are_read(client
 def test_workbook_without_data_rows_is_refused(client, officer_a, tasks):
     wb = export_workbook(client, officer_a)
     ws = wb["任务清单"]
-    ws.delete_rows(3, ws.max_row)
+    ws.delete_rows(4, ws.max_row)
+    ws["A4"] = "一、只剩分组行的讲话　共 0 项"  # a group heading is not a task row
     assert "文件中没有任务数据行" in upload(client, as_upload(wb)).content.decode()
 
 
@@ -497,8 +498,9 @@ def _filled_ledger(user, tasks):
     export.ledger_write(tasks=lights.annotate_signal(selectors.task_list(user=user, queryset=tasks)),
                          target=buffer)
     wb = load_workbook(io.BytesIO(buffer.getvalue()))
-    for (text,) in wb["任务清单"].iter_rows(min_row=3, min_col=11, max_col=11):
-        text.value = "本周已完成排查"
+    for row in wb["任务清单"].iter_rows(min_row=4):
+        if row[16].value is not None:  # a task row (its hidden 任务ID), not a group heading
+            row[10].value = "本周已完成排查"
     out = io.BytesIO()
     wb.save(out)
     return out.getvalue()
@@ -541,3 +543,76 @@ def test_an_imported_entry_completes_the_reporting_cycle(client, officer_a, task
     client.post(reverse(URL), {"action": "confirm", "token": token_of(preview)}, follow=True)
     tasks["second"].refresh_from_db()
     assert tasks["second"].report_due >= today
+
+
+# Printed layouts: group headings among the rows, the 制表 line above the header -----------
+
+@pytest.fixture
+def speech_tasks(tasks, supervisor):
+    """Two of officer_a's tasks under one speech, the others under none: two group headings."""
+    from speeches.models import Speech
+
+    speech = Speech.objects.create(title="在全县教育工作会议上的讲话", meeting="全县教育工作会议", text="……",
+                                   uploaded_by=supervisor)
+    Task.objects.filter(pk__in=[tasks["first"].pk, tasks["second"].pk]).update(speech=speech)
+    return tasks
+
+
+def export_grouped(client, user, group):
+    client.force_login(user)
+    response = client.get(reverse("tracker:export_tasks") + f"?group={group}")
+    return load_workbook(io.BytesIO(b"".join(response.streaming_content)))
+
+
+def group_headings(ws):
+    return [row[0].value for row in ws.iter_rows(min_row=4) if isinstance(row[0].value, str)]
+
+
+@pytest.mark.parametrize("group", ["speech", "department", "none"])
+def test_an_untouched_grouped_ledger_round_trips_with_no_change_and_no_error(client, officer_a, speech_tasks, group):
+    wb = export_grouped(client, officer_a, group)
+    if group != "none":
+        assert len(group_headings(wb["任务清单"])) == 2
+    page = upload(client, as_upload(wb)).content.decode()
+    assert "没有需要写入的进展" in page and "无变化：3 行" in page
+    assert "有误：<strong>0</strong> 行" in page and "第4行" not in page  # the heading in row 4 is not a task
+    assert ProgressUpdate.objects.count() == 1
+
+
+def test_a_row_filled_in_a_grouped_ledger_is_imported(client, officer_a, speech_tasks):
+    wb = export_grouped(client, officer_a, "speech")
+    ws = wb["任务清单"]
+    assert group_headings(ws)[0].startswith("一、《在全县教育工作会议上的讲话》")
+    r = row_of(ws, speech_tasks["second"])
+    ws[f"K{r}"] = "补助资金已拨付"
+    ws[f"L{r}"] = 0.3
+    preview = upload(client, as_upload(wb))
+    assert "确认导入 1 项" in preview.content.decode()
+    done = client.post(reverse(URL), {"action": "confirm", "token": token_of(preview)}, follow=True)
+    assert "已导入 1 条进展" in done.content.decode()
+    speech_tasks["second"].refresh_from_db()
+    assert (speech_tasks["second"].progress, speech_tasks["second"].latest_progress) == (30, "补助资金已拨付")
+
+
+def test_a_heading_row_typed_into_is_reported_not_skipped(client, officer_a, speech_tasks):
+    """Only a row with nothing but text in its first column is a heading: anything more is a row to check."""
+    wb = export_grouped(client, officer_a, "speech")
+    ws = wb["任务清单"]
+    ws["K4"] = "填错了行"
+    page = upload(client, as_upload(wb)).content.decode()
+    assert "第4行 Q列：隐藏的任务ID缺失或被改动" in page
+
+
+def test_a_ledger_with_its_header_on_row_2_still_imports(client, officer_a, tasks):
+    """Ledgers exported before the 制表 line (issue 16) have their header on row 2."""
+    wb = export_grouped(client, officer_a, "none")
+    ws = wb["任务清单"]
+    for merged in [r for r in ws.merged_cells.ranges if r.min_row == 2]:
+        ws.unmerge_cells(str(merged))
+    ws.delete_rows(2)
+    assert [c.value for c in ws[2]][:2] == ["序号", "督办编号"]
+    r = row_of(ws, tasks["first"])
+    ws[f"K{r}"] = "已排查全部学校"
+    ws[f"L{r}"] = 0.9
+    page = upload(client, as_upload(wb)).content.decode()
+    assert "确认导入 1 项" in page and f"第{r}行" not in page

@@ -61,17 +61,17 @@ class Endless(io.RawIOBase):
 def test_a_declared_dimension_past_the_cap_is_refused_before_any_row():
     head = b'<worksheet><dimension ref="A1:Q1000000"/><sheetData>'
     source = Endless(head, b'<row r="9"/>')
-    with pytest.raises(LedgerFileError, match="超过 1002 行（含空白行）"):
+    with pytest.raises(LedgerFileError, match="超过 1103 行（含分组行、空白行）"):
         scan_sheet(source, max_rows=1000, block_size=4096)
-    assert source.consumed <= len(head) + 4096  # one block: far fewer than the 1002 rows it would take to count
+    assert source.consumed <= len(head) + 4096  # one block: far fewer than the 1103 rows it would take to count
 
 
 def test_a_dimension_that_lies_does_not_help_the_count_stops_at_the_cap():
     """A million rows behind <dimension ref="A1:Q10"/>: the count gives up right after the cap, not at the end."""
     source = Endless(b'<worksheet><dimension ref="A1:Q10"/><sheetData>', b'<row r="9"><c><v>1</v></c></row>')
-    with pytest.raises(LedgerFileError, match="超过 1002 行（含空白行）"):
+    with pytest.raises(LedgerFileError, match="超过 1103 行（含分组行、空白行）"):
         scan_sheet(source, max_rows=1000, block_size=4096)
-    assert source.consumed < 1003 * 40 + 2 * 4096
+    assert source.consumed < 1104 * 40 + 2 * 4096
 
 
 def ledger(rows, cells=0, declared=None):

@@ -27,8 +27,11 @@ from openpyxl.utils import get_column_letter, range_boundaries
 from common import filetypes
 
 LEDGER_SHEET = "任务清单"
-HEADER_ROW = 2
-FIRST_DATA_ROW = 3
+# The header row: row 3 under the title and the 制表 line; row 2 in ledgers exported
+# before the 制表 line (issue 16), which still import.
+HEADER_ROW = 3
+LEGACY_HEADER_ROW = 2
+FIRST_DATA_ROW = 4
 MAX_ZIP_ENTRIES = 2000
 # The element budget. An exported row is about 43 elements (the row, 17 cells of c/is/t);
 # a file Excel saved holds about 35 a row and 2 more per distinct text in its shared strings.
@@ -115,10 +118,20 @@ _REFUSALS = {
 }
 
 
+def row_limit(max_rows):
+    """Return the last row a ledger of ``max_rows`` task rows may use.
+
+    Above the task rows are the title, 制表 and header rows; among them, group headings
+    (one a speech or department): a tenth more rows leaves room for them. The element
+    budget bounds what the rows may hold whatever their number.
+    """
+    return HEADER_ROW + max_rows + max(10, max_rows // 10)
+
+
 def too_many_rows(max_rows):
     """Return the refusal of a sheet that reaches past the row cap."""
     return LedgerFileError(
-        f"表格超过 {HEADER_ROW + max_rows} 行（含空白行）：每次最多导入 {max_rows} 行任务。"
+        f"表格超过 {row_limit(max_rows)} 行（含分组行、空白行）：每次最多导入 {max_rows} 行任务。"
         "请删除表格末尾多余的空行，或在任务清单中筛选后分批导出、填写、导入。"
     )
 
@@ -136,7 +149,7 @@ def scan_sheet(source, *, max_rows, block_size=_SCAN_BLOCK):
     """Return the SheetScan of the sheet XML read from binary file ``source``.
 
     Raise LedgerFileError as soon as its <dimension> or its count of <row> elements
-    passes the title and header rows plus ``max_rows``: a claimed dimension (it comes
+    passes ``row_limit(max_rows)``: a claimed dimension (it comes
     before the rows) refuses the file from its first block; one that lies does not
     help, the count stops right after the cap.
 
@@ -147,7 +160,7 @@ def scan_sheet(source, *, max_rows, block_size=_SCAN_BLOCK):
     rest waits for the next block. Parsing every element of a 10,000-row sheet only
     to find these cost seconds.
     """
-    limit = HEADER_ROW + max_rows
+    limit = row_limit(max_rows)
     last_row, rows, merges = None, 0, []
     carry = b""
     while True:
@@ -183,6 +196,15 @@ def _last_row(ref):
         return None
 
 
+def _blank(value):
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def _starts_header(cells, layout):
+    """Whether a row opens with the ledger's first header (序号): the header row of an older ledger."""
+    return bool(cells) and str(cells[0].value or "").strip() == layout.headers[0]
+
+
 def _is_percent(cell):
     return "%" in (getattr(cell, "number_format", "") or "")
 
@@ -213,16 +235,18 @@ def _read_rows(workbook, *, layout, max_rows):
     with workbook._archive.open(sheet._worksheet_path) as source:
         scan = scan_sheet(source, max_rows=max_rows)
 
-    for ref in scan.merges:
-        min_col, min_row, max_col, max_row = range_boundaries(ref)
-        if max_row >= HEADER_ROW:
-            raise LedgerFileError(f"数据区域有合并单元格（{ref}），请取消合并后再上传。")
-
     # An explicit last row: openpyxl would stop at the one <dimension> claims (rows past a
     # lying one silently dropped), and walks every row number up to the next <row> element.
-    limit = HEADER_ROW + max_rows
-    rows = sheet.iter_rows(min_row=HEADER_ROW, max_row=limit + 1)
-    header_cells = next(rows, ())
+    limit = row_limit(max_rows)
+    rows = sheet.iter_rows(min_row=LEGACY_HEADER_ROW, max_row=limit + 1)
+    header_row, header_cells = LEGACY_HEADER_ROW, next(rows, ())
+    if not _starts_header(header_cells, layout):
+        header_row, header_cells = HEADER_ROW, next(rows, ())
+
+    for ref in scan.merges:
+        if range_boundaries(ref)[3] >= header_row:
+            raise LedgerFileError(f"数据区域有合并单元格（{ref}），请取消合并后再上传。")
+
     found = tuple(str(c.value).strip() if c.value is not None else "" for c in header_cells[:width])
     if layout.legacy and found[:len(layout.legacy)] == tuple(layout.legacy) and not any(found[len(layout.legacy):]):
         raise LedgerFileError(
@@ -231,22 +255,24 @@ def _read_rows(workbook, *, layout, max_rows):
         )
     if found != tuple(layout.headers):
         raise LedgerFileError(
-            "表头与本系统导出的台账不一致（第2行）。请使用导出的文件填写，不要增删、移动或改名列。"
+            f"表头与本系统导出的台账不一致（第{header_row}行）。请使用导出的文件填写，不要增删、移动或改名列。"
         )
     for cell in header_cells[width:]:
         if cell.value not in (None, ""):
-            raise LedgerFileError("表头与本系统导出的台账不一致（第2行多出了列）。请不要增加列。")
+            raise LedgerFileError(f"表头与本系统导出的台账不一致（第{header_row}行多出了列）。请不要增加列。")
 
     index = {header: layout.headers.index(header) for header in layout.headers}
     result = []
     formulas = []
-    for number, cells in enumerate(rows, start=HEADER_ROW + 1):
+    for number, cells in enumerate(rows, start=header_row + 1):
         if number > limit:
             raise too_many_rows(max_rows)
         cells = tuple(cells[:width])
         values = [getattr(c, "value", None) for c in cells] + [None] * (width - len(cells))
-        if all(v is None or (isinstance(v, str) and not v.strip()) for v in values):
+        if all(_blank(v) for v in values):
             continue
+        if isinstance(values[0], str) and all(_blank(v) for v in values[1:]):
+            continue  # a group heading (一、《讲话》…): text in the first column only, no task
         for cell in cells:
             if getattr(cell, "data_type", None) == "f":
                 formulas.append(f"第{number}行 {get_column_letter(cell.column)}列")
@@ -261,6 +287,8 @@ def _read_rows(workbook, *, layout, max_rows):
             percent_is_percent_format=_is_percent(percent_cell),
             baseline=values[index[layout.baseline]],
         ))
+        if len(result) > max_rows:
+            raise too_many_rows(max_rows)
     if formulas:
         shown = "、".join(formulas[:10]) + ("等" if len(formulas) > 10 else "")
         raise LedgerFileError(f"数据中含有公式（{shown}），请复制后“粘贴为数值”再上传。")

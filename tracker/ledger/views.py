@@ -21,12 +21,19 @@ PREVIEW_LIMIT = 500  # changes listed on the preview page; the rest are counted
 @login_required
 @require_GET
 def export_tasks(request):
-    """Send the ledger of the tasks the task list would show for the same querystring."""
+    """Send the ledger of the tasks the task list would show for the same querystring.
+
+    ``group`` (speech, department, none) and ``paper`` (a4, a3) lay it out; the rest filters.
+    """
+    try:
+        options = export.ledger_options(request.GET)
+    except ValueError as exc:
+        return HttpResponseBadRequest(f"导出选项有误：{exc}", content_type="text/plain; charset=utf-8")
     filterset, tasks = selectors.task_list_filtered(user=request.user, params=request.GET)
     if filterset.is_bound and not filterset.is_valid():
         return HttpResponseBadRequest(f"筛选条件有误，无法导出：{errors_text(filterset.form)}",
                                       content_type="text/plain; charset=utf-8")
-    return export.ledger_response(tasks=tasks, subject=describe_filters(filterset))
+    return export.ledger_response(tasks=tasks, subject=describe_filters(filterset), options=options)
 
 
 @login_required

@@ -68,14 +68,15 @@ def text_lines(text, width):
     return lines
 
 
-def write_rows(out, rows, *, first_row, style_id, tone_of=None, wrap_widths=None, line_height=13.5):
+def write_rows(out, rows, *, first_row, style_id, tone_of=None, wrap_widths=None, line_height=13.5, padding=4):
     """Write ``rows`` (tuples of plain values) as <row> elements to binary file ``out``.
 
     ``style_id(column_index, tone, quoted)`` gives the cellXfs index of a cell;
     ``tone_of(values)`` picks a row's tone (None for plain). ``wrap_widths`` gives,
-    per column, the usable width of a wrapping text column (None: not wrapped); each
-    row then gets the height its longest cell needs, since neither LibreOffice nor WPS
-    reliably fits row heights of a generated file. Return the number of rows.
+    per column, how many half-width characters a line of a wrapping text column holds
+    (None: not wrapped); each row then gets the height its longest cell needs
+    (``line_height`` a line and ``padding``), since neither LibreOffice nor WPS reliably
+    fits row heights of a generated file. Return the number of rows.
 
     This loop runs for every cell of up to 100,000 rows, so it keeps per-cell work
     small: style ids are looked up once per (column, tone, quoted) and asked of
@@ -147,7 +148,7 @@ def write_rows(out, rows, *, first_row, style_id, tone_of=None, wrap_widths=None
                 parts.append(f"{ref}><v>{excel_serial(value)!r}</v></c>")
             else:
                 raise TypeError(f"cannot write {type(value).__name__} to a cell")
-        height = min(409, lines * line_height + 4)
+        height = min(409, lines * line_height + padding)
         write(f'<row r="{row}" ht="{height:g}" customHeight="1">{"".join(parts)}</row>'.encode("utf-8"))
         number += 1
     return number - first_row

@@ -50,7 +50,7 @@ def main() -> None:
 
     settings.MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="bench_inputs_media_"))
     client = Client()
-    client.force_login(_supervisor())
+    client.force_login(harness.supervisor("bench_inputs"))
     print(f"上限：PDF {settings.SPEECH_PDF_MAX_PAGES} 页、{settings.SPEECH_TEXT_MAX_CHARS:,} 字、读取 {settings.SPEECH_PDF_TIMEOUT:g} 秒；"
           f"转换 {settings.SPEECH_CONVERT_TIMEOUT:g} 秒")
 
@@ -157,18 +157,6 @@ def _post(client, filename: str, data: bytes):
     body = response.content.decode()
     message = next((match.group(1) for pattern in ERRORS if (match := pattern.search(body))), "")
     return response.status_code, seconds, cpu, f"refused: {message[:50]}"
-
-
-def _supervisor():
-    from django.contrib.auth.models import Group
-
-    from tracker import roles
-    from tracker.models import User
-
-    user, created = User.objects.get_or_create(username="bench_inputs", defaults={"is_staff": True})
-    if created:
-        user.groups.add(Group.objects.get(name=roles.SUPERVISOR))
-    return user
 
 
 if __name__ == "__main__":

@@ -60,7 +60,7 @@ def main() -> None:
     settings.MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="bench_speech_limits_media_"))
     logging.getLogger("django.security.RequestDataTooBig").setLevel(logging.CRITICAL)  # the refusal is the point
     client = Client()
-    client.force_login(_supervisor())
+    client.force_login(harness.supervisor("bench_speech_limits"))
     cap, byte_limit = settings.SPEECH_TEXT_MAX_CHARS, settings.SPEECH_UPLOAD_MAX_BYTES
     print(f"上限：{cap:,} 字；文件 {byte_limit / MB:.1f} MB；一次提交 {settings.DATA_UPLOAD_MAX_MEMORY_SIZE / MB:.1f} MB")
 
@@ -152,18 +152,6 @@ def _crowded_docx(paragraphs: int) -> bytes:
                 data = data.replace(b"<w:body>", b"<w:body>" + b"<w:p/>" * paragraphs, 1)
             archive.writestr(info.filename, data)
     return buffer.getvalue()
-
-
-def _supervisor():
-    from django.contrib.auth.models import Group
-
-    from tracker import roles
-    from tracker.models import User
-
-    user, created = User.objects.get_or_create(username="bench_speech_limits", defaults={"is_staff": True})
-    if created:
-        user.groups.add(Group.objects.get(name=roles.SUPERVISOR))
-    return user
 
 
 if __name__ == "__main__":

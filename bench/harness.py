@@ -89,3 +89,16 @@ def ensure_postgres_database(url):
         if not exists:
             conn.execute(f'CREATE DATABASE "{config["NAME"]}"')
             print(f"已创建基准数据库 {config['NAME']}")
+
+
+def supervisor(username):
+    """Return a supervisor account named ``username`` for a bench to log in as (created once)."""
+    from django.contrib.auth.models import Group
+
+    from tracker import roles
+    from tracker.models import User
+
+    user, created = User.objects.get_or_create(username=username, defaults={"is_staff": True})
+    if created:
+        user.groups.add(Group.objects.get(name=roles.SUPERVISOR))
+    return user

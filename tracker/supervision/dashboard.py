@@ -14,7 +14,7 @@ from django.db.models import Count, F, Q
 from django.db.models.lookups import LessThanOrEqual
 from django.utils import timezone
 
-from tracker import lights, permissions, selectors
+from tracker import choices, lights, permissions, selectors
 from tracker.dbfuncs import LocalDate, LocalMonth
 from tracker.models import Department, Task
 from tracker.supervision import scoring
@@ -26,7 +26,7 @@ MONTHS = 12
 UNASSIGNED = "待指定牵头单位"
 
 S = Task.Status
-OPEN_STATUSES = [S.PENDING, S.IN_PROGRESS, S.CLOSING]
+OPEN_STATUSES = sorted(choices.OPEN_STATUSES)
 
 
 @dataclass

@@ -24,11 +24,11 @@ from django.db.models import Count, F, OuterRef, Q, Subquery
 from django.urls import reverse
 from django.utils import timezone
 
-from tracker import lights, notices, permissions, selectors
+from tracker import choices, lights, notices, permissions, selectors
 from tracker.models import Chase, ExtensionRequest, Instruction, Task, TaskTransition
 
 S = Task.Status
-OPEN = [S.PENDING, S.IN_PROGRESS, S.CLOSING]
+OPEN = choices.OPEN_STATUSES
 
 
 @dataclass
@@ -181,7 +181,7 @@ def month_summary(*, user, today):
     counts = selectors.task_list(user=user).aggregate(
         new=Count("pk", filter=Q(created_at__gte=start)),
         closed=Count("pk", filter=Q(status=S.CLOSED, completed_at__gte=start)),
-        red=Count("pk", filter=Q(status__in=OPEN, deadline__lt=today)),
+        red=Count("pk", filter=lights.signal_q(lights.RED, today=today)),
     )
     return [("本月新增", counts["new"]), ("本月办结", counts["closed"]), ("当前红灯", counts["red"])]
 
@@ -199,7 +199,7 @@ def todo_count(*, user) -> int:
         pending = ExtensionRequest.objects.filter(status=ExtensionRequest.Status.PENDING).values("task_id")
         count += tasks.filter(Q(status=S.CLOSING) | Q(pk__in=pending)).count()
     elif role == "leader":
-        count += tasks.filter(status__in=OPEN, deadline__lt=timezone.localdate()).count()
+        count += tasks.filter(lights.signal_q(lights.RED)).count()
     return count
 
 

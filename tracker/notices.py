@@ -24,8 +24,8 @@ from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
 
-from tracker import roles
-from tracker.models import Department, Notice, NoticeDelivery, Task, User
+from tracker import selectors
+from tracker.models import Department, Notice, NoticeDelivery, Task
 
 logger = logging.getLogger(__name__)
 
@@ -90,8 +90,7 @@ def notify(*, task: Task, kind: str, text: str, departments=None) -> list[Notice
     targets = wanted & involved
     if not targets:
         return []
-    officers = (User.objects.filter(groups__name=roles.OFFICER, is_active=True, department_id__in=targets)
-                .distinct().values_list("pk", flat=True))
+    officers = selectors.department_officers(targets).values_list("pk", flat=True)
     notices = Notice.objects.bulk_create(
         [Notice(recipient_id=pk, kind=kind, task=task, text=text) for pk in officers])
     label = Notice.Kind(kind).label

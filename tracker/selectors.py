@@ -6,7 +6,7 @@ from datetime import date, datetime
 from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 
-from tracker import lights, permissions, timeline
+from tracker import lights, permissions, roles, timeline
 from tracker.filters import TaskFilter
 from tracker.models import (
     SUPERVISION_TEXT_MAX,
@@ -184,3 +184,9 @@ def _extension_offer(user, task, pending, today):
     if task.deadline is None:
         return ""
     return "too_late" if task.deadline < today else "form"
+
+
+def department_officers(department_ids: Iterable[int]):
+    """Return the active officers (group 部门填报员) of the given departments: who hears of their tasks."""
+    return (User.objects.filter(groups__name=roles.OFFICER, is_active=True, department_id__in=list(department_ids))
+            .select_related("department").order_by("department_id", "username").distinct())

@@ -8,7 +8,7 @@ Each officer's e-mail lists only the tasks of their own department: an officer
 never learns of another department's task through a chase.
 """
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import partial
 
@@ -16,16 +16,10 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
-from tracker import notices, permissions, roles, selectors
+from tracker import notices, permissions, selectors
 from tracker.models import SUPERVISION_TEXT_MAX, Chase, Notice, Task, User
 from tracker.services import REPEAT_MESSAGE, repeat_of, required_text
 from tracker.supervision import mailing
-
-
-def department_officers(department_ids: Iterable[int]):
-    """Return the active officers (group 部门填报员) of the given departments."""
-    return (User.objects.filter(groups__name=roles.OFFICER, is_active=True, department_id__in=list(department_ids))
-            .select_related("department").order_by("department_id", "username").distinct())
 
 
 def tasks_by_department(tasks):
@@ -86,7 +80,7 @@ def chase_send(*, sent_by: User, tasks: Sequence[Task], message: str, channel: s
     if repeat is not None:
         return repeat
     by_dept = tasks_by_department(tasks)
-    officers = list(department_officers(by_dept))
+    officers = list(selectors.department_officers(by_dept))
     addressed = [officer for officer in officers if officer.email]
 
     chase = Chase(kind=Chase.Kind.CHASE, channel=channel, message=message, sent_by=sent_by)

@@ -11,10 +11,9 @@ from functools import partial
 from django.db import transaction
 from django.db.models import Q
 
-from tracker import lights, roles
+from tracker import lights, roles, selectors
 from tracker.models import Chase, Department, Task, User
 from tracker.supervision import mailing
-from tracker.supervision.chasing import department_officers
 
 
 @dataclass
@@ -84,7 +83,7 @@ def reminder_send_department(*, department: Department, today: date, dry_run: bo
             # Two runs at once for one department: the second waits here, then sees the first's log.
             Department.objects.select_for_update().filter(pk=department.pk).first()
         already = reminded_today(today=today)
-        for officer in department_officers([department.pk]):
+        for officer in selectors.department_officers([department.pk]):
             if officer.pk in already:
                 outcome.skipped_today.append(officer)
             elif not officer.email:

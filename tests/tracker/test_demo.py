@@ -7,9 +7,9 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from speeches.models import Speech
-from tracker import lights, workdays
+from tracker import lights, selectors, workdays
 from tracker.management.commands import load_demo
-from tracker.models import Department, ProgressUpdate, Task, User
+from tracker.models import Department, Notice, ProgressUpdate, Task, User
 
 pytestmark = pytest.mark.django_db
 
@@ -62,6 +62,14 @@ def check_one_story():
             assert steps["accept"] <= extension.requested_at < extension.decided_at <= now, task
             assert timezone.localdate(extension.requested_at) <= extension.old_deadline < extension.new_deadline
             assert task.original_deadline == extension.old_deadline and task.deadline == extension.new_deadline
+        # 修改记录 in the order written, each at its event: the deadline moves when the 延期 was approved.
+        dates = list(task.history.order_by("history_id").values_list("history_date", flat=True))
+        assert dates == sorted(dates) and dates[0] == task.created_at and dates[-1] <= now, task
+        for change in selectors.deadline_changes(task_ids=[task.pk]).get(task.pk, []):
+            assert change.at == task.extension_requests.get(new_deadline=change.new).decided_at, task
+    for notice in Notice.objects.select_related("task"):
+        assert notice.task.created_at <= notice.created_at <= now, notice
+        assert notice.read_at is None or notice.created_at < notice.read_at <= now, notice
 
 
 def test_demo_dates_tell_one_story():

@@ -53,7 +53,7 @@ from django.utils import timezone
 from speeches import services as speech_services
 from speeches.models import Speech
 from tracker import roles, services, workflow
-from tracker.models import Department, ExtensionRequest, ProgressUpdate, Task, TaskTransition, User
+from tracker.models import Department, ExtensionRequest, Notice, ProgressUpdate, Task, TaskTransition, User
 from tracker.supervision import extensions
 
 FIXTURES = Path(settings.BASE_DIR) / "fixtures"
@@ -90,6 +90,7 @@ class Command(BaseCommand):
 
     @transaction.atomic
     def handle(self, *args, **options):
+        self.loading = timezone.now()  # every row the loader writes is dated after this, until dated into the story
         departments = self.load_departments()
         users = self.load_users(departments)
         created = self.load_tasks(self.load_speeches(users["duban"]), users)
@@ -162,11 +163,13 @@ class Command(BaseCommand):
         """Move the new demo tasks through the statuses of tasks.json, with progress entries."""
         supervisor = users["duban"]
         used = set()
+        assigned = {}
         for task in (t for tasks in created.values() for t in tasks if t.speech_id):
             # 督查室 confirms the tasks the day after the meeting, not when the demo is loaded; set on the
             # objects too, or the services' saves below would write the moment of loading back.
             task.created_at = demo_moment(task.speech.date + timedelta(days=1), 8)
             Task.objects.filter(pk=task.pk).update(created_at=task.created_at)
+            Notice.objects.filter(task_id=task.pk).update(created_at=task.created_at)  # 交办
         for row in read_json("tasks.json"):
             tasks = created.get(row["speech"])
             if not tasks:
@@ -180,19 +183,27 @@ class Command(BaseCommand):
                 if task is None:
                     continue
             used.add(task.pk)
-            if row.get("lead"):
-                services.task_assign(task=task, changed_by=supervisor, reason="督查室指定牵头单位",
-                                     lead_department=Department.objects.get(name=row["lead"]))
+            # The calls follow the story's order (the history is dated by it, demo_history).
             if row.get("report"):
                 demo_report_rule(task=task, rule=row["report"], supervisor=supervisor)
-            demo_move(task=task, status=row["status"], progress=row["progress"] + row.get("recent", []),
+            if row.get("lead"):
+                assigned[task.pk] = demo_assign(task=task, supervisor=supervisor, **row["lead"])
+            demo_move(task=task, status=row["status"], progress=row["progress"],
                       officer=lead_officer(task), supervisor=supervisor)
-            demo_backdate(task)
             if row.get("extend"):
                 demo_extend(task=task, officer=lead_officer(task), supervisor=supervisor, **row["extend"])
+            if row.get("recent"):
+                _report(task, row["recent"], lead_officer(task) or supervisor)
+            demo_backdate(task)
         new = [task.pk for tasks in created.values() for task in tasks]
+        for task in Task.objects.filter(pk__in=new):
+            demo_history(task, since=self.loading, assigned_at=assigned.get(task.pk))
         # The cycles count from the backdated creation and entries, as of today.
         services.report_cycles_refresh(queryset=Task.objects.filter(pk__in=new))
+        # What came more than two weeks ago has been read; the newer notices wait on the 待办 page.
+        read_before = timezone.now() - timedelta(days=getattr(settings, "HOME_RECENT_DAYS", 14))
+        for notice in Notice.objects.filter(task_id__in=new, read_at__isnull=True, created_at__lt=read_before):
+            Notice.objects.filter(pk=notice.pk).update(read_at=notice.created_at + timedelta(days=1))
         return len(new)
 
 
@@ -264,6 +275,22 @@ def demo_report_rule(*, task, rule, supervisor):
     services.task_set_report_rule(tasks=[task], rule=rule, day=day, changed_by=supervisor)
 
 
+def demo_assign(*, task, supervisor, department, days_ago):
+    """督查室 names the lead department of a task the extractor left unassigned, ``days_ago`` days ago."""
+    services.task_assign(task=task, changed_by=supervisor, reason="督查室指定牵头单位",
+                         lead_department=Department.objects.get(name=department))
+    at = demo_moment(timezone.localdate() - timedelta(days=days_ago), 16)
+    Notice.objects.filter(task_id=task.pk, kind=Notice.Kind.ASSIGNED, created_at__gt=at).update(created_at=at)
+    return at
+
+
+def accept_day(task):
+    """The day the lead department signs for ``task``: two days after the speech, or on its first entry if earlier."""
+    start = task.speech.date + timedelta(days=2) if task.speech_id else timezone.localdate()
+    first = task.progress_updates.order_by("date").values_list("date", flat=True).first()
+    return min(start, first) if first else start
+
+
 def demo_extend(*, task, officer, supervisor, days, reason, comment):
     """File and approve a 延期申请 moving ``task``'s deadline to ``days`` after today, dated into the story.
 
@@ -275,15 +302,13 @@ def demo_extend(*, task, officer, supervisor, days, reason, comment):
     new_deadline = today + timedelta(days=days)
     if officer is None or task.deadline is None or new_deadline <= task.deadline or not task.is_open:
         return
-    asked = min(task.deadline - timedelta(days=5), today - timedelta(days=3))
-    accepted = task.transitions.filter(action="accept").values_list("at", flat=True).first()
-    if accepted is not None:
-        asked = max(asked, timezone.localdate(accepted))
+    asked = max(min(task.deadline - timedelta(days=5), today - timedelta(days=3)), accept_day(task))
     request = extensions.extension_request_create(task=task, requested_by=officer, new_deadline=new_deadline,
                                                   reason=reason, today=asked)
     extensions.extension_decide(extension=request, decided_by=supervisor, approve=True, comment=comment)
-    ExtensionRequest.objects.filter(pk=request.pk).update(
-        requested_at=demo_moment(asked, 10), decided_at=demo_moment(asked + timedelta(days=1), 15))
+    decided = demo_moment(asked + timedelta(days=1), 15)
+    ExtensionRequest.objects.filter(pk=request.pk).update(requested_at=demo_moment(asked, 10), decided_at=decided)
+    Notice.objects.filter(task_id=task.pk, kind=Notice.Kind.EXTENSION).update(created_at=decided)
 
 
 def demo_moment(day, hour):
@@ -300,9 +325,7 @@ def demo_backdate(task):
     """
     at = demo_moment
     entries = list(task.progress_updates.order_by("date", "pk"))
-    start = task.speech.date + timedelta(days=2) if task.speech_id else timezone.localdate()
-    if entries:
-        start = min(start, entries[0].date)
+    start = accept_day(task)
     for entry in entries:
         ProgressUpdate.objects.filter(pk=entry.pk).update(created_at=at(entry.date, 10))
     last = entries[-1].date if entries else start
@@ -313,3 +336,36 @@ def demo_backdate(task):
             TaskTransition.objects.filter(pk=step.pk).update(at=when[step.action])
     if task.status == Task.Status.CLOSED:
         Task.objects.filter(pk=task.pk).update(completed_at=when["close"])
+
+
+def demo_history(task, *, since, assigned_at=None):
+    """Date the history rows the loader wrote for ``task`` (those after ``since``) at the events they record.
+
+    修改记录 and 时限调整记录 read the history by its dates. Each row is matched, in the
+    order written, to its event by the reason the service gave it: 创建任务 and 设置报送周期
+    at confirmation, 填报进展 at the next entry, a workflow step at its transition, 同意延期申请
+    at the approval, 指派 when 督查室 named the lead; any other row takes the date of the row
+    before it. The loader calls the services in the story's order, so the dates only go forward.
+    """
+    entries = iter(task.progress_updates.order_by("pk").values_list("created_at", flat=True))
+    steps = iter(task.transitions.order_by("pk").values_list("at", flat=True))
+    approvals = iter(task.extension_requests.order_by("pk").values_list("decided_at", flat=True))
+    labels = tuple(step.label for step in workflow.TRANSITIONS)
+    previous = task.created_at
+    for row in task.history.filter(history_date__gte=since).order_by("history_id"):
+        reason = row.history_change_reason or ""
+        if reason.startswith(("创建任务", "设置报送周期")):
+            at = task.created_at
+        elif reason.startswith("填报进展"):
+            at = next(entries, previous)
+        elif reason.startswith("同意延期申请"):
+            at = next(approvals, previous)
+        elif reason.startswith("督查室指定牵头单位"):
+            at = assigned_at or previous
+        elif reason.startswith(labels):
+            at = next(steps, previous)
+        else:
+            at = previous
+        previous = max(at, previous)
+        type(row).objects.filter(pk=row.pk).update(history_date=previous)
+    Task.objects.filter(pk=task.pk).update(updated_at=previous)  # 更新时间: the last event, not the loading

@@ -2,10 +2,9 @@
 speeches and tasks in every status. Running it again changes nothing.
 
 The sample speeches come in through the same path as an upload (``speech_import``) and
-are confirmed with the review page's defaults (``speech_confirm_defaults`` with the
-review page's default cycle, 每月25日前), so a new user sees tasks the extractor really
-found; ``tasks.json`` then moves some of them through the statuses, keyed by a word of
-their title.
+are confirmed with the review page's defaults (``speech_default_decisions`` and its
+default cycle, 每月25日前), so a new user sees tasks the extractor really found;
+``tasks.json`` then moves some of them through the statuses, keyed by a word of their title.
 
 Dates: two clocks, each where it keeps the story true.
 

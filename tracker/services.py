@@ -423,6 +423,6 @@ def task_set_report_rule(*, tasks, rule: str, day: int | None, changed_by) -> in
             continue
         task.report_rule, task.report_day = rule, day
         task_report_refresh(task=task)
-        task_save(task=task, by=changed_by, reason=f"设置报送周期：{label}{cycles.describe(task.report_rule_value)}")
+        task_save(task=task, by=changed_by, reason=f"设置报送周期：{cycles.describe(task.report_rule_value) or label}")
         changed += 1
     return changed

@@ -73,7 +73,7 @@ def test_login_page_fits_a_phone(page, live_server, shoot, supervisor):
 def test_officer_pages_fit_a_phone(page, live_server, login, shoot, tasks, officer_a):
     page.set_viewport_size(PHONE)
     login("officer_a")
-    for name, url in [("list", "/tasks/"), ("pending", f"/tasks/{tasks['pending'].pk}/"),
+    for name, url in [("home", "/home/"), ("list", "/tasks/"), ("pending", f"/tasks/{tasks['pending'].pk}/"),
                       ("working", f"/tasks/{tasks['working'].pk}/"), ("closing", f"/tasks/{tasks['closing'].pk}/"),
                       ("dashboard", "/dashboard/")]:
         page.goto(live_server.url + url)
@@ -86,8 +86,24 @@ def test_officer_pages_fit_a_phone(page, live_server, login, shoot, tasks, offic
 def test_supervisor_pages_fit_a_phone(page, live_server, login, shoot, tasks, supervisor):
     page.set_viewport_size(PHONE)
     login("sup")
-    for name, url in [("list", "/tasks/"), ("closing", f"/tasks/{tasks['closing'].pk}/"),
+    for name, url in [("home", "/home/"), ("list", "/tasks/"), ("closing", f"/tasks/{tasks['closing'].pk}/"),
                       ("working", f"/tasks/{tasks['working'].pk}/"),
                       ("dashboard", "/dashboard/"), ("upload", "/speeches/upload/")]:
         page.goto(live_server.url + url)
         check_phone_page(page, shoot, name)
+
+
+def test_leader_pages_fit_a_phone(page, live_server, login, shoot, tasks, leader, supervisor):
+    """The county leader reads on a phone: 待办 (red tasks, 待批示, this month), the list, a task with its
+    批示 form, and the dashboard with its charts and 督办通报 picker."""
+    late = dict(lead_department=tasks["working"].lead_department, deadline=timezone.localdate() - timedelta(days=20),
+                deadline_text="上月底前", content="按期完成全县学校食堂明厨亮灶改造，逾期须说明原因。")
+    red = services.task_create(created_by=supervisor, title="完成全县学校食堂明厨亮灶改造", **late)
+    page.set_viewport_size(PHONE)
+    login("boss")
+    for name, url in [("home", "/home/"), ("list", "/tasks/"), ("red", f"/tasks/{red.pk}/"),
+                      ("closing", f"/tasks/{tasks['closing'].pk}/"), ("dashboard", "/dashboard/")]:
+        page.goto(live_server.url + url)
+        check_phone_page(page, shoot, name)
+    page.goto(f"{live_server.url}/home/")
+    assert "完成全县学校食堂明厨亮灶改造" in page.inner_text("#content")

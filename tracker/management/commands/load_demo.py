@@ -2,16 +2,41 @@
 speeches and tasks in every status. Running it again changes nothing.
 
 The sample speeches come in through the same path as an upload (``speech_import``) and
-are confirmed with the review page's defaults (``speech_confirm_defaults``), so a new
-user sees tasks the extractor really found; ``tasks.json`` then moves some of them
-through the statuses, keyed by a word of their title.
+are confirmed with the review page's defaults (``speech_default_decisions`` and its
+default cycle, 每月25日前), so a new user sees tasks the extractor really found;
+``tasks.json`` then moves some of them through the statuses, keyed by a word of their title.
 
-The fixtures are dated as if today were ``FIXTURE_TODAY``, after every dated event in them;
-every date is moved by the same whole number of years, to the latest year in which
-FIXTURE_TODAY is not after today. Whole years keep the 秋季 speech in autumn and the 春季
-one in spring and put nothing in the future; the demo is at most a year behind today.
+Dates: two clocks, each where it keeps the story true.
+
+1. The story's past moves by whole years. The fixtures are dated as if today were
+   ``FIXTURE_TODAY``, after every dated event in them; every fixture date is moved by the
+   same whole number of years, to the latest year in which FIXTURE_TODAY is not after
+   today. Whole years keep the 秋季 speech in autumn and the 春季 one in spring (their
+   texts speak of 开学 and 学期, and the extractor reads 9月底前 from the speech's date),
+   keep each deadline agreeing with the words it was read from, and put nothing in the
+   future. Moving by days instead would put the 秋季开学 meeting in March.
+2. What happened lately is dated from today. Whole years leave today anywhere up to a
+   year after the story's end, when every open task would be red and silent. So a few
+   rows of tasks.json also say what the departments did in the last weeks, in days
+   before today: a progress entry (``recent``), an approved 延期申请 to a date a given
+   number of days after today (``extend``: the request dated a few days before the old
+   deadline, the approval the next day; 原定时限 keeps the speech's date), a lead
+   department named by 督查室 with the date still open (``lead``), a weekly cycle
+   (``report``). That keeps, on any day the demo is loaded, a yellow task (extended to
+   within SIGNAL_YELLOW_DAYS), a green one (extended by two months), red ones (the
+   speech's deadlines long past), grey 待指派 and 待定时限 ones, closed and suspended
+   ones, and 逾期未报 beside tasks that have not reported since the story's end.
+   The weekly task reports on the weekday two days ahead of loading, and its last entry
+   is eight days old, so its current cycle is open and due soon: 本期待报送.
+
 The workflow steps and progress entries are then dated into that story (``demo_backdate``):
-签收 before the first progress entry, 申请办结 after the last, 销号 a few days later.
+签收 before the first progress entry, 申请办结 after the last, 销号 a few days later; the
+reporting cycles are computed last, from those dates.
+
+No department gets a group-chat robot address: an address must be https on the
+企业微信/钉钉 hosts (``notices.webhook_refusal``), and a placeholder that can never
+answer would fill the outbox with failures and the log with warnings on every 交办 the
+demo user makes. A site that wants to try the robots enters a real group's address.
 """
 import json
 from datetime import date, datetime, time, timedelta
@@ -27,10 +52,15 @@ from django.utils import timezone
 from speeches import services as speech_services
 from speeches.models import Speech
 from tracker import roles, services, workflow
-from tracker.models import Department, ProgressUpdate, Task, TaskTransition, User
+from tracker.models import Department, ExtensionRequest, Notice, ProgressUpdate, Task, TaskTransition, User
+from tracker.supervision import extensions
 
 FIXTURES = Path(settings.BASE_DIR) / "fixtures"
 FIXTURE_TODAY = date(2025, 4, 30)
+# The review page's default cycle, given to every task the demo confirms.
+DEMO_REPORT_RULE = (Task.ReportRule.MONTHLY, 25)
+# A weekly task reports this many days after the day the demo is loaded (本期待报送).
+WEEKLY_DUE_IN_DAYS = 2
 
 
 def demo_years(today=None):
@@ -59,6 +89,7 @@ class Command(BaseCommand):
 
     @transaction.atomic
     def handle(self, *args, **options):
+        self.loading = timezone.now()  # every row the loader writes is dated after this, until dated into the story
         departments = self.load_departments()
         users = self.load_users(departments)
         created = self.load_tasks(self.load_speeches(users["duban"]), users)
@@ -121,7 +152,9 @@ class Command(BaseCommand):
             created[row["file"]] = [
                 task
                 for speech in upload.speeches.order_by("position")
-                for task in speech_services.speech_confirm_defaults(speech=speech, confirmed_by=uploader)
+                for task in speech_services.speech_confirm(
+                    speech=speech, decisions=speech_services.speech_default_decisions(speech=speech),
+                    confirmed_by=uploader, report_rule=DEMO_REPORT_RULE)
             ]
         return created
 
@@ -129,9 +162,13 @@ class Command(BaseCommand):
         """Move the new demo tasks through the statuses of tasks.json, with progress entries."""
         supervisor = users["duban"]
         used = set()
-        for speech_id, day in {(t.speech_id, t.speech.date) for tasks in created.values() for t in tasks if t.speech_id}:
-            # 督查室 confirms the tasks the day after the meeting, not when the demo is loaded.
-            Task.objects.filter(speech_id=speech_id).update(created_at=demo_moment(day + timedelta(days=1), 8))
+        assigned = {}
+        for task in (t for tasks in created.values() for t in tasks if t.speech_id):
+            # 督查室 confirms the tasks the day after the meeting, not when the demo is loaded; set on the
+            # objects too, or the services' saves below would write the moment of loading back.
+            task.created_at = demo_moment(task.speech.date + timedelta(days=1), 8)
+            Task.objects.filter(pk=task.pk).update(created_at=task.created_at)
+            Notice.objects.filter(task_id=task.pk).update(created_at=task.created_at)  # 交办
         for row in read_json("tasks.json"):
             tasks = created.get(row["speech"])
             if not tasks:
@@ -145,10 +182,28 @@ class Command(BaseCommand):
                 if task is None:
                     continue
             used.add(task.pk)
+            # The calls follow the story's order (the history is dated by it, demo_history).
+            if row.get("report"):
+                demo_report_rule(task=task, rule=row["report"], supervisor=supervisor)
+            if row.get("lead"):
+                assigned[task.pk] = demo_assign(task=task, supervisor=supervisor, **row["lead"])
             demo_move(task=task, status=row["status"], progress=row["progress"],
                       officer=lead_officer(task), supervisor=supervisor)
+            if row.get("extend"):
+                demo_extend(task=task, officer=lead_officer(task), supervisor=supervisor, **row["extend"])
+            if row.get("recent"):
+                _report(task, row["recent"], lead_officer(task) or supervisor)
             demo_backdate(task)
-        return sum(len(tasks) for tasks in created.values())
+        new = [task.pk for tasks in created.values() for task in tasks]
+        for task in Task.objects.filter(pk__in=new):
+            demo_history(task, since=self.loading, assigned_at=assigned.get(task.pk))
+        # The cycles count from the backdated creation and entries, as of today.
+        services.report_cycles_refresh(queryset=Task.objects.filter(pk__in=new))
+        # What came more than two weeks ago has been read; the newer notices wait on the 待办 page.
+        read_before = timezone.now() - timedelta(days=getattr(settings, "HOME_RECENT_DAYS", 14))
+        for notice in Notice.objects.filter(task_id__in=new, read_at__isnull=True, created_at__lt=read_before):
+            Notice.objects.filter(pk=notice.pk).update(read_at=notice.created_at + timedelta(days=1))
+        return len(new)
 
 
 # The closed-loop steps (tracker.workflow actions) that bring a new task to each status,
@@ -199,9 +254,60 @@ def demo_move(*, task, status, progress, officer, supervisor):
 def _report(task, progress, reporter):
     for entry in progress:
         services.progress_report(
-            task=task, reported_by=reporter, date=demo_date(entry["date"]),
+            task=task, reported_by=reporter, date=entry_date(entry),
             content=entry["content"], percent=entry["percent"],
         )
+
+
+def entry_date(entry, today=None):
+    """The date of a progress entry: a fixture ``date`` moved by whole years, or ``days_ago`` before today."""
+    if "days_ago" in entry:
+        return (today or timezone.localdate()) - timedelta(days=entry["days_ago"])
+    return demo_date(entry["date"], today)
+
+
+def demo_report_rule(*, task, rule, supervisor):
+    """Give ``task`` the cycle named in tasks.json: "weekly" (due WEEKLY_DUE_IN_DAYS from today) or "none"."""
+    day = None
+    if rule == Task.ReportRule.WEEKLY:
+        day = (timezone.localdate() + timedelta(days=WEEKLY_DUE_IN_DAYS)).isoweekday()
+    services.task_set_report_rule(tasks=[task], rule=rule, day=day, changed_by=supervisor)
+
+
+def demo_assign(*, task, supervisor, department, days_ago):
+    """督查室 names the lead department of a task the extractor left unassigned, ``days_ago`` days ago."""
+    services.task_assign(task=task, changed_by=supervisor, reason="督查室指定牵头单位",
+                         lead_department=Department.objects.get(name=department))
+    at = demo_moment(timezone.localdate() - timedelta(days=days_ago), 16)
+    Notice.objects.filter(task_id=task.pk, kind=Notice.Kind.ASSIGNED, created_at__gt=at).update(created_at=at)
+    return at
+
+
+def accept_day(task):
+    """The day the lead department signs for ``task``: two days after the speech, or on its first entry if earlier."""
+    start = task.speech.date + timedelta(days=2) if task.speech_id else timezone.localdate()
+    first = task.progress_updates.order_by("date").values_list("date", flat=True).first()
+    return min(start, first) if first else start
+
+
+def demo_extend(*, task, officer, supervisor, days, reason, comment):
+    """File and approve a 延期申请 moving ``task``'s deadline to ``days`` after today, dated into the story.
+
+    The request is dated five days before the old deadline (or three days ago, when that
+    is later: a department asks in time), the approval the day after. Left out when the
+    task has no deadline, no officer to ask, or a deadline already later than the new one.
+    """
+    today = timezone.localdate()
+    new_deadline = today + timedelta(days=days)
+    if officer is None or task.deadline is None or new_deadline <= task.deadline or not task.is_open:
+        return
+    asked = max(min(task.deadline - timedelta(days=5), today - timedelta(days=3)), accept_day(task))
+    request = extensions.extension_request_create(task=task, requested_by=officer, new_deadline=new_deadline,
+                                                  reason=reason, today=asked)
+    extensions.extension_decide(extension=request, decided_by=supervisor, approve=True, comment=comment)
+    decided = demo_moment(asked + timedelta(days=1), 15)
+    ExtensionRequest.objects.filter(pk=request.pk).update(requested_at=demo_moment(asked, 10), decided_at=decided)
+    Notice.objects.filter(task_id=task.pk, kind=Notice.Kind.EXTENSION).update(created_at=decided)
 
 
 def demo_moment(day, hour):
@@ -218,9 +324,7 @@ def demo_backdate(task):
     """
     at = demo_moment
     entries = list(task.progress_updates.order_by("date", "pk"))
-    start = task.speech.date + timedelta(days=2) if task.speech_id else timezone.localdate()
-    if entries:
-        start = min(start, entries[0].date)
+    start = accept_day(task)
     for entry in entries:
         ProgressUpdate.objects.filter(pk=entry.pk).update(created_at=at(entry.date, 10))
     last = entries[-1].date if entries else start
@@ -231,3 +335,36 @@ def demo_backdate(task):
             TaskTransition.objects.filter(pk=step.pk).update(at=when[step.action])
     if task.status == Task.Status.CLOSED:
         Task.objects.filter(pk=task.pk).update(completed_at=when["close"])
+
+
+def demo_history(task, *, since, assigned_at=None):
+    """Date the history rows the loader wrote for ``task`` (those after ``since``) at the events they record.
+
+    修改记录 and 时限调整记录 read the history by its dates. Each row is matched, in the
+    order written, to its event by the reason the service gave it: 创建任务 and 设置报送周期
+    at confirmation, 填报进展 at the next entry, a workflow step at its transition, 同意延期申请
+    at the approval, 指派 when 督查室 named the lead; any other row takes the date of the row
+    before it. The loader calls the services in the story's order, so the dates only go forward.
+    """
+    entries = iter(task.progress_updates.order_by("pk").values_list("created_at", flat=True))
+    steps = iter(task.transitions.order_by("pk").values_list("at", flat=True))
+    approvals = iter(task.extension_requests.order_by("pk").values_list("decided_at", flat=True))
+    labels = tuple(step.label for step in workflow.TRANSITIONS)
+    previous = task.created_at
+    for row in task.history.filter(history_date__gte=since).order_by("history_id"):
+        reason = row.history_change_reason or ""
+        if reason.startswith(("创建任务", "设置报送周期")):
+            at = task.created_at
+        elif reason.startswith("填报进展"):
+            at = next(entries, previous)
+        elif reason.startswith("同意延期申请"):
+            at = next(approvals, previous)
+        elif reason.startswith("督查室指定牵头单位"):
+            at = assigned_at or previous
+        elif reason.startswith(labels):
+            at = next(steps, previous)
+        else:
+            at = previous
+        previous = max(at, previous)
+        type(row).objects.filter(pk=row.pk).update(history_date=previous)
+    Task.objects.filter(pk=task.pk).update(updated_at=previous)  # 更新时间: the last event, not the loading

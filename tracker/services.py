@@ -357,8 +357,14 @@ def report_dates(task):
 
 
 def report_due_of(*, task, dates_reported, today=None):
-    """Return the report_due ``task`` should store (tracker.cycles explains it); None when not reporting."""
+    """Return the report_due ``task`` should store (tracker.cycles explains it); None when not reporting.
+
+    A task with no lead department owes no report: nobody could have sent it, and it
+    already shows grey as 待指派 until the supervisor names a lead.
+    """
     if task.status not in (Task.Status.PENDING, Task.Status.IN_PROGRESS, Task.Status.CLOSING):
+        return None
+    if task.lead_department_id is None:
         return None
     rule = task.report_rule_value
     if rule.kind == cycles.NONE or rule.check() is not None:
@@ -383,7 +389,7 @@ def report_cycles_refresh(*, today=None, queryset=None) -> int:
     today = today or timezone.localdate()
     tasks = (queryset if queryset is not None else Task.objects.all()).exclude(
         report_rule=Task.ReportRule.NONE, report_due__isnull=True)
-    fields = ("pk", "status", "report_rule", "report_day", "deadline", "created_at", "report_due")
+    fields = ("pk", "status", "lead_department_id", "report_rule", "report_day", "deadline", "created_at", "report_due")
     ids = list(tasks.order_by("pk").values_list("pk", flat=True))
     changed = 0
     for start in range(0, len(ids), REFRESH_CHUNK):

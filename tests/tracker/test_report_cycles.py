@@ -54,6 +54,19 @@ def test_a_progress_entry_completes_the_cycle(monthly, officer_a):
     assert monthly.report_due > today and not lights.report_overdue(monthly)
 
 
+def test_a_task_without_a_lead_owes_no_report_until_one_is_named(make_task, departments, supervisor):
+    task = make_task(lead_department=None, deadline=date(2026, 12, 31), report_rule="monthly", report_day=25)
+    created_on(task, date(2026, 1, 10))
+    services.report_cycles_refresh(today=date(2026, 2, 10))
+    task.refresh_from_db()
+    assert task.report_due is None and not lights.report_overdue(task, today=date(2026, 2, 10))
+    task.lead_department = departments["a"]
+    services.task_save(task=task, by=supervisor, reason="指定牵头单位")
+    services.report_cycles_refresh(today=date(2026, 2, 10))
+    task.refresh_from_db()
+    assert task.report_due is not None
+
+
 def test_closing_a_task_clears_its_cycle(monthly, supervisor):
     services.task_transition(task=monthly, action="suspend", by=supervisor, reason="上级通知暂停")
     monthly.refresh_from_db()

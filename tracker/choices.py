@@ -14,6 +14,8 @@ STATUS_LABELS = {
     SUSPENDED: "已中止",
 }
 OPEN_STATUSES = frozenset({PENDING, IN_PROGRESS, CLOSING})
+# Statuses that owe periodic reports: once 申请办结 is filed its 办结报告 stands in for them.
+REPORTING_STATUSES = frozenset({PENDING, IN_PROGRESS})
 
 # Category (类别): a directive becomes 部署任务, a problem to fix 整改任务.
 DEPLOY, RECTIFY = "deploy", "rectify"

@@ -110,20 +110,20 @@ REPORT_DUE_SOON_LABEL = "本期待报送"
 def report_overdue_q(today=None):
     """Tasks in progress whose current reporting cycle passed its due date with no entry (an indexed column)."""
     today = today or timezone.localdate()
-    return Q(report_due__lt=today, status__in=choices.OPEN_STATUSES)
+    return Q(report_due__lt=today, status__in=choices.REPORTING_STATUSES)
 
 
 def report_due_soon_q(today=None, days=None):
     """Tasks whose cycle is due within ``days`` days (today included) and not yet reported."""
     today = today or timezone.localdate()
     days = settings.REPORT_DUE_SOON_DAYS if days is None else days
-    return Q(report_due__gte=today, report_due__lte=today + timedelta(days=days), status__in=choices.OPEN_STATUSES)
+    return Q(report_due__gte=today, report_due__lte=today + timedelta(days=days), status__in=choices.REPORTING_STATUSES)
 
 
 def report_overdue(task, today=None):
     """True if ``task`` is 逾期未报 today."""
     today = today or timezone.localdate()
-    return task.report_due is not None and task.report_due < today and task.status in choices.OPEN_STATUSES
+    return task.report_due is not None and task.report_due < today and task.status in choices.REPORTING_STATUSES
 
 
 def report_badge_html(task, today=None):

@@ -362,7 +362,7 @@ def report_due_of(*, task, dates_reported, today=None):
     A task with no lead department owes no report: nobody could have sent it, and it
     already shows grey as 待指派 until the supervisor names a lead.
     """
-    if task.status not in (Task.Status.PENDING, Task.Status.IN_PROGRESS, Task.Status.CLOSING):
+    if task.status not in choices.REPORTING_STATUSES:
         return None
     if task.lead_department_id is None:
         return None

@@ -73,6 +73,16 @@ def test_closing_a_task_clears_its_cycle(monthly, supervisor):
     assert monthly.report_due is None
 
 
+def test_a_closing_report_stands_in_for_the_cycle_until_sent_back(monthly, officer_a, supervisor):
+    services.task_transition(task=monthly, action="accept", by=officer_a)
+    services.task_transition(task=monthly, action="request_close", by=officer_a, reason="已全部完成")
+    monthly.refresh_from_db()
+    assert monthly.report_due is None
+    services.task_transition(task=monthly, action="send_back", by=supervisor, reason="佐证材料不全")
+    monthly.refresh_from_db()
+    assert monthly.report_due is not None
+
+
 def test_incomplete_rule_gets_a_chinese_message_and_changes_nothing(make_task, departments):
     with pytest.raises(ValidationError) as error:
         make_task(lead_department=departments["a"], report_rule="monthly", report_day=None)

@@ -21,7 +21,7 @@ from django.http import FileResponse
 from django.utils import timezone
 
 from speeches.parsing.docx_numbering import chinese_number
-from tracker import lights, selectors
+from tracker import choices, lights, selectors
 from tracker.ledger import validate
 from tracker.ledger import xlsx_writer as xl
 from tracker.ledger.selectors import newest_entry_id
@@ -167,7 +167,7 @@ def _chunk_extras(chunk):
 def _report(row, today=None):
     """报送情况: 逾期未报 with the missed due date, else the current cycle's due date; '' with no cycle."""
     due = row["report_due"]
-    if due is None or row["status"] not in (Task.Status.PENDING, Task.Status.IN_PROGRESS, Task.Status.CLOSING):
+    if due is None or row["status"] not in choices.REPORTING_STATUSES:
         return ""
     if due < (today or timezone.localdate()):
         return f"{lights.REPORT_OVERDUE_LABEL}（{due:%m-%d}）"

@@ -368,3 +368,38 @@ def test_who_may_post_a_breakdown(client, parent_task, officers, units, who, sta
 @pytest.fixture
 def today():
     return timezone.localdate()
+
+
+def test_the_ledger_lists_each_sub_task_once_right_after_its_parent(parent_task, officers, units, make_task,
+                                                                  supervisor):
+    from tracker import selectors
+    from tracker.ledger import export
+
+    first = breakdown(parent_task, officers["own"], units["child"])
+    second = breakdown(parent_task, officers["own"], units["child2"])
+    later = make_task(title="之后的任务", lead_department=units["own"])
+    _, tasks = selectors.task_list_filtered(user=supervisor, params={})
+    rows = [row for row in export.ledger_rows(tasks, group=export.GROUP_NONE)][1:]
+    serials = [row[1] for row in rows]
+    assert len(serials) == len(set(serials)) == Task.objects.count()
+    at = serials.index(parent_task.serial)
+    assert serials[at:at + 3] == [parent_task.serial, first.serial, second.serial]
+    assert serials.index(later.serial) > at + 2
+    contents = {row[1]: row[3] for row in rows}
+    assert contents[first.serial].startswith(export.SUBTASK_MARK)
+    assert not contents[parent_task.serial].startswith(export.SUBTASK_MARK)
+
+
+def test_the_dashboard_counts_each_task_once(client, parent_task, officers, units, supervisor):
+    from tracker.supervision.dashboard import dashboard_build
+
+    breakdown(parent_task, officers["own"], units["child"])
+    breakdown(parent_task, officers["own"], units["child2"])
+    board = dashboard_build(user=supervisor, params={})
+    assert board.total == Task.objects.count()
+    officer = fresh(officers["own"])
+    board = dashboard_build(user=officer, params={})
+    led = {d.name: d.tasks for d in board.departments}
+    # The 中心学校's table shows its own unit and the units under it, each task once, in its own unit's row.
+    assert led == {"甲镇中心学校": 1, "甲镇一小": 2, "甲镇二小": 2, "甲镇一小新村教学点": 1}
+    assert board.total == Task.objects.filter(permissions.task_visibility_q(officer)).count()

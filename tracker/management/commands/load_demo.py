@@ -191,6 +191,12 @@ class Command(BaseCommand):
                 school = lead_officer(child)
                 demo_move(task=child, status=part["status"], progress=part["progress"],
                           officer=school, supervisor=users["duban"])
+                # Broken down the morning its school's story starts (see demo_backdate), not at loading.
+                first = child.progress_updates.order_by("date").values_list("date", flat=True).first()
+                start = child.speech.date + timedelta(days=2) if child.speech_id else timezone.localdate()
+                Task.objects.filter(pk=child.pk).update(created_at=demo_moment(min(start, first or start), 8))
+                demo_backdate(child)
+            demo_backdate(parent)
 
 
 # The closed-loop steps (tracker.workflow actions) that bring a new task to each status,

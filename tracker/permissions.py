@@ -76,13 +76,24 @@ def task_visibility_q(user, prefix=""):
     if sees_everything(user):
         return Q()
     if is_officer(user):
-        from tracker.models import Task
-
-        units = sorted(officer_units(user))
-        led = Task.objects.order_by().filter(lead_department_id__in=units).values("pk")
-        assisted = Task.co_departments.through.objects.order_by().filter(department_id__in=units).values("task_id")
-        return Q(**{f"{prefix}pk__in": led.union(assisted)})
+        return units_tasks_q(officer_units(user), prefix)
     return Q(pk__in=[])
+
+
+def units_tasks_q(units, prefix=""):
+    """Return a Q that keeps the tasks led or assisted by any of ``units`` (department ids), each once."""
+    from tracker.models import Task
+
+    units = sorted(units)
+    led = Task.objects.order_by().filter(lead_department_id__in=units).values("pk")
+    assisted = Task.co_departments.through.objects.order_by().filter(department_id__in=units).values("task_id")
+    return Q(**{f"{prefix}pk__in": led.union(assisted)})
+
+
+def own_unit_tasks_q(user):
+    """The tasks of the officer's own unit alone (lead or co-department), not of the units under it:
+    what the officer has to do themselves (their 待办), as opposed to what they may read."""
+    return units_tasks_q([user.department_id]) if is_officer(user) else Q(pk__in=[])
 
 
 def _co_department_ids(task):

@@ -403,3 +403,18 @@ def test_the_dashboard_counts_each_task_once(client, parent_task, officers, unit
     # The 中心学校's table shows its own unit and the units under it, each task once, in its own unit's row.
     assert led == {"甲镇中心学校": 1, "甲镇一小": 2, "甲镇二小": 2, "甲镇一小新村教学点": 1}
     assert board.total == Task.objects.filter(permissions.task_visibility_q(officer)).count()
+
+
+def test_a_chased_sub_task_is_on_its_schools_to_do_list_not_the_centres(parent_task, officers, units, supervisor):
+    from tracker.supervision import chasing
+    from tracker.supervision.home import home_page
+
+    child = breakdown(parent_task, officers["own"], units["child"])
+    chasing.chase_send(sent_by=supervisor, tasks=[child], message="请一小抓紧")
+
+    def chased(user):
+        block = next(b for b in home_page(user=fresh(user)).blocks if b.key == "chased")
+        return [task.pk for task in block.tasks]
+
+    assert chased(officers["child"]) == [child.pk]
+    assert chased(officers["own"]) == []

@@ -378,6 +378,13 @@ class TaskAdminForm(forms.ModelForm):
             current = Task.objects.filter(pk=self.instance.pk).values_list("version", flat=True).first()
             if current != expected:
                 raise forms.ValidationError(services.CONFLICT_MESSAGE, code="conflict")
+        if "deadline" in cleaned:
+            # The service checks again when it saves; here the form shows why, beside the field.
+            probe = Task(pk=self.instance.pk, parent_id=self.instance.parent_id, deadline=cleaned["deadline"])
+            try:
+                services.task_tree_check(task=probe)
+            except ValidationError as error:
+                self.add_error("deadline", error.message_dict["deadline"])
         return cleaned
 
 
@@ -508,10 +515,10 @@ class TaskAdmin(SaneInputAdmin, ScopedHistoryMixin, SimpleHistoryAdmin):
     actions = [suspend_selected, assign_selected, set_report_rule_selected]
     view_on_site = False
     # Status moves only through the workflow (task page, bulk actions), never by editing the field.
-    readonly_fields = ["serial", "status", "original_deadline", "progress", "latest_progress", "completed_at",
+    readonly_fields = ["serial", "parent", "status", "original_deadline", "progress", "latest_progress", "completed_at",
                        "created_by", "created_at", "updated_at", "report_due"]
     fieldsets = [
-        (None, {"fields": ["serial", "title", "content", "category", "speech", "source_item"]}),
+        (None, {"fields": ["serial", "parent", "title", "content", "category", "speech", "source_item"]}),
         ("责任分工", {"fields": ["lead_department", "co_departments", "owner_text", "responsible_person"]}),
         ("时限与状态", {"fields": ["deadline", "deadline_text", "original_deadline", "status",
                                    "progress", "latest_progress", "completed_at"]}),

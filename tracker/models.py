@@ -269,6 +269,9 @@ class Task(models.Model):
             models.Index(fields=["lead_department", "status", "deadline", "completed_at"], name="task_dept_status_dates"),
             models.Index(fields=["-created_at", "-id"], name="task_created"),
             models.Index(fields=["report_due"], name="task_report_due"),
+            # An officer's tasks are "pk IN (led UNION assisted)" (permissions.task_visibility_q): with the id in
+            # the index, the led half reads the index alone (the co-department table has its twin, see migration 0006).
+            models.Index(fields=["lead_department", "id"], name="task_dept_id"),
         ]
         constraints = [
             models.CheckConstraint(condition=Q(progress__gte=0, progress__lte=100), name="task_progress_0_100"),

@@ -418,3 +418,18 @@ def test_a_chased_sub_task_is_on_its_schools_to_do_list_not_the_centres(parent_t
 
     assert chased(officers["child"]) == [child.pk]
     assert chased(officers["own"]) == []
+
+
+def test_the_admin_refuses_a_sub_task_deadline_after_its_parents(client, parent_task, officers, units, supervisor):
+    child = breakdown(parent_task, officers["own"], units["child"])
+    client.force_login(supervisor)
+    late = (parent_task.deadline + timedelta(days=3)).isoformat()
+    response = client.post(reverse("admin:tracker_task_change", args=[child.pk]), {
+        "title": child.title, "content": "", "category": child.category, "lead_department": units["child"].pk,
+        "deadline": late, "note": "", "expected_version": child.version, "report_rule": "none",
+        "progress_updates-TOTAL_FORMS": "0", "progress_updates-INITIAL_FORMS": "0",
+    })
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "不能晚于上级任务的完成时限" in page and parent_task.serial in page
+    assert Task.objects.get(pk=child.pk).deadline == child.deadline

@@ -433,3 +433,15 @@ def test_the_admin_refuses_a_sub_task_deadline_after_its_parents(client, parent_
     page = response.content.decode()
     assert "不能晚于上级任务的完成时限" in page and parent_task.serial in page
     assert Task.objects.get(pk=child.pk).deadline == child.deadline
+
+
+def test_serial_order_keeps_sub_tasks_under_their_parent_across_number_lengths(make_task, units):
+    from tracker.ledger.export import serial_order
+
+    serials = ["DB-2026-10000", "DB-2026-9999-02", "DB-2026-10000-01", "DB-2026-9999", "DB-2026-0002",
+               "DB-2026-9999-01", "DB-2025-10001"]
+    for serial in serials:
+        Task.objects.filter(pk=make_task(lead_department=units["own"]).pk).update(serial=serial)
+    ordered = list(Task.objects.filter(serial__in=serials).order_by(*serial_order()).values_list("serial", flat=True))
+    assert ordered == ["DB-2025-10001", "DB-2026-0002", "DB-2026-9999", "DB-2026-9999-01", "DB-2026-9999-02",
+                       "DB-2026-10000", "DB-2026-10000-01"]

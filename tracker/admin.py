@@ -6,6 +6,7 @@ from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.utils import unquote
+from django.contrib.admin.views.main import ORDER_VAR, ChangeList
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -68,11 +69,42 @@ class SaneInputAdmin:
 class DepartmentAdmin(SaneInputAdmin, admin.ModelAdmin):
     """Departments are retired (启用 unticked), never deleted: see permissions.can_delete_department."""
 
-    list_display = ["name", "short_name", "aliases_inline", "is_active", "order"]
+    list_display = ["tree_name", "short_name", "parent", "aliases_inline", "is_active", "order"]
+    list_display_links = ["tree_name"]
     list_editable = ["order", "is_active"]
     list_filter = ["is_active"]
+    list_select_related = ["parent"]
+    list_per_page = 500
     search_fields = ["name", "short_name", "aliases"]
+    autocomplete_fields = ["parent"]
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+
+    def get_changelist(self, request, **kwargs):
+        return DepartmentTreeList
+
+    def get_queryset(self, request):
+        """Annotate each unit's place in the tree (each unit right above the units under it) and its depth.
+
+        The tree is read once (a few hundred rows) and laid out by ``tracker.tree.tree_order``.
+        """
+        from django.db.models import Case, IntegerField, Value, When
+
+        from tracker import tree
+
+        qs = self.model._default_manager.get_queryset()  # ordered by the changelist (get_ordering)
+        laid_out = tree.tree_order(list(Department.objects.only("pk", "parent_id", "order", "name")))
+        if not laid_out:
+            return qs.annotate(tree_position=Value(0), tree_depth=Value(0))
+        position = Case(*(When(pk=d.pk, then=Value(i)) for i, (_, d) in enumerate(laid_out)),
+                        default=Value(len(laid_out)), output_field=IntegerField())
+        depth = Case(*(When(pk=d.pk, then=Value(level)) for level, d in laid_out if level),
+                     default=Value(0), output_field=IntegerField())
+        return qs.annotate(tree_position=position, tree_depth=depth)
+
+    @admin.display(description="单位名称", ordering="tree_position")
+    def tree_name(self, obj):
+        depth = getattr(obj, "tree_depth", 0)
+        return f"{'　' * (depth - 1)}└ {obj.name}" if depth else obj.name
 
     def has_delete_permission(self, request, obj=None):
         return permissions.can_delete_department(request.user, obj) and super().has_delete_permission(request, obj)
@@ -86,6 +118,15 @@ class DepartmentAdmin(SaneInputAdmin, admin.ModelAdmin):
         if not permissions.is_supervisor(request.user):
             return [*(super().get_exclude(request, obj) or []), "webhook_url"]
         return super().get_exclude(request, obj)
+
+
+class DepartmentTreeList(ChangeList):
+    """The unit list in tree order (DepartmentAdmin.get_queryset's tree_position) until a header is clicked."""
+
+    def get_ordering(self, request, queryset):
+        if ORDER_VAR in self.params:
+            return super().get_ordering(request, queryset)
+        return ["tree_position", "pk"]
 
 
 @admin.register(NoticeDelivery)
@@ -337,6 +378,13 @@ class TaskAdminForm(forms.ModelForm):
             current = Task.objects.filter(pk=self.instance.pk).values_list("version", flat=True).first()
             if current != expected:
                 raise forms.ValidationError(services.CONFLICT_MESSAGE, code="conflict")
+        if "deadline" in cleaned:
+            # The service checks again when it saves; here the form shows why, beside the field.
+            probe = Task(pk=self.instance.pk, parent_id=self.instance.parent_id, deadline=cleaned["deadline"])
+            try:
+                services.task_tree_check(task=probe)
+            except ValidationError as error:
+                self.add_error("deadline", error.message_dict["deadline"])
         return cleaned
 
 
@@ -467,10 +515,10 @@ class TaskAdmin(SaneInputAdmin, ScopedHistoryMixin, SimpleHistoryAdmin):
     actions = [suspend_selected, assign_selected, set_report_rule_selected]
     view_on_site = False
     # Status moves only through the workflow (task page, bulk actions), never by editing the field.
-    readonly_fields = ["serial", "status", "original_deadline", "progress", "latest_progress", "completed_at",
+    readonly_fields = ["serial", "parent", "status", "original_deadline", "progress", "latest_progress", "completed_at",
                        "created_by", "created_at", "updated_at", "report_due"]
     fieldsets = [
-        (None, {"fields": ["serial", "title", "content", "category", "speech", "source_item"]}),
+        (None, {"fields": ["serial", "parent", "title", "content", "category", "speech", "source_item"]}),
         ("责任分工", {"fields": ["lead_department", "co_departments", "owner_text", "responsible_person"]}),
         ("时限与状态", {"fields": ["deadline", "deadline_text", "original_deadline", "status",
                                    "progress", "latest_progress", "completed_at"]}),

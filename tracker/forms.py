@@ -102,3 +102,31 @@ class LoginForm(AdminAuthenticationForm):
         "invalid_login": "用户名或密码不正确，请重新输入（字母区分大小写）。",
         "inactive": "该账号已停用，请联系督查室。",
     }
+
+
+class SubtaskForm(forms.Form):
+    """分解下达: one sub-task for one unit under the lead unit. The service checks the unit and the deadline."""
+
+    lead_department = forms.ModelChoiceField(
+        label="承办单位", queryset=None, empty_label="请选择下级单位",
+        error_messages={"required": "请选择承办单位。",
+                        "invalid_choice": "所选单位不在可分解下达的单位之中，请刷新页面后重新选择。"})
+    title = forms.CharField(label="子任务名称", max_length=300, error_messages={"required": "请填写子任务名称。"})
+    deadline = forms.DateField(label="完成时限", widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}),
+                               validators=[dates.check_sane], error_messages={"required": "请填写子任务的完成时限。"})
+    responsible_person = forms.CharField(label="责任人", max_length=100, required=False)
+    content = forms.CharField(label="任务要求", required=False, max_length=5000,
+                              widget=forms.Textarea(attrs={"rows": 3, "cols": 80}))
+
+    def __init__(self, *args, units=(), parent=None, **kwargs):
+        from tracker.models import Department
+
+        kwargs.setdefault("prefix", "subtask")
+        super().__init__(*args, **kwargs)
+        # Every unit is offered to the field's lookup, so a unit outside the list reaches the
+        # service and gets its own message there; the page lists only the allowed ones.
+        self.fields["lead_department"].queryset = Department.objects.all()
+        self.fields["lead_department"].choices = [("", "请选择下级单位"), *((d.pk, d.name) for d in units)]
+        if parent is not None and not self.is_bound:
+            self.initial.setdefault("title", parent.title)
+            self.initial.setdefault("deadline", parent.deadline)

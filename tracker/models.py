@@ -27,7 +27,24 @@ def has_control_characters(text, *, allow=""):
 
 
 class Department(models.Model):
+    """A unit of the county: a bureau, one of its offices (股室), a 中心学校 or a school.
+
+    Units form a tree through ``parent`` (县教育局 → 基础教育股; 各乡镇中心学校 → 某某小学).
+    A plain parent key: "this unit and everything under it" is one recursive query
+    (``tracker.tree.subtree_ids``) on a table of a few hundred rows, and nothing
+    derived (no stored path) has to be kept in step when a unit moves.
+    """
+
     name = models.CharField("单位名称", max_length=100, unique=True)
+    parent = models.ForeignKey(
+        "self",
+        verbose_name="上级单位",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="children",
+        help_text="例如“某某小学”的上级单位是“各乡镇中心学校”；上级单位的填报员可查看并分解下达本单位的任务。",
+    )
     short_name = models.CharField("简称", max_length=50, blank=True)
     aliases = models.TextField(
         "别名",
@@ -60,6 +77,11 @@ class Department(models.Model):
                 errors[field] = f"{label}只能写一行，不能含换行、制表符等控制字符。"
         if has_control_characters(self.aliases, allow="\r\n"):
             errors["aliases"] = "别名每行一个，不能含制表符等其他控制字符。"
+        if self.parent_id is not None and self.pk is not None:
+            from tracker import tree
+
+            if self.parent_id in tree.subtree_ids(self.pk):
+                errors["parent"] = "上级单位不能是本单位或其下级单位（否则单位层级会形成循环）。"
         if self.webhook_url:
             from tracker.notices import webhook_refusal
 
@@ -153,7 +175,18 @@ class Task(models.Model):
         CLOSED = choices.CLOSED, choices.STATUS_LABELS[choices.CLOSED]
         SUSPENDED = choices.SUSPENDED, choices.STATUS_LABELS[choices.SUSPENDED]
 
-    serial = models.CharField("督办编号", max_length=20, unique=True, editable=False)
+    # A sub-task's serial is its parent's and "-NN" (DB-2026-0012-03), so it reads as part of it.
+    serial = models.CharField("督办编号", max_length=40, unique=True, editable=False)
+    parent = models.ForeignKey(
+        "self",
+        verbose_name="上级任务",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="children",
+        editable=False,
+        help_text="分解下达的子任务所属的任务。",
+    )
     title = models.CharField("任务名称", max_length=300)
     content = models.TextField("任务内容", blank=True)
     speech = models.ForeignKey(
@@ -236,6 +269,9 @@ class Task(models.Model):
             models.Index(fields=["lead_department", "status", "deadline", "completed_at"], name="task_dept_status_dates"),
             models.Index(fields=["-created_at", "-id"], name="task_created"),
             models.Index(fields=["report_due"], name="task_report_due"),
+            # An officer's tasks are "pk IN (led UNION assisted)" (permissions.task_visibility_q): with the id in
+            # the index, the led half reads the index alone (the co-department table has its twin, see migration 0006).
+            models.Index(fields=["lead_department", "id"], name="task_dept_id"),
         ]
         constraints = [
             models.CheckConstraint(condition=Q(progress__gte=0, progress__lte=100), name="task_progress_0_100"),

@@ -48,33 +48,79 @@ def sees_everything(user):
     return is_supervisor(user) or is_leader(user)
 
 
+def officer_units(user):
+    """Return the ids of the officer's unit and of every unit under it (cached on the user object).
+
+    One recursive query per request (``tracker.tree``); a 中心学校's officer gets the
+    中心学校 and its schools. Empty for anyone without a unit.
+    """
+    cached = getattr(user, "_unit_ids", None)
+    if cached is None:
+        from tracker import tree
+
+        cached = tree.subtree_ids(getattr(user, "department_id", None))
+        user._unit_ids = cached
+    return cached
+
+
 def task_visibility_q(user, prefix=""):
-    """Return a Q that keeps the tasks ``user`` may see (``prefix`` for related lookups)."""
+    """Return a Q that keeps the tasks ``user`` may see (``prefix`` for related lookups).
+
+    An officer sees the tasks led by, or assisted by, their unit or any unit under it
+    (a 中心学校's officer sees its schools' sub-tasks), never a sibling's or a parent
+    unit's other tasks. Written as ``pk IN (led UNION assisted)``: each half is one
+    index lookup (task_dept_status_dates; the co-department table's department index),
+    where ``lead IN … OR pk IN (…)`` made PostgreSQL read every task to test the OR.
+    Neither half joins, so no task comes back twice.
+    """
     if sees_everything(user):
         return Q()
     if is_officer(user):
-        # No join: a join through co_departments would repeat rows and defeat the indexes;
-        # "lead is mine, or the task is among my department's co-tasks" uses one index each.
-        from tracker.models import Task
-
-        dept = user.department_id
-        co_tasks = Task.co_departments.through.objects.filter(department_id=dept).values("task_id")
-        return Q(**{f"{prefix}lead_department_id": dept}) | Q(**{f"{prefix}pk__in": co_tasks})
+        return units_tasks_q(officer_units(user), prefix)
     return Q(pk__in=[])
 
 
+def units_tasks_q(units, prefix=""):
+    """Return a Q that keeps the tasks led or assisted by any of ``units`` (department ids), each once."""
+    from tracker.models import Task
+
+    units = sorted(units)
+    led = Task.objects.order_by().filter(lead_department_id__in=units).values("pk")
+    assisted = Task.co_departments.through.objects.order_by().filter(department_id__in=units).values("task_id")
+    return Q(**{f"{prefix}pk__in": led.union(assisted)})
+
+
+def own_unit_tasks_q(user):
+    """The tasks of the officer's own unit alone (lead or co-department), not of the units under it:
+    what the officer has to do themselves (their 待办), as opposed to what they may read."""
+    return units_tasks_q([user.department_id]) if is_officer(user) else Q(pk__in=[])
+
+
+def _co_department_ids(task):
+    """The task's co-department ids, from a prefetch where there is one (lists), else one query."""
+    prefetched = getattr(task, "_prefetched_objects_cache", {}).get("co_departments")
+    if prefetched is not None:
+        return {d.pk for d in prefetched}
+    return set(task.co_departments.values_list("pk", flat=True))
+
+
 def can_view_task(user, task):
+    """The same rule as ``task_visibility_q``, for one task in hand (the tests check both agree)."""
     if sees_everything(user):
         return True
     if is_officer(user):
-        dept = user.department_id
-        if task.lead_department_id == dept:
+        units = officer_units(user)
+        if task.lead_department_id in units:
             return True
-        prefetched = getattr(task, "_prefetched_objects_cache", {}).get("co_departments")
-        if prefetched is not None:
-            return any(d.pk == dept for d in prefetched)
-        return task.co_departments.filter(pk=dept).exists()
+        return bool(_co_department_ids(task) & units)
     return False
+
+
+def is_task_unit_officer(user, task):
+    """An officer of the task's own lead or co-department (not of a unit above it)."""
+    if not is_officer(user):
+        return False
+    return task.lead_department_id == user.department_id or user.department_id in _co_department_ids(task)
 
 
 def can_edit_task(user, task=None):
@@ -83,10 +129,14 @@ def can_edit_task(user, task=None):
 
 
 def may_report_progress(user, task):
-    """Officers of the lead or a co-department report progress; supervisors too (status aside)."""
+    """Officers of the lead or a co-department report progress; supervisors too (status aside).
+
+    Each unit reports on its own part: the officer of a unit above (who sees a school's
+    sub-task) reads the school's reports but does not write them.
+    """
     if is_supervisor(user):
         return True
-    return is_officer(user) and can_view_task(user, task)
+    return is_task_unit_officer(user, task)
 
 
 def can_report_progress(user, task):
@@ -117,7 +167,35 @@ def workflow_actor(user):
 
 
 def workflow_task(task):
-    return workflow.TaskFacts(status=task.status, lead_department_id=task.lead_department_id)
+    return workflow.TaskFacts(status=task.status, lead_department_id=task.lead_department_id,
+                              open_children=open_children_of(task))
+
+
+def open_children_of(task):
+    """How many sub-tasks of ``task`` are neither closed nor suspended (from a prefetch where there is one).
+
+    Asked only where it matters, while the task may still move toward 办结.
+    """
+    from tracker import rollup
+
+    if task.pk is None or task.status not in workflow.CLOSE_SOURCES:
+        return 0
+    prefetched = getattr(task, "_prefetched_objects_cache", {}).get("children")
+    if prefetched is not None:
+        return rollup.open_children((child.status, child.progress) for child in prefetched)
+    return task.children.exclude(status__in=rollup.SETTLED).count()
+
+
+def is_lead_officer_of(user, task):
+    """An officer of ``task``'s own lead unit."""
+    return is_officer(user) and task.lead_department_id is not None and task.lead_department_id == user.department_id
+
+
+def can_break_down(user, task):
+    """分解下达: the lead unit's officer splits an open task (not yet awaiting 销号) into sub-tasks
+    for the units under it, or for the task's co-departments. Supervisors keep to their own
+    tools (the admin); the sub-task is the unit's own to do."""
+    return is_lead_officer_of(user, task) and task.status in workflow.BREAKDOWN_STATUSES
 
 
 def transition_refusal(user, task, action, reason=""):
@@ -203,11 +281,11 @@ def chase_visibility_q(user):
 
 
 def recipient_visibility_q(user):
-    """Return a Q on users: whom ``user`` may read among a chase's recipients (an officer: their own department)."""
+    """Return a Q on users: whom ``user`` may read among a chase's recipients (an officer: their unit and those under it)."""
     if sees_everything(user):
         return Q()
     if is_officer(user):
-        return Q(department_id=user.department_id)
+        return Q(department_id__in=sorted(officer_units(user)))
     return Q(pk__in=[])
 
 

@@ -6,12 +6,13 @@ from datetime import date, datetime
 from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 
-from tracker import lights, permissions, roles, timeline
+from tracker import lights, permissions, roles, rollup, timeline, tree
 from tracker.filters import TaskFilter
 from tracker.models import (
     SUPERVISION_TEXT_MAX,
     Attachment,
     Chase,
+    Department,
     ExtensionRequest,
     Instruction,
     ProgressUpdate,
@@ -47,9 +48,11 @@ def task_detail_get(*, user: User, pk: int) -> Task:
     attachments = Attachment.objects.select_related("uploaded_by")
     return (
         lights.annotate_signal(task_list(user=user))
-        .select_related("created_by", "source_item")
+        .select_related("created_by", "source_item", "parent")
         .prefetch_related(
             "co_departments",
+            Prefetch("children", queryset=lights.annotate_signal(Task.objects.select_related("lead_department"))
+                     .order_by("serial")),
             Prefetch("progress_updates",
                      queryset=ProgressUpdate.objects.select_related("reported_by")
                      .prefetch_related(Prefetch("attachments", queryset=attachments))),
@@ -140,6 +143,19 @@ class TaskPage:
     default_instruction_kind: str = Instruction.Kind.COMMENT  # 批示 for those who may give one
     text_max: int = SUPERVISION_TEXT_MAX
     chase_message: str = ""
+    children: list = ()  # SubtaskRow, in serial order
+    rolled_up: int | None = None  # the children's 完成率 rolled up (tracker.rollup), None without children
+    open_children: int = 0
+    close_note: str = ""  # why 申请办结 waits for the children, for the lead officer
+    parent_visible: bool = False  # the parent task links to its page
+    may_break_down: bool = False  # 分解下达
+    breakdown_units: list = ()  # Department the task may be broken down to
+
+
+@dataclass(frozen=True, slots=True)
+class SubtaskRow:
+    task: Task
+    visible: bool  # the user may open it
 
 
 def task_page(*, user: User, pk: int, today: date | None = None) -> TaskPage:
@@ -152,6 +168,10 @@ def task_page(*, user: User, pk: int, today: date | None = None) -> TaskPage:
     may_comment = permissions.can_comment(user, task)
     kinds = [choice for choice in Instruction.Kind.choices
              if may_instruct or choice[0] == Instruction.Kind.COMMENT]
+    children = list(task.children.all())
+    facts = [(child.status, child.progress) for child in children]
+    open_count = rollup.open_children(facts)
+    may_break_down = permissions.can_break_down(user, task)
     return TaskPage(
         task=task,
         transitions=permissions.available_transitions(user, task),
@@ -169,7 +189,26 @@ def task_page(*, user: User, pk: int, today: date | None = None) -> TaskPage:
         instruction_kinds=kinds if (may_instruct or may_comment) else [],
         default_instruction_kind=Instruction.Kind.INSTRUCTION if may_instruct else Instruction.Kind.COMMENT,
         chase_message=Chase.DEFAULT_MESSAGE,
+        children=[SubtaskRow(task=child, visible=permissions.can_view_task(user, child)) for child in children],
+        rolled_up=rollup.rolled_up_progress(facts),
+        open_children=open_count,
+        close_note=rollup.close_refusal(open_count) if task.is_open and task.status != Task.Status.CLOSING else "",
+        parent_visible=task.parent is not None and permissions.can_view_task(user, task.parent),
+        may_break_down=may_break_down,
+        breakdown_units=subtask_units(task) if may_break_down else [],
     )
+
+
+def subtask_units(task: Task) -> list[Department]:
+    """Return the units ``task`` may be broken down to: those under its lead unit, then its co-departments.
+
+    Active units only, in tree order; never the lead unit itself.
+    """
+    below = tree.below_ids(task.lead_department_id)
+    co = set(task.co_departments.values_list("pk", flat=True)) - {task.lead_department_id}
+    units = list(Department.objects.filter(pk__in=below | co, is_active=True))
+    under = [d for _, d in tree.tree_order([d for d in units if d.pk in below])]
+    return under + sorted((d for d in units if d.pk not in below), key=lambda d: (d.order, d.name))
 
 
 def _extension_offer(user, task, pending, today):

@@ -17,7 +17,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from common import filetypes
-from tracker import choices, cycles, dates, notices, permissions, workflow
+from tracker import choices, cycles, dates, notices, permissions, selectors, workflow
 from tracker.models import Attachment, Department, Notice, ProgressUpdate, SerialCounter, Task, TaskTransition, User
 
 if TYPE_CHECKING:
@@ -97,20 +97,22 @@ def task_create(*, created_by: User, title: str, content: str = "", category: st
 
 
 @transaction.atomic
-def task_save_new(*, task: Task, created_by: User, co_departments: Iterable[Department] | None = None) -> Task:
-    """Give an unsaved task its serial, creator and original deadline, check it and save it.
+def task_save_new(*, task: Task, created_by: User, co_departments: Iterable[Department] | None = None,
+                  serial: str | None = None, reason: str = "创建任务") -> Task:
+    """Give an unsaved task its serial (the year's next unless ``serial``), creator and original
+    deadline, check it and save it.
 
     The officers of its lead and co-departments get a 交办 notice.
     """
     task.created_by = created_by
-    task.serial = serial_next(year=timezone.localdate().year)
+    task.serial = serial or serial_next(year=timezone.localdate().year)
     if task.original_deadline is None:
         task.original_deadline = task.deadline
     if task.status == Task.Status.CLOSED and task.completed_at is None:
         task.completed_at = timezone.now()
     task.full_clean(exclude=["co_departments"])
     task_report_refresh(task=task)
-    task_save(task=task, by=created_by, reason="创建任务")
+    task_save(task=task, by=created_by, reason=reason)
     if co_departments:
         task._history_user = created_by
         task.co_departments.set(co_departments)
@@ -177,6 +179,7 @@ def task_update(*, task: Task, expected_version: int, changed_by: User,
     if task.status == Task.Status.CLOSED and task.completed_at is None:
         task.completed_at = timezone.now()
     task.full_clean(exclude=["co_departments"])
+    task_tree_check(task=task)
     task_report_refresh(task=task)
     _check_version(task=task, expected_version=expected_version)
     before = notices.task_departments(Task.objects.only("pk", "lead_department_id").get(pk=task.pk))
@@ -198,6 +201,78 @@ def task_assign(*, task: Task, changed_by: User, lead_department: Department,
     version = task.version if expected_version is None else expected_version
     return task_update(task=task, expected_version=version, changed_by=changed_by,
                        co_departments=co_departments, reason=reason or "指派牵头单位")
+
+
+# --- sub-tasks (分解下达) ------------------------------------------------------------
+
+
+def subtask_deadline_refusal(*, deadline: date | None, parent_deadline: date | None) -> str:
+    """Return why ``deadline`` does not fit under a parent due on ``parent_deadline``, or ''."""
+    if deadline is not None and parent_deadline is not None and deadline > parent_deadline:
+        return (f"子任务的完成时限（{deadline:%Y-%m-%d}）不能晚于上级任务的完成时限"
+                f"（{parent_deadline:%Y-%m-%d}）。")
+    return ""
+
+
+def task_tree_check(*, task: Task) -> None:
+    """Raise ValidationError unless ``task``'s deadline fits its parent's and its sub-tasks' deadlines.
+
+    A supervisor's edit may not move a sub-task past its parent, nor a parent before a part of it.
+    """
+    if task.parent_id is not None:
+        parent_deadline = Task.objects.filter(pk=task.parent_id).values_list("deadline", flat=True).first()
+        message = subtask_deadline_refusal(deadline=task.deadline, parent_deadline=parent_deadline)
+        if message:
+            raise ValidationError({"deadline": message})
+    if task.pk is not None and task.deadline is not None:
+        latest = (Task.objects.filter(parent_id=task.pk, deadline__isnull=False)
+                  .order_by("-deadline").values_list("deadline", flat=True).first())
+        if latest is not None and latest > task.deadline:
+            raise ValidationError({"deadline": f"本任务的完成时限不能早于其子任务的完成时限（最晚 {latest:%Y-%m-%d}）。"})
+
+
+SUBTASK_SUFFIX_DIGITS = 2
+
+
+@transaction.atomic
+def subtask_create(*, parent: Task, created_by: User, lead_department: Department, title: str,
+                   deadline: date | None, content: str = "", responsible_person: str = "") -> Task:
+    """Break ``parent`` down (分解下达): a sub-task for one unit under its lead unit (or one of its co-departments).
+
+    The sub-task has its own lead, deadline, status and progress, and the serial
+    ``<parent's serial>-NN``. Refused, with a Chinese message and nothing saved, unless
+    ``created_by`` is the parent's lead officer and the parent is open, the unit lies
+    under the lead unit (or assists the task), and the deadline is not after the
+    parent's. The same sub-task sent twice within REPEAT_WINDOW (a double click) is made once.
+    """
+    locked = task_lock(parent)  # two breakdowns of one task take turns for the next -NN
+    if not permissions.is_lead_officer_of(created_by, locked):
+        raise PermissionDenied("只有牵头单位的填报员可以分解下达本任务。")
+    if not permissions.can_break_down(created_by, locked):
+        raise ValidationError(f"任务当前状态为“{locked.get_status_display()}”，不能再分解下达。页面可能已过时，请刷新后再试。",
+                              code="status")
+    title = required_text(title, missing="请填写子任务名称。", label="子任务名称",
+                          max_length=Task._meta.get_field("title").max_length)
+    repeat = repeat_of(locked.children.filter(created_by=created_by, lead_department=lead_department, title=title))
+    if repeat is not None:
+        return repeat
+    allowed = {d.pk for d in selectors.subtask_units(locked)}
+    if lead_department is None or lead_department.pk not in allowed:
+        name = lead_department.name if lead_department is not None else "（未选择）"
+        raise ValidationError(f"承办单位“{name}”不是本任务牵头单位的下级单位，也不是本任务的配合单位，不能分解下达给它。")
+    if deadline is None:
+        raise ValidationError("请填写子任务的完成时限。")
+    dates.check_sane(deadline, "子任务的完成时限")
+    message = subtask_deadline_refusal(deadline=deadline, parent_deadline=locked.deadline)
+    if message:
+        raise ValidationError(message)
+    number = locked.children.count() + 1
+    task = Task(parent=locked, title=title, content=(content or "").strip(), category=locked.category,
+                speech=locked.speech, lead_department=lead_department, deadline=deadline,
+                responsible_person=(responsible_person or "").strip(), report_rule=locked.report_rule,
+                report_day=locked.report_day)
+    return task_save_new(task=task, created_by=created_by, serial=f"{locked.serial}-{number:0{SUBTASK_SUFFIX_DIGITS}d}",
+                         reason=f"分解下达（{locked.serial}）")
 
 
 def attachment_check(file: File) -> filetypes.FileKind:

@@ -17,6 +17,7 @@ urlpatterns = [
     path("tasks/<int:pk>/", views.task_detail, name="task_detail"),
     path("tasks/<int:pk>/history/", views.task_history, name="task_history"),
     path("tasks/<int:pk>/progress/", views.progress_add, name="progress_add"),
+    path("tasks/<int:pk>/subtasks/", views.subtask_add, name="subtask_add"),
     path("tasks/<int:pk>/transition/<slug:action>/", views.task_transition, name="task_transition"),
     path("attachments/<int:pk>/", views.attachment_download, name="attachment_download"),
     *supervision_urls,

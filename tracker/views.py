@@ -5,7 +5,7 @@ services (writes). A task the user may not see answers 404, as if it did not exi
 """
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect
@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
 from tracker import history, permissions, selectors, services, workflow
-from tracker.forms import ProgressForm, TransitionForm
+from tracker.forms import ProgressForm, SubtaskForm, TransitionForm
 from tracker.models import Attachment
 from tracker.pages import render_page, task_or_404
 from tracker.widgets import quicken
@@ -76,11 +76,16 @@ def _render_task(request, pk, *, bound=None, status=200):
     progress_form = None
     if page.may_report:
         progress_form = bound if isinstance(bound, ProgressForm) else ProgressForm()
+    subtask_form = None
+    if page.may_break_down and page.breakdown_units:  # a unit with nothing under it has nothing to break down to
+        subtask_form = bound if isinstance(bound, SubtaskForm) else SubtaskForm(units=page.breakdown_units,
+                                                                               parent=page.task)
     return render_page(request, "tracker/task_detail.html", {
         "title": f"{page.task.serial} {page.task.title}",
         "page": page,
         "task": page.task,
         "progress_form": progress_form,
+        "subtask_form": subtask_form,
         **ordered_steps(action_forms),
     }, status=status)
 
@@ -147,6 +152,31 @@ def progress_add(request, pk):
     else:
         messages.success(request, "进展已填报。")
     return redirect(reverse("tracker:task_detail", args=[task.pk]) + "#timeline")
+
+
+@login_required
+@require_POST
+def subtask_add(request, pk):
+    """分解下达: a sub-task for a unit under the lead unit; the service judges who, which unit and which date."""
+    task = task_or_404(request.user, pk, get=selectors.task_get)
+    if not permissions.is_lead_officer_of(request.user, task):
+        raise PermissionDenied("只有牵头单位的填报员可以分解下达本任务。")
+    units = selectors.subtask_units(task)
+    form = SubtaskForm(request.POST, units=units)
+    if not form.is_valid():
+        return _render_task(request, task.pk, bound=form, status=400)
+    data = form.cleaned_data
+    try:
+        child = services.subtask_create(parent=task, created_by=request.user, lead_department=data["lead_department"],
+                                        title=data["title"], deadline=data["deadline"], content=data["content"],
+                                        responsible_person=data["responsible_person"])
+    except ValidationError as error:
+        return _refused(request, task, form, error)
+    if getattr(child, "repeated", False):
+        messages.warning(request, services.REPEAT_MESSAGE)
+    else:
+        messages.success(request, f"已分解下达：{child.serial} 交{child.lead_department.name}办理。")
+    return redirect(reverse("tracker:task_detail", args=[task.pk]) + "#subtasks")
 
 
 @login_required

@@ -6,6 +6,7 @@ page, the admin's bulk actions, the services) reads the same table.
 """
 from dataclasses import dataclass
 
+from tracker import rollup
 from tracker.choices import CLOSED, CLOSING, IN_PROGRESS, PENDING, STATUS_LABELS, SUSPENDED
 
 # Who performs an action (the predicates in PERFORMER_CHECKS decide). Not the role
@@ -30,6 +31,8 @@ class TaskFacts:
 
     status: str
     lead_department_id: int | None = None
+    # Sub-tasks (分解下达) not yet closed or suspended: the whole closes after its parts.
+    open_children: int = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,6 +61,10 @@ TRANSITIONS = (
                reason_required=True, reason_label="中止理由", button_class="danger"),
 )
 BY_ACTION = {t.action: t for t in TRANSITIONS}
+# The statuses from which a task moves toward 办结 (where open sub-tasks hold it back).
+CLOSE_SOURCES = frozenset().union(*(t.sources for t in TRANSITIONS if t.target in (CLOSING, CLOSED)))
+# A task may be broken into sub-tasks while its unit is working on it.
+BREAKDOWN_STATUSES = frozenset({PENDING, IN_PROGRESS})
 
 
 def _is_supervisor(actor, task):
@@ -65,6 +72,8 @@ def _is_supervisor(actor, task):
 
 
 def _is_lead_officer(actor, task):
+    """The officer of the task's own lead unit. A sub-task is its lead unit's part: the parent
+    unit's officer sees it and broke it down, but its 签收 and 申请办结 are the unit's own."""
     return actor.is_officer and actor.department_id is not None and actor.department_id == task.lead_department_id
 
 
@@ -102,6 +111,8 @@ def check(action, *, actor, task, reason=""):
             f"任务当前状态为“{STATUS_LABELS.get(task.status, task.status)}”，不能“{transition.label}”"
             f"（仅{allowed}状态可以）。页面可能已过时，请刷新后再试。",
         )
+    if transition.target in (CLOSING, CLOSED) and task.open_children:
+        return Refusal("children", rollup.close_refusal(task.open_children))
     if transition.reason_required and not (reason or "").strip():
         return Refusal("reason", f"请填写{transition.reason_label}。")
     return None
@@ -112,4 +123,5 @@ def available(*, actor, task):
     return [
         t for t in TRANSITIONS
         if task.status in t.sources and role_allows(t, actor, task)
+        and not (t.target in (CLOSING, CLOSED) and task.open_children)
     ]

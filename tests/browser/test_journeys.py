@@ -8,6 +8,9 @@
    ledger from the task list.
 4. A department officer downloads the ledger, fills in progress, imports it back
    (preview, confirm) and finds the new progress on the task page.
+5. A 中心学校 officer breaks a task down to two schools (分解下达); a school's officer
+   sees only the school's part, accepts it and reports progress; the 中心学校 officer
+   finds the roll-up on the parent, which may not ask to close while parts are open.
 
 Each journey saves screenshots of its key pages (see the ``shoot`` fixture).
 """
@@ -262,3 +265,61 @@ def test_officer_fills_in_the_ledger_and_imports_it_back(
     task.refresh_from_db()
     assert task.progress == 70
     assert not ProgressUpdate.objects.filter(task=other).exists()
+
+
+def test_centre_school_breaks_a_task_down_and_a_school_reports_its_part(
+        page, live_server, login, shoot, make_task):
+    from tests.conftest import make_user
+    from tracker.models import Department
+
+    today = timezone.localdate()
+    centre = Department.objects.create(name="各乡镇中心学校", short_name="中心学校")
+    first = Department.objects.create(name="城关镇第一小学", parent=centre, order=1)
+    second = Department.objects.create(name="城关镇第二小学", parent=centre, order=2)
+    Department.objects.create(name="河口镇中心学校")  # a sibling, never offered
+    make_user("zhongxin", "部门填报员", centre)
+    make_user("yixiao", "部门填报员", first)
+    make_user("erxiao", "部门填报员", second)
+    task = make_task(title="常态化开展防溺水教育", lead_department=centre, deadline=today + timedelta(days=30))
+
+    login("zhongxin")
+    page.goto(f"{live_server.url}/tasks/{task.pk}/")
+    submit(page, "input[value=签收]")
+    options = page.locator("#id_subtask-lead_department option").all_inner_texts()
+    assert options[1:] == ["城关镇第一小学", "城关镇第二小学"]
+    for school, title in ((first, "城关一小开展防溺水专题教育"), (second, "城关二小开展防溺水专题教育")):
+        page.select_option("#id_subtask-lead_department", str(school.pk))
+        page.fill("#id_subtask-title", title)
+        page.fill("#id_subtask-deadline", (today + timedelta(days=20)).isoformat())
+        submit(page, "input[value=分解下达]")
+        assert "已分解下达" in messages_text(page)
+    # A deadline after the parent's is refused in Chinese, and nothing is saved.
+    page.select_option("#id_subtask-lead_department", str(first.pk))
+    page.fill("#id_subtask-deadline", (today + timedelta(days=40)).isoformat())
+    submit(page, "input[value=分解下达]")
+    assert "不能晚于上级任务的完成时限" in page.inner_text("#subtasks")
+    assert table_column(page, "#subtasks table", "督办编号") == [f"{task.serial}-01", f"{task.serial}-02"]
+    shoot("1-breakdown")
+
+    login("yixiao")
+    page.goto(f"{live_server.url}/tasks/")
+    assert table_column(page, "#task-table", "督办编号") == [f"{task.serial}-01"]
+    submit(page, f"#task-table a:text-is('{task.serial}-01')")
+    assert task.title in page.inner_text("#parent-task")
+    submit(page, "input[value=签收]")
+    page.fill("#id_progress-percent", "60")
+    page.fill("#id_progress-content", "已召开防溺水主题班会，排查周边水域 3 处。")
+    submit(page, "input[value=填报进展]")
+    assert "进展已填报" in messages_text(page)
+    shoot("2-school-reports")
+
+    login("zhongxin")
+    page.goto(f"{live_server.url}/tasks/{task.pk}/")
+    assert "子任务总体进度：30%" in page.inner_text("#rollup")
+    assert table_column(page, "#subtasks table", "完成率") == ["60%", "0%"]
+    assert page.locator("input[value=申请办结]").count() == 0
+    assert "还有 2 项子任务未办结" in page.inner_text("#subtasks")
+    shoot("3-roll-up")
+    child = Task.objects.get(serial=f"{task.serial}-01")
+    assert child.progress == 60 and child.status == Task.Status.IN_PROGRESS
+    assert Task.objects.filter(parent=task).count() == 2

@@ -107,3 +107,23 @@ def test_leader_pages_fit_a_phone(page, live_server, login, shoot, tasks, leader
         check_phone_page(page, shoot, name)
     page.goto(f"{live_server.url}/home/")
     assert "完成全县学校食堂明厨亮灶改造" in page.inner_text("#content")
+
+
+def test_breakdown_form_fits_a_phone(page, live_server, login, shoot, make_task):
+    """分解下达 on a 中心学校 officer's phone: the form and the sub-task table fit 390 px."""
+    from tests.conftest import make_user
+    from tracker.models import Department
+
+    centre = Department.objects.create(name="各乡镇中心学校")
+    school = Department.objects.create(name="城关镇第一小学", parent=centre)
+    Department.objects.create(name="城关镇第二小学", parent=centre)
+    officer = make_user("zhongxin", "部门填报员", centre)
+    task = make_task(title="常态化开展防溺水教育，确保每所学校开展一次专题教育", lead_department=centre,
+                     deadline=timezone.localdate() + timedelta(days=30))
+    services.subtask_create(parent=task, created_by=officer, lead_department=school, title="城关一小开展防溺水专题教育",
+                            deadline=task.deadline)
+    page.set_viewport_size(PHONE)
+    login("zhongxin")
+    page.goto(f"{live_server.url}/tasks/{task.pk}/")
+    assert page.locator("#subtask-form").count() == 1
+    check_phone_page(page, shoot, "breakdown")

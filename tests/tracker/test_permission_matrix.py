@@ -49,6 +49,14 @@ def progress_post(client, ctx):
     })
 
 
+def subtask_post(client, ctx):
+    """分解下达 the task's part to its co-department (a unit the lead officer may name)."""
+    task = ctx["task"]
+    return client.post(reverse("tracker:subtask_add", args=[task.pk]), {
+        "subtask-title": "安稳股负责的部分", "subtask-lead_department": ctx["co_department_pk"],
+        "subtask-deadline": task.deadline.isoformat()})
+
+
 def post(name, key, data):
     return lambda client, ctx: client.post(reverse(name, args=[ctx[key]]), data)
 
@@ -143,6 +151,8 @@ MATRIX = [
     ("transition POST 签收",       transition_post("accept"),                          [403, 403, 302, 404, 403]),
     ("transition POST 中止",       transition_post("suspend"),                         [302, 403, 403, 404, 302]),
     ("progress POST",             progress_post,                                      [302, 403, 302, 404, 302]),
+    # Only the lead unit's officer breaks a task down; supervisors assign in the admin.
+    ("subtask POST 分解下达",       subtask_post,                                       [403, 403, 302, 404, 403]),
     ("dashboard",                 get("tracker:dashboard"),                           [200, 200, 200, 200, 200]),
     ("chase POST 催办",            post("tracker:task_chase", "pk", {"message": "请抓紧"}), [302, 403, 403, 404, 302]),
     ("instruction POST 批示",      post("tracker:instruction_add", "pk", {"kind": "instruction", "content": "按期完成"}),
@@ -218,7 +228,7 @@ def world(supervisor, leader, officer_a, officer_b, superuser, departments, make
         "transition_pk": other.transitions.get().pk, "officer_account": officer_c.pk, "leader_account": leader.pk, "supervisor_account": supervisor.pk,
         "progress_pk": update.pk, "attachment_pk": attachment.pk, "extension_pk": pending.pk,
         "chase_pk": chase.pk, "reminder_pk": reminder.pk,
-        "speech_pk": speech.pk, "department_pk": departments["a"].pk,
+        "speech_pk": speech.pk, "department_pk": departments["a"].pk, "co_department_pk": departments["c"].pk,
         "notice_pk": Notice.objects.filter(recipient=officer_a, task=task).first().pk,
         "users": {"supervisor": supervisor, "leader": leader, "officer_own": officer_a, "officer_other": officer_b,
                   "superuser": superuser},
@@ -265,7 +275,7 @@ def test_matrix_covers_every_task_page_url():
                "dashboard", "task_chase", "instruction_add", "extension_request", "extension_decide",
                "export_tasks", "ledger_import",
                "paper_speech_breakdown", "paper_breakdown", "paper_task_notice", "paper_notices", "paper_bulletin",
-               "home", "notice_read", "notice_open"}
+               "home", "notice_read", "notice_open", "subtask_add"}
     assert {pattern.name for pattern in urls.urlpatterns} <= covered
 
 
@@ -294,3 +304,74 @@ def test_chases_are_scoped_like_their_tasks(client, world, departments, make_tas
     assert client.get(reverse("admin:tracker_chase_change", args=[chase.pk])).status_code == 302
     client.force_login(world["users"]["officer_other"])
     assert "请财政局尽快报送" in client.get(reverse("admin:tracker_chase_changelist")).content.decode()
+
+
+# --- Scope follows the tree -------------------------------------------------------------------
+# 县教育局 → 甲镇中心学校 (the officer's unit) → 甲镇一小 → 甲镇一小新村教学点; 县教育局 → 乙镇中心学校.
+# Each column is a task led by that unit; each cell what the 甲镇中心学校 officer gets.
+TREE_UNITS = ["own", "child", "grandchild", "sibling", "parent"]
+TREE_MATRIX = [
+    # view                  request                                        own    child  grandchild sibling parent
+    ("task page",           get("tracker:task_detail", "pk"),              [200, 200, 200, 404, 404]),
+    ("task list page",      get("tracker:task_list"),                      ["200+", "200+", "200+", "200-", "200-"]),
+    ("history page",        get("tracker:task_history", "pk"),             [200, 200, 200, 404, 404]),
+    ("ledger export",       ledger_export,                                 ["200+", "200+", "200+", "200-", "200-"]),
+    ("paper 通知单 of a task", paper("tracker:paper_task_notice", "pk"),   [200, 200, 200, 404, 404]),
+    # Each unit does its own part: the officer above sees a school's task but neither accepts it nor reports on it.
+    ("transition POST 签收", transition_post("accept"),                    [302, 403, 403, 404, 404]),
+    ("progress POST",       progress_post,                                 [302, 403, 403, 404, 404]),
+    ("comment POST 留言",    post("tracker:instruction_add", "pk", {"kind": "comment", "content": "收到"}),
+                                                                           [302, 302, 302, 404, 404]),
+    ("extension POST 延期申请", extension_post,                              [302, 403, 403, 404, 404]),
+]
+
+
+@pytest.fixture
+def tree_world(make_task):
+    from tracker.models import Department
+
+    top = Department.objects.create(name="县教育局")
+    own = Department.objects.create(name="甲镇中心学校", parent=top)
+    child = Department.objects.create(name="甲镇一小", parent=own)
+    units = {"own": own, "child": child, "grandchild": Department.objects.create(name="甲镇一小新村教学点", parent=child),
+             "sibling": Department.objects.create(name="乙镇中心学校", parent=top), "parent": top}
+    deadline = timezone.localdate() + timedelta(days=30)
+    tasks = {key: make_task(title=f"{unit.name}牵头的任务", lead_department=unit, deadline=deadline)
+             for key, unit in units.items()}
+    return {"units": units, "tasks": tasks, "officer": make_user("zhongxin", "部门填报员", own)}
+
+
+@pytest.mark.parametrize("view,request_,expected", TREE_MATRIX, ids=[row[0] for row in TREE_MATRIX])
+@pytest.mark.parametrize("unit", TREE_UNITS)
+def test_tree_scope_matrix(client, tree_world, unit, view, request_, expected, media_root):
+    task = tree_world["tasks"][unit]
+    client.force_login(tree_world["officer"])
+    before = trail()
+    response = request_(client, {"task": task, "pk": task.pk})
+    want = expected[TREE_UNITS.index(unit)]
+    if isinstance(want, str):
+        assert response.status_code == 200
+        assert (task.serial in response.content.decode()) == (want == "200+"), f"{view}: {unit}"
+    else:
+        assert response.status_code == want, f"{view}: {unit}"
+    if response.status_code in (403, 404):
+        assert trail() == before
+
+
+def test_the_visibility_q_and_can_view_task_agree_over_the_matrix(world, tree_world, make_task, departments):
+    """One rule, two forms: the Q every list uses and the check for one task never disagree."""
+    from tracker import permissions
+
+    units = tree_world["units"]
+    for key, unit in units.items():  # each unit as a co-department too
+        make_task(title=f"{unit.name}配合的任务", lead_department=departments["b"], co_departments=[unit])
+    people = [*world["users"].values(), tree_world["officer"],
+              *(make_user(f"officer_{key}", "部门填报员", unit) for key, unit in units.items() if key != "own"),
+              make_user("nobody", None)]
+    prefetched = list(Task.objects.prefetch_related("co_departments"))
+    for person in people:
+        person = User.objects.get(pk=person.pk)  # as a request loads them: nothing cached
+        by_q = set(Task.objects.filter(permissions.task_visibility_q(person)).values_list("pk", flat=True))
+        one_by_one = {task.pk for task in prefetched if permissions.can_view_task(person, task)}
+        unprefetched = {task.pk for task in Task.objects.all() if permissions.can_view_task(person, task)}
+        assert by_q == one_by_one == unprefetched, person.username

@@ -15,8 +15,8 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 
 from django.conf import settings
-from django.db.models import Count, F, Q
-from django.db.models.functions import Length, Substr
+from django.db.models import Count, F, Q, Value
+from django.db.models.functions import Coalesce, Length, NullIf, StrIndex, Substr
 from django.http import FileResponse
 from django.utils import timezone
 
@@ -79,8 +79,10 @@ _GROUP_KEY = {GROUP_SPEECH: "speech_id", GROUP_DEPARTMENT: "lead_department_id"}
 _FIELDS = (
     "pk", "serial", "title", "content", "category", "lead_department__name", "responsible_person",
     "deadline", "original_deadline", "latest_progress", "progress", "status", "signal", "note",
-    "speech__meeting", "speech__title", "newest_entry", "speech_id", "lead_department_id", "report_due",
+    "speech__meeting", "speech__title", "newest_entry", "speech_id", "lead_department_id", "report_due", "parent_id",
 )
+# A sub-task's 任务内容 opens with this mark, so a printed ledger shows it under its parent.
+SUBTASK_MARK = "└ "
 _CATEGORY = dict(Task.Category.choices)
 _STATUS = dict(Task.Status.choices)
 
@@ -188,7 +190,7 @@ def _ledger_row(index, row, co, deadlines):
         index,
         row["serial"],
         _source(row),
-        _content(row),
+        f"{SUBTASK_MARK}{_content(row)}" if row["parent_id"] else _content(row),
         _CATEGORY.get(row["category"], row["category"]),
         row["lead_department__name"] or "",
         "、".join(co.get(row["pk"], ())),
@@ -208,8 +210,12 @@ def _ledger_row(index, row, co, deadlines):
 
 
 def serial_order():
-    """Order by 督办编号 as numbers run: DB-2025-9999 before DB-2025-10000 (year, then length, then text)."""
-    return [Substr("serial", 1, 8), Length("serial"), "serial"]
+    """Order by 督办编号 as numbers run: DB-2025-9999 before DB-2025-10000 (year, then the length of the
+    year's number, then text), each sub-task (DB-2025-0012-03) right after the task it was broken from."""
+    # The year's number ends at the first "-" after "DB-YYYY-", or with the serial itself.
+    dash = StrIndex(Substr("serial", 9), Value("-"))
+    number_length = Coalesce(NullIf(dash, Value(0)) - Value(1), Length("serial") - Value(8))
+    return [Substr("serial", 1, 8), number_length, "serial"]
 
 
 def _ordered(tasks, group):

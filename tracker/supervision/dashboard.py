@@ -6,6 +6,13 @@ the sums of its rows), one for the departments' names, one GROUP BY month of
 closing, and two short lists (next deadlines, red tasks). Everything starts from
 ``selectors.task_list_filtered``, so the dashboard counts exactly what the user may
 see, filtered by the same TaskFilter as the task list.
+
+Sub-tasks (分解下达) and counting: every number counts task rows, each once. A
+sub-task is a task of its own (its own lead unit, deadline, status and light), so it
+counts once, in its own unit's row; the task it was broken from counts once, in its
+lead unit's row. Nothing is joined through the tree or the co-departments, so no task
+is counted twice; a task broken into two parts shows as three tasks (the whole and
+its two parts), as it does in the task list and the ledger.
 """
 from dataclasses import dataclass, field
 from datetime import date
@@ -109,11 +116,12 @@ def dashboard_build(*, user, params, today=None):
     by_signal[lights.SUSPENDED] = by_status[S.SUSPENDED]
     report_overdue = sum(row[lights.REPORT_OVERDUE] for row in rows)
 
-    # An officer sees other departments' tasks only where their own department helps:
-    # those rows would be partial, so an officer's table shows their own department alone.
+    # An officer sees other departments' tasks only where their own units help: those rows
+    # would be partial, so an officer's table shows their own unit and the units under it.
     own_only = not permissions.sees_everything(user)
     if own_only:
-        rows = [row for row in rows if row["lead_department_id"] == user.department_id]
+        units = permissions.officer_units(user)
+        rows = [row for row in rows if row["lead_department_id"] in units]
     known = Department.objects.filter(pk__in=[r["lead_department_id"] for r in rows if r["lead_department_id"]])
     names, order = {}, {}
     for pk, name, position in known.values_list("pk", "name", "order"):

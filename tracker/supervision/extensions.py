@@ -35,6 +35,11 @@ def extension_request_check(*, task: Task, requested_by: User, new_deadline: dat
             f"完成时限（{task.deadline:%Y-%m-%d}）已过，不能再申请延期，请联系督查室说明情况。")
     if new_deadline <= task.deadline:
         raise ValidationError(f"申请的新时限须晚于当前时限（{task.deadline:%Y-%m-%d}）。")
+    if task.parent_id is not None:
+        parent_deadline = Task.objects.filter(pk=task.parent_id).values_list("deadline", flat=True).first()
+        if parent_deadline is not None and new_deadline > parent_deadline:
+            raise ValidationError(f"子任务的新时限不能晚于上级任务的完成时限（{parent_deadline:%Y-%m-%d}）；"
+                                  "如需更晚，请先由上级任务的牵头单位申请延期。")
     if task.extension_requests.filter(status=ExtensionRequest.Status.PENDING).exists():
         raise ValidationError("该任务已有一份待审批的延期申请，请等待督查室审批。")
     return reason

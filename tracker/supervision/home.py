@@ -116,7 +116,9 @@ def _officer_blocks(user, base, today):
     chase_time = Chase.objects.filter(tasks=OuterRef("pk"), kind=Chase.Kind.CHASE).order_by("-sent_at")
     chased_ids = Chase.tasks.through.objects.filter(chase__kind=Chase.Kind.CHASE,
                                                     chase__sent_at__gte=since).values("task_id")
-    chased = (base.filter(pk__in=chased_ids, status__in=OPEN)
+    # What was chased to the officer's own unit: a school's chased sub-task is the school's to-do,
+    # though the 中心学校 above it may read it.
+    chased = (base.filter(permissions.own_unit_tasks_q(user)).filter(pk__in=chased_ids, status__in=OPEN)
               .annotate(last_chase=Subquery(chase_time.values("sent_at")[:1]),
                         last_chase_message=Subquery(chase_time.values("message")[:1]))
               .order_by("-last_chase", "-pk"))

@@ -93,6 +93,7 @@ class Command(BaseCommand):
         departments = self.load_departments()
         users = self.load_users(departments)
         created = self.load_tasks(self.load_speeches(users["duban"]), users)
+        self.load_subtasks(users)
         self.stdout.write(self.style.SUCCESS(
             f"演示数据已就绪：单位 {Department.objects.count()} 个，用户 {User.objects.count()} 个，"
             f"讲话 {Speech.objects.count()} 篇，任务 {Task.objects.count()} 项（本次新建 {created} 项）。"
@@ -116,6 +117,20 @@ class Command(BaseCommand):
                     raise CommandError(f"departments.json 第 {order} 个单位有误：{'；'.join(error.messages)}") from None
                 dept.save()
             departments[dept.name] = dept
+        # The tree, once every unit exists: 股室 under 县教育局, schools under 各乡镇中心学校.
+        for order, row in enumerate(read_json("departments.json"), start=1):
+            parent = row.get("parent")
+            dept = departments[row["name"]]
+            if not parent or dept.parent_id is not None:
+                continue
+            if parent not in departments:
+                raise CommandError(f"departments.json 第 {order} 个单位的上级单位“{parent}”不在单位列表中。")
+            dept.parent = departments[parent]
+            try:
+                dept.full_clean()
+            except ValidationError as error:
+                raise CommandError(f"departments.json 第 {order} 个单位有误：{'；'.join(error.messages)}") from None
+            dept.save(update_fields=["parent"])
         return departments
 
     def load_users(self, departments):
@@ -204,6 +219,39 @@ class Command(BaseCommand):
         for notice in Notice.objects.filter(task_id__in=new, read_at__isnull=True, created_at__lt=read_before):
             Notice.objects.filter(pk=notice.pk).update(read_at=notice.created_at + timedelta(days=1))
         return len(new)
+
+
+    def load_subtasks(self, users):
+        """Break the demo's tasks down to schools as subtasks.json says (分解下达), through the service.
+
+        A parent that already has sub-tasks is left alone, so a second run creates nothing.
+        """
+        for row in read_json("subtasks.json"):
+            parent = (Task.objects.filter(parent__isnull=True, lead_department__name=row["lead"],
+                                          title__contains=row["keyword"]).order_by("pk").first())
+            if parent is None:
+                self.stderr.write(f"演示数据：未找到{row['lead']}牵头、含“{row['keyword']}”的任务，未分解下达。")
+                continue
+            if parent.children.exists():
+                continue
+            officer = lead_officer(parent)
+            if parent.status == Task.Status.PENDING:
+                services.task_transition(task=parent, action="accept", by=officer, reason="已签收，分解到各校落实。")
+            for part in row["parts"]:
+                unit = Department.objects.get(name=part["unit"])
+                deadline = parent.deadline - timedelta(days=part["days_before_parent"]) if parent.deadline else None
+                child = services.subtask_create(parent=parent, created_by=officer, lead_department=unit,
+                                                title=part["title"], deadline=deadline or demo_date("12-31"),
+                                                content=part.get("content", ""))
+                school = lead_officer(child)
+                demo_move(task=child, status=part["status"], progress=part["progress"],
+                          officer=school, supervisor=users["duban"])
+                # Broken down the morning its school's story starts (see demo_backdate), not at loading.
+                first = child.progress_updates.order_by("date").values_list("date", flat=True).first()
+                start = child.speech.date + timedelta(days=2) if child.speech_id else timezone.localdate()
+                Task.objects.filter(pk=child.pk).update(created_at=demo_moment(min(start, first or start), 8))
+                demo_backdate(child)
+            demo_backdate(parent)
 
 
 # The closed-loop steps (tracker.workflow actions) that bring a new task to each status,

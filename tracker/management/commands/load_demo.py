@@ -251,7 +251,10 @@ class Command(BaseCommand):
                 start = child.speech.date + timedelta(days=2) if child.speech_id else timezone.localdate()
                 Task.objects.filter(pk=child.pk).update(created_at=demo_moment(min(start, first or start), 8))
                 demo_backdate(child)
+                child.refresh_from_db()
+                demo_history(child, since=self.loading)
             demo_backdate(parent)
+            demo_history(parent, since=self.loading)
 
 
 # The closed-loop steps (tracker.workflow actions) that bring a new task to each status,

@@ -54,7 +54,7 @@ def task_detail_get(*, user: User, pk: int) -> Task:
                      queryset=ProgressUpdate.objects.select_related("reported_by")
                      .prefetch_related(Prefetch("attachments", queryset=attachments))),
             Prefetch("transitions",
-                     queryset=TaskTransition.objects.select_related("by")
+                     queryset=TaskTransition.objects.select_related("by", "from_department", "to_department")
                      .prefetch_related(Prefetch("attachments", queryset=attachments))),
             Prefetch("attachments", queryset=attachments),
             Prefetch("extension_requests",
@@ -190,3 +190,8 @@ def department_officers(department_ids: Iterable[int]):
     """Return the active officers (group 部门填报员) of the given departments: who hears of their tasks."""
     return (User.objects.filter(groups__name=roles.OFFICER, is_active=True, department_id__in=list(department_ids))
             .select_related("department").order_by("department_id", "username").distinct())
+
+
+def supervisors():
+    """Return the active supervisors (group 督查员): who hears of a task refused by its department."""
+    return User.objects.filter(groups__name=roles.SUPERVISOR, is_active=True).order_by("username").distinct()

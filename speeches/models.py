@@ -136,4 +136,4 @@ class RepeatedInstruction(models.Model):
         ordering = ["task", "linked_at", "id"]
 
     def __str__(self):
-        return f"{self.item} → {self.task_id}"
+        return f"{self.item} → {self.task.serial}"

@@ -140,6 +140,8 @@ class TaskPage:
     default_instruction_kind: str = Instruction.Kind.COMMENT  # 批示 for those who may give one
     text_max: int = SUPERVISION_TEXT_MAX
     chase_message: str = ""
+    # Later speeches that gave this directive again (speeches.RepeatedInstruction), oldest first.
+    repeated_instructions: tuple = ()
 
 
 def task_page(*, user: User, pk: int, today: date | None = None) -> TaskPage:
@@ -169,7 +171,16 @@ def task_page(*, user: User, pk: int, today: date | None = None) -> TaskPage:
         instruction_kinds=kinds if (may_instruct or may_comment) else [],
         default_instruction_kind=Instruction.Kind.INSTRUCTION if may_instruct else Instruction.Kind.COMMENT,
         chase_message=Chase.DEFAULT_MESSAGE,
+        repeated_instructions=repeated_instructions(task=task),
     )
+
+
+def repeated_instructions(*, task: Task) -> tuple:
+    """The speech items linked to ``task`` as repeated instructions (再次强调), with their speeches, oldest first."""
+    from speeches.models import RepeatedInstruction
+
+    return tuple(RepeatedInstruction.objects.filter(task=task).select_related("item__speech")
+                 .order_by("item__speech__date", "linked_at", "pk"))
 
 
 def _extension_offer(user, task, pending, today):

@@ -303,9 +303,15 @@ def task_transition(*, task: Task, action: str, by: User, reason: str = "", file
     elif action == "decline":
         notices.notify_supervisors(
             task=locked, kind=Notice.Kind.DECLINED, mail=True,
-            text=f"{from_department.name}退回该任务，认为不属于本单位，理由：{reason}。任务已列入“待指派”，请转办。")
+            text=f"{from_department.name}退回该任务，认为不属于本单位，理由：{sentence(reason)}任务已列入“待指派”，请转办。")
     _copy_state(locked, task)
     return record
+
+
+def sentence(text: str) -> str:
+    """``text`` ended with one full stop, to be followed by another sentence in a notice."""
+    text = text.strip().rstrip("。.；;，,")
+    return f"{text}。" if text and text[-1] not in "！？!?" else text
 
 
 def transition_repeat(*, task_pk: int, by: User, action: str, reason: str = "") -> TaskTransition | None:
@@ -366,10 +372,10 @@ def task_reassign(*, task: Task, by: User, lead_department: Department | None, r
     former = f"（原牵头单位：{from_department.name}）" if from_department else ""
     deadline = f"完成时限 {locked.deadline:%Y-%m-%d}，" if locked.deadline else ""
     notices.notify(task=locked, kind=Notice.Kind.REASSIGNED, departments=[lead_department], mail=True,
-                   text=f"督查室将该任务转办给贵单位牵头办理{former}，转办理由：{reason}。{deadline}请及时签收。")
+                   text=f"督查室将该任务转办给贵单位牵头办理{former}，转办理由：{sentence(reason)}{deadline}请及时签收。")
     if co_departments:
         notices.notify(task=locked, kind=Notice.Kind.REASSIGNED, departments=co_departments, mail=True,
-                       text=f"该任务已转办，牵头单位改为{lead_department.name}，转办理由：{reason}。贵单位仍为配合单位。")
+                       text=f"该任务已转办，牵头单位改为{lead_department.name}，转办理由：{sentence(reason)}贵单位仍为配合单位。")
     _copy_state(locked, task)
     task.lead_department = lead_department
     return record

@@ -12,6 +12,11 @@ FIXTURE_TODAY is not after today. Whole years keep the 秋季 speech in autumn a
 one in spring and put nothing in the future; the demo is at most a year behind today.
 The workflow steps and progress entries are then dated into that story (``demo_backdate``):
 签收 before the first progress entry, 申请办结 after the last, 销号 a few days later.
+
+The 春季 speech repeats a directive of the 秋季 one (再次强调从严抓好校园安全): confirmed with
+the defaults, it is linked to the open 秋季 task as a repeated instruction instead of becoming
+a second task. One pending task is refused by its department (退回（不属于本单位）) and waits
+in the supervisor's 待指派.
 """
 import json
 from datetime import date, datetime, time, timedelta
@@ -148,6 +153,7 @@ class Command(BaseCommand):
             demo_move(task=task, status=row["status"], progress=row["progress"],
                       officer=lead_officer(task), supervisor=supervisor)
             demo_backdate(task)
+        demo_refusal([t for tasks in created.values() for t in tasks if t.pk not in used])
         return sum(len(tasks) for tasks in created.values())
 
 
@@ -202,6 +208,22 @@ def _report(task, progress, reporter):
             task=task, reported_by=reporter, date=demo_date(entry["date"]),
             content=entry["content"], percent=entry["percent"],
         )
+
+
+DEMO_REFUSAL = "经核实，该项工作不在本单位职责范围内，请督查室另行指派。"
+
+
+def demo_refusal(tasks):
+    """Let the first pending task of ``tasks`` whose department has an officer be refused by it (it waits in 待指派)."""
+    for task in tasks:
+        task.refresh_from_db()
+        officer = lead_officer(task)
+        if task.status == Task.Status.PENDING and officer is not None:
+            services.task_transition(task=task, action="decline", by=officer, reason=DEMO_REFUSAL)
+            day = task.speech.date + timedelta(days=3) if task.speech_id else timezone.localdate()
+            task.transitions.filter(action="decline").update(at=demo_moment(day, 15))
+            return task
+    return None
 
 
 def demo_moment(day, hour):

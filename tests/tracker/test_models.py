@@ -105,7 +105,7 @@ def test_str_of_every_model_is_readable(make_task, departments, supervisor, offi
 
     expected = {
         "Department": "县教育局基础教育股", "Task": f"{task.serial} 完成校舍安全排查",
-        "RepeatedInstruction": f"二、各学校要加强安全管理。 → {task.serial}",
+        "RepeatedInstruction": f"二、各学校要加强安全管理 → {task.serial}",
     }
     shown = {}
     for model in [*apps.get_app_config("tracker").get_models(), *apps.get_app_config("speeches").get_models()]:

@@ -11,11 +11,13 @@ each labelled 1 (the same directive given again) or 0 by reading them. Each item
 extracted as the upload does, its own text (without its sub-items') compared with
 ``speeches.similarity.score``. It prints precision and recall at ``similarity.THRESHOLD``
 and around it, and how many true pairs the prefilter (a distinctive bigram of one
-title found in the other's title) lets through.
+title found in the other's title, either way) lets through.
 
 Part 2 uses the scratch database of bench/harness.py (100,000 generated tasks; never
 point it at real data), imports a seed speech inside a transaction that is rolled
-back, and times ``selectors.speech_duplicate_flags`` for it (wall and CPU seconds).
+back, and times ``selectors.speech_duplicate_flags`` for it (wall and CPU seconds); then
+the candidate query's worst case (keys no title holds: the whole scan), with and without
+the narrowing to the departments the speech names.
 """
 from __future__ import annotations
 
@@ -47,6 +49,14 @@ def seed_items():
     return items
 
 
+def selectors_keys_per_item():
+    """The selector's number of keys per item, read from its source so this part needs no Django."""
+    import re
+
+    source = (REPO / "speeches" / "selectors.py").read_text(encoding="utf-8")
+    return int(re.search(r"^KEYS_PER_ITEM = (\d+)", source, re.M).group(1))
+
+
 def read_pairs():
     lines = [line for line in PAIRS.read_text(encoding="utf-8").splitlines() if line and not line.startswith("#")]
     return [(int(row["label"]), row["a"], row["b"]) for row in csv.DictReader(lines, delimiter="\t")]
@@ -61,8 +71,9 @@ def pairs_report():
     for label, a, b in pairs:
         (title_a, text_a), (title_b, text_b) = items[a], items[b]
         score = similarity.score(similarity.comparable(title_a, text_a), similarity.comparable(title_b, text_b))
-        found = any(key in title_a for key in similarity.distinctive(title_b)) or \
-            any(key in title_b for key in similarity.distinctive(title_a))
+        limit = selectors_keys_per_item()
+        found = any(key in title_a for key in similarity.distinctive(title_b, limit=limit)) or \
+            any(key in title_b for key in similarity.distinctive(title_a, limit=limit))
         scored.append((label, score, found))
     positives = sum(label for label, _, _ in scored)
     print(f"标注配对 {len(scored)} 对（重复 {positives} 对，不重复 {len(scored) - positives} 对），来自 {PAIRS.name}")
@@ -115,6 +126,25 @@ def lookup_report(*, tasks, departments, repeat):
             raise Rollback
     except Rollback:
         pass
+    # The worst case: keys no title holds, so the whole scan runs and nothing stops it early.
+    from tracker.models import Department
+
+    unseen = [a + b for a in "鹏鹤鸥鸦鹰鹊燕雀鸽鹅" for b in "鸭鸡鹭鹳鹂鹃鹑鹉鹦鹫" if a != b][:300]
+    named = list(Department.objects.order_by("pk").values_list("pk", flat=True)[:8])
+    print("\n候选查询最坏情况（关键二元组均不命中，全程扫描）：")
+    print(f"{'关键词数':>8}{'单位限定':>10}{'中位(ms)':>10}{'CPU(ms)':>10}")
+    for count in (60, 300):
+        for departments in (None, named):
+            walls, cpus = [], []
+            for _ in range(repeat):
+                wall, cpu = time.perf_counter(), time.process_time()
+                selectors.duplicate_candidates(keys=unseen[:count], departments=departments)
+                walls.append(time.perf_counter() - wall)
+                cpus.append(time.process_time() - cpu)
+            walls.sort()
+            cpus.sort()
+            label = f"{len(named)} 个" if departments else "不限"
+            print(f"{count:>8}{label:>10}{walls[len(walls) // 2] * 1000:>10.0f}{cpus[len(cpus) // 2] * 1000:>10.0f}")
 
 
 def main():

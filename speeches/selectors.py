@@ -5,6 +5,7 @@ import datetime
 from dataclasses import dataclass
 
 from django.db.models import Count, Q
+from django.db.models.functions import Substr
 from django.utils import timezone
 
 from speeches import similarity
@@ -91,8 +92,10 @@ def speech_review_rows(*, speech: Speech, index: DepartmentIndex | None = None) 
     return rows
 
 
-# At most this many open tasks are read per speech as candidates (the prefilter's cap).
+# At most this many open tasks are read per speech as candidates (the prefilter's cap),
+# and this many bigrams of each item's title are looked for in their titles.
 CANDIDATE_LIMIT = 2000
+KEYS_PER_ITEM = 3
 
 
 def item_own_text(item: SpeechItem, rows: list[ReviewRow], speech_text: str) -> str:
@@ -102,38 +105,64 @@ def item_own_text(item: SpeechItem, rows: list[ReviewRow], speech_text: str) -> 
     return speech_text[item.start:end] or item.text
 
 
+def duplicate_candidates(*, keys, departments=None, speech=None) -> list[Task]:
+    """Return the open tasks (not of ``speech``) whose title holds one of ``keys``, newest first, at most CANDIDATE_LIMIT.
+
+    ``departments`` (ids), when given, narrows them to tasks led by one of them or by
+    none (待指派) first, through the (lead_department, status) index: a directive given
+    again goes to the same office. The title test is a LIKE per key, so it is this
+    narrowing that keeps the scan small at 100,000 tasks (bench/bench_duplicates.py).
+    """
+    title_has = Q()
+    for key in keys:
+        title_has |= Q(title__contains=key)
+    tasks = Task.objects.filter(status__in=choices.OPEN_STATUSES)
+    if departments:
+        tasks = tasks.filter(Q(lead_department_id__in=list(departments)) | Q(lead_department__isnull=True))
+    if speech is not None:
+        tasks = tasks.exclude(speech=speech)
+    # Only the start of a task's content is compared (similarity.comparable): read no more of it.
+    return list(tasks.filter(title_has).select_related("lead_department")
+                .only("pk", "serial", "title", "status", "lead_department__name")
+                .annotate(head=Substr("content", 1, similarity.COMPARED_LENGTH))
+                .order_by("-created_at", "-pk")[:CANDIDATE_LIMIT])
+
+
 def speech_duplicate_flags(*, speech: Speech, rows: list[ReviewRow]) -> dict[int, DuplicateFlag]:
     """Return {item id: DuplicateFlag} for the proposed items of ``speech`` without a task that repeat an open task.
 
-    Cheap at 100,000 tasks: one query reads the candidates, the open tasks of other
-    speeches whose title holds one of the items' distinctive bigrams (``similarity.distinctive``:
-    a few uncommon character pairs of the item's title), capped at CANDIDATE_LIMIT; then
-    each item is scored (``similarity.score``) only against the candidates sharing one of
-    its own bigrams. The best candidate at or over ``similarity.THRESHOLD`` is the flag.
+    Cheap at 100,000 tasks: one query reads the candidates (``duplicate_candidates``): the
+    open tasks of other speeches, led by a department the items propose (or by none), whose
+    title holds one of the items' distinctive bigrams (``similarity.distinctive``: a few
+    uncommon character pairs of the item's title). Each item is then scored
+    (``similarity.score``) only against the candidates sharing one of its own bigrams. The
+    best candidate at or over ``similarity.THRESHOLD`` is the flag.
     """
     wanted = [row for row in rows if row.task is None and row.repeat is None
               and (row.proposal.include or row.item.kind in ("directive", "problem"))]
-    keys = {row.item.pk: similarity.distinctive(row.item.title) for row in wanted}
+    keys = {row.item.pk: similarity.distinctive(row.item.title, limit=KEYS_PER_ITEM) for row in wanted}
     every_key = sorted({key for found in keys.values() for key in found})
     if not every_key:
         return {}
-    title_has = Q()
-    for key in every_key:
-        title_has |= Q(title__contains=key)
-    candidates = list(
-        Task.objects.filter(status__in=choices.OPEN_STATUSES).filter(title_has)
-        .exclude(speech=speech).only("pk", "serial", "title", "content", "status", "lead_department")
-        .select_related("lead_department").order_by("-created_at", "-pk")[:CANDIDATE_LIMIT])
-    texts = {task.pk: similarity.bigrams(similarity.comparable(task.title, task.content)) for task in candidates}
+    departments = {dept for row in wanted for dept in (row.proposal.lead_id, *row.proposal.co_ids) if dept}
+    candidates = duplicate_candidates(keys=every_key, departments=departments, speech=speech)
+    # Each candidate under every bigram of its title: an item is scored only against the
+    # candidates sharing one of its keys, found by a lookup instead of a scan.
+    by_bigram: dict[str, list[Task]] = {}
+    for task in candidates:
+        for gram in {task.title[i:i + 2] for i in range(len(task.title) - 1)}:
+            by_bigram.setdefault(gram, []).append(task)
+    texts = {task.pk: similarity.bigrams(similarity.comparable(task.title, task.head)) for task in candidates}
     flags = {}
     for row in wanted:
+        sharing = {task.pk: task for key in keys[row.item.pk] for task in by_bigram.get(key, ())}
+        if not sharing:
+            continue
         own = similarity.bigrams(similarity.comparable(row.item.title, item_own_text(row.item, rows, speech.text)))
         best = None
-        for task in candidates:
-            if not any(key in task.title for key in keys[row.item.pk]):
-                continue
+        for task in sharing.values():
             score = similarity.score(own, texts[task.pk])
-            if score >= similarity.THRESHOLD and (best is None or score > best.score):
+            if score >= similarity.THRESHOLD and (best is None or (score, task.pk) > (best.score, best.task.pk)):
                 best = DuplicateFlag(task=task, score=score)
         if best is not None:
             flags[row.item.pk] = best

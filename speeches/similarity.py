@@ -103,7 +103,10 @@ def _is_han(ch: str) -> bool:
     return "\u3400" <= ch <= "\u9fff"
 
 
-def comparable(title: str, text: str = "", *, length: int = 300) -> str:
+COMPARED_LENGTH = 300
+
+
+def comparable(title: str, text: str = "", *, length: int = COMPARED_LENGTH) -> str:
     """The part of a directive compared: the start of its text (which holds its title), else its title.
 
     Past the first few sentences a directive turns to detail and its sub-items, which a

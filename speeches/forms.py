@@ -75,8 +75,16 @@ class ItemDecisionForm(forms.Form):
         validators=[dates.check_sane], error_messages={"invalid": "日期格式应为 2024-09-01。"},
     )
 
-    def __init__(self, *args, department_choices=(), **kwargs):
+    def __init__(self, *args, department_choices=(), duplicate_of=None, **kwargs):
         super().__init__(*args, **kwargs)
+        if duplicate_of is not None:
+            # Flagged 可能重复: link to the open task it repeats (the default), skip it, or a task all the same.
+            self.fields["duplicate"] = forms.ChoiceField(
+                label="可能重复", widget=forms.RadioSelect, initial="link",
+                choices=[("link", f"作为重复指示关联到 {duplicate_of.serial}（不新建任务）"), ("skip", "跳过，不生成"),
+                         ("new", "不是重复，仍生成新任务")],
+                error_messages={"required": "请选择如何处理这条可能重复的要点。",
+                                "invalid_choice": "请选择如何处理这条可能重复的要点。"})
         self.fields["lead_department"].choices = [("", "（待指定）"), *department_choices]
         self.fields["co_departments"].choices = list(department_choices)
         self.fields["co_departments"].widget.attrs["size"] = 3
@@ -84,7 +92,8 @@ class ItemDecisionForm(forms.Form):
 
     def clean(self):
         cleaned = super().clean()
-        if cleaned.get("include") and not (cleaned.get("title") or "").strip():
+        if cleaned.get("include") and cleaned.get("duplicate", "new") == "new" \
+                and not (cleaned.get("title") or "").strip():
             self.add_error("title", "生成任务时必须填写任务名称。")
         return cleaned
 

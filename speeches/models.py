@@ -42,6 +42,9 @@ class Speech(models.Model):
     date = models.DateField("讲话日期", null=True, blank=True)
     original_file = models.FileField("原始文件", upload_to="speeches/%Y/%m/", blank=True)
     text = models.TextField("全文")
+    # The SHA-256 of the text with all blank space removed (speeches.services.content_hash):
+    # the same speech uploaded again, as the same file or another format of it, has the same hash.
+    content_hash = models.CharField("内容指纹", max_length=64, blank=True, db_index=True, editable=False)
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name="上传人", on_delete=models.SET_NULL, null=True, blank=True,
         related_name="uploaded_speeches",
@@ -107,3 +110,30 @@ class SpeechItem(models.Model):
     @property
     def deadlines(self):
         return [line for line in self.deadline_text.splitlines() if line.strip()]
+
+
+class RepeatedInstruction(models.Model):
+    """An item of a later speech that gives again a directive already tracked as a task (再次强调).
+
+    The supervisor links it on the review page instead of creating a second task, so the
+    task shows every speech that gave it and no department gets the same work twice.
+    """
+
+    task = models.ForeignKey("tracker.Task", verbose_name="任务", on_delete=models.CASCADE,
+                             related_name="repeated_instructions")
+    item = models.OneToOneField(SpeechItem, verbose_name="讲话要点", on_delete=models.CASCADE,
+                                related_name="repeat_of")
+    score = models.FloatField("相似度", default=0)
+    linked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="关联人", on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="+",
+    )
+    linked_at = models.DateTimeField("关联时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "重复指示"
+        verbose_name_plural = "重复指示"
+        ordering = ["task", "linked_at", "id"]
+
+    def __str__(self):
+        return f"{self.item} → {self.task.serial}"

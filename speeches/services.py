@@ -8,6 +8,7 @@ The web pages, ``import_speech`` and ``load_demo`` all come through here.
 from __future__ import annotations
 
 import datetime
+import hashlib
 import os
 import stat
 from collections.abc import Iterable, Sequence
@@ -20,7 +21,7 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 
 from speeches import office_convert, pdf_process, selectors
-from speeches.models import Speech, SpeechItem, SpeechUpload
+from speeches.models import RepeatedInstruction, Speech, SpeechItem, SpeechUpload
 from speeches.parsing import pipeline
 from speeches.parsing.document import EmptyInput, ExtractionError
 from speeches.parsing.normalise import normalise_text
@@ -55,6 +56,28 @@ class UnsupportedFileType(ExtractionError):
     pass
 
 
+class AlreadyImported(ExtractionError):
+    """Every speech of the upload is in the database already: nothing is imported twice.
+
+    ``speeches`` are the stored speeches, so the page opens the existing one instead.
+    """
+
+    def __init__(self, speeches: list[Speech]):
+        self.speeches = speeches
+        names = "、".join(f"《{s.title}》（{s.uploaded_at:%Y-%m-%d} 导入）" if s.uploaded_at else f"《{s.title}》"
+                         for s in speeches)
+        super().__init__(f"该讲话已导入过：{names}，未重复导入。请打开已有的讲话继续审核。")
+
+
+def content_hash(text: str) -> str:
+    """The fingerprint of a speech's text: SHA-256 of it with every blank removed.
+
+    Blank space is what differs between the same speech as .docx, .pdf or pasted text
+    (line breaks, indentation, spaces a PDF puts between characters); the words do not.
+    """
+    return hashlib.sha256("".join((text or "").split()).encode("utf-8")).hexdigest()
+
+
 @dataclass(frozen=True, slots=True)
 class ItemDecision:
     """The supervisor's decision on one included item: what its task will be."""
@@ -62,6 +85,9 @@ class ItemDecision:
     item_id: int
     title: str
     category: str = Task.Category.DEPLOY
+    # Link the item to this existing task as a repeated instruction (再次强调) instead of creating one.
+    repeat_of_task_id: int | None = None
+    repeat_score: float = 0.0
     lead_department: Department | None = None
     co_departments: Sequence[Department] = field(default_factory=tuple)
     owner_text: str = ""
@@ -141,12 +167,16 @@ def speech_file_read(*, path: str) -> bytes:
 
 def speech_import(*, data: bytes | None = None, text: str | None = None, filename: str = "",
                   meeting: str = "", speaker: str = "", date: datetime.date | None = None,
-                  uploaded_by=None) -> SpeechUpload:
+                  uploaded_by=None, again: bool = False) -> SpeechUpload:
     """Read, extract and save an upload: one Speech per speech found, with its items.
 
     Raise an ExtractionError (nothing saved) when the input cannot be read or holds no speech.
     Every row is built and validated before the original file is stored; if the save still
     fails, the rows roll back and the stored file is removed, so media holds no orphan.
+    A speech already in the database (same ``content_hash``) is not imported again: the
+    others of the upload are, and ``upload.already_imported`` lists the stored ones; when
+    all of them are known, AlreadyImported is raised and nothing is saved. ``again``
+    imports them all the same (a deliberate second copy).
     """
     raw = speech_text_read(data=data, text=text, filename=filename)
     name = normalise_text(PurePath(filename).name) if filename else ""
@@ -160,6 +190,15 @@ def speech_import(*, data: bytes | None = None, text: str | None = None, filenam
         ]
     except ValidationError as error:
         raise ExtractionError(f"识别结果无法保存：{'；'.join(error.messages)}") from error
+    # Newest first, so that the first import of a speech is the one named.
+    known = {} if again else {s.content_hash: s for s in Speech.objects.filter(
+        content_hash__in=[speech.content_hash for speech, _ in planned]).order_by("-uploaded_at", "-pk")}
+    if known:
+        already = list({known[speech.content_hash].pk: known[speech.content_hash]
+                        for speech, _ in planned if speech.content_hash in known}.values())
+        planned = [(speech, levels) for speech, levels in planned if speech.content_hash not in known]
+        if not planned:
+            raise AlreadyImported(already)
     upload = SpeechUpload(filename=name[:255], uploaded_by=uploaded_by)
     stored = ""
     try:
@@ -177,6 +216,7 @@ def speech_import(*, data: bytes | None = None, text: str | None = None, filenam
         if stored:  # the rows rolled back; the file is no part of the transaction
             upload.file.storage.delete(stored)
         raise
+    upload.already_imported = list(already) if known else []
     return upload
 
 
@@ -189,7 +229,7 @@ def _speech_rows(extracted, *, position: int, title: str, meeting: str, speaker:
     the number of items (a 10 MB speech has thousands).
     """
     speech = Speech(position=position, title=title[:300], speaker=speaker[:100], meeting=meeting[:200],
-                    date=date, text=extracted.text, uploaded_by=uploaded_by)
+                    date=date, text=extracted.text, uploaded_by=uploaded_by, content_hash=content_hash(extracted.text))
     speech.full_clean(exclude=["upload"])
     rows: dict[str, SpeechItem] = {}
     depth: dict[str, int] = {}
@@ -223,23 +263,43 @@ def _save_items(speech: Speech, levels: list[list[SpeechItem]]) -> None:
                 row.pk = ids[row.order]
 
 
+class ConfirmResult(list):
+    """The tasks a confirmation created (a list, as callers read it), and the items it linked to existing tasks."""
+
+    def __init__(self, tasks=(), linked=()):
+        super().__init__(tasks)
+        self.linked = list(linked)
+
+
 @transaction.atomic
 def speech_confirm(*, speech: Speech, decisions: Iterable[ItemDecision], confirmed_by,
-                   report_rule: tuple[str, int | None] = ("none", None)) -> list[Task]:
+                   report_rule: tuple[str, int | None] = ("none", None)) -> ConfirmResult:
     """Create one task per decided item of ``speech`` that has none yet; return the new tasks.
 
-    Every new task gets ``report_rule`` (kind, day) as its reporting cycle.
-    Items already turned into tasks are skipped, so confirming twice creates nothing
-    the second time. The speech row is locked so two supervisors confirming at once
-    take turns instead of racing.
+    Every new task gets ``report_rule`` (kind, day) as its reporting cycle. A decision
+    with ``repeat_of_task_id`` creates no task: the item is linked to that open task as a
+    repeated instruction (``result.linked``). Items already turned into tasks or linked
+    are skipped, so confirming twice creates nothing the second time. The speech row is
+    locked so two supervisors confirming at once take turns instead of racing. A link to
+    a task that is gone or no longer open refuses the whole confirmation (ValidationError
+    in Chinese, nothing saved): the page was read before the task closed.
     """
     Speech.objects.select_for_update().filter(pk=speech.pk).first()
+    decisions = list(decisions)
     items = {item.pk: item for item in speech.items.all()}
     taken = set(Task.objects.filter(source_item__speech=speech).values_list("source_item_id", flat=True))
-    created = []
+    taken |= set(RepeatedInstruction.objects.filter(item__speech=speech).values_list("item_id", flat=True))
+    targets = {t.pk: t for t in Task.objects.filter(
+        pk__in=[d.repeat_of_task_id for d in decisions if d.repeat_of_task_id]).select_for_update()}
+    created, linked = [], []
     for decision in decisions:
         item = items.get(decision.item_id)
         if item is None or item.pk in taken:
+            continue
+        if decision.repeat_of_task_id:
+            linked.append(_link_repeat(item=item, task=targets.get(decision.repeat_of_task_id),
+                                       score=decision.repeat_score, linked_by=confirmed_by))
+            taken.add(item.pk)
             continue
         co = [d for d in decision.co_departments if d != decision.lead_department]
         created.append(tracker_services.task_create(
@@ -250,7 +310,19 @@ def speech_confirm(*, speech: Speech, decisions: Iterable[ItemDecision], confirm
             responsible_person=decision.responsible_person,
         ))
         taken.add(item.pk)
-    return created
+    return ConfirmResult(created, linked)
+
+
+def _link_repeat(*, item: SpeechItem, task: Task | None, score: float, linked_by) -> RepeatedInstruction:
+    if task is None:
+        raise ValidationError(f"要点“{item.marker}{item.title}”要关联的任务已不存在，请刷新页面后重新选择。")
+    if not task.is_open:
+        raise ValidationError(f"要点“{item.marker}{item.title}”要关联的任务 {task.serial} 已“{task.get_status_display()}”，"
+                              "不能再作为重复指示关联；请改为生成新任务或跳过。")
+    link = RepeatedInstruction(task=task, item=item, score=round(score, 3), linked_by=linked_by)
+    link.full_clean(validate_unique=False)
+    link.save()
+    return link
 
 
 def _fallback_title(filename: str) -> str:
@@ -280,23 +352,43 @@ def size_text(n: int) -> str:
     return f"{n / (1024 * 1024):.1f} MB" if n >= 1024 * 1024 else f"{max(1, n // 1024)} KB"
 
 
-def speech_default_decisions(*, speech: Speech) -> list[ItemDecision]:
-    """The decisions the review page starts from: every proposed item not yet a task."""
+DUPLICATE_CHOICES = ("link", "skip", "new")
+
+
+def speech_default_decisions(*, speech: Speech, duplicates: str = "link") -> list[ItemDecision]:
+    """The decisions the review page starts from: every proposed item not yet a task.
+
+    An item flagged 可能重复 (``selectors.speech_duplicate_flags``) is, by ``duplicates``:
+    linked to the task it repeats ("link", the page's default), skipped ("skip"), or made
+    a task of its own all the same ("new").
+    """
+    if duplicates not in DUPLICATE_CHOICES:
+        raise ValueError(duplicates)
     departments = {d.pk: d for d in selectors.department_choices()}
     rows = selectors.speech_review_rows(speech=speech, index=selectors.department_index(list(departments.values())))
-    return [
-        ItemDecision(
+    flags = selectors.speech_duplicate_flags(speech=speech, rows=rows)
+    decisions = []
+    for row in rows:
+        if not row.proposal.include or row.task is not None or row.repeat is not None:
+            continue
+        flag = flags.get(row.item.pk)
+        if flag is not None and duplicates == "skip":
+            continue
+        if flag is not None and duplicates == "link":
+            decisions.append(ItemDecision(item_id=row.item.pk, title=row.proposal.title,
+                                          repeat_of_task_id=flag.task.pk, repeat_score=flag.score))
+            continue
+        decisions.append(ItemDecision(
             item_id=row.item.pk, title=row.proposal.title, category=row.proposal.category,
             lead_department=departments.get(row.proposal.lead_id),
             co_departments=[departments[i] for i in row.proposal.co_ids if i in departments],
             owner_text=row.proposal.owner_text, deadline=row.proposal.deadline,
             deadline_text=row.proposal.deadline_text, responsible_person=row.proposal.responsible_person,
-        )
-        for row in rows
-        if row.proposal.include and row.task is None
-    ]
+        ))
+    return decisions
 
 
-def speech_confirm_defaults(*, speech: Speech, confirmed_by) -> list[Task]:
+def speech_confirm_defaults(*, speech: Speech, confirmed_by, duplicates: str = "link") -> ConfirmResult:
     """Confirm ``speech`` as the review page would with nothing changed (for commands and the demo)."""
-    return speech_confirm(speech=speech, decisions=speech_default_decisions(speech=speech), confirmed_by=confirmed_by)
+    return speech_confirm(speech=speech, decisions=speech_default_decisions(speech=speech, duplicates=duplicates),
+                          confirmed_by=confirmed_by)

@@ -8,7 +8,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, RequestDataTooBig
+from django.core.exceptions import PermissionDenied, RequestDataTooBig, ValidationError
 from django.http import Http404, HttpResponseBadRequest
 from django.shortcuts import redirect
 from django.template.loader import render_to_string
@@ -43,11 +43,17 @@ def upload(request):
                 meeting=form.cleaned_data["meeting"], speaker=form.cleaned_data["speaker"],
                 date=form.cleaned_data["date"], uploaded_by=request.user,
             )
+        except services.AlreadyImported as known:
+            messages.warning(request, str(known))
+            return redirect("speeches:review", pk=known.speeches[0].pk)
         except ExtractionError as error:
             form.add_error(None, str(error))
         else:
             speeches = list(batch.speeches.order_by("position"))
             items = sum(s.items.count() for s in speeches)
+            if batch.already_imported:
+                messages.warning(request, "其中 " + "、".join(f"《{s.title}》" for s in batch.already_imported)
+                                 + " 已导入过，未重复导入。")
             messages.success(request, f"已识别 {len(speeches)} 篇讲话、{items} 个要点，请逐篇审核后确认生成任务。")
             if len(speeches) == 1:
                 return redirect("speeches:review", pk=speeches[0].pk)
@@ -87,10 +93,10 @@ def review(request, pk):
     rows, choices = _rows_and_choices(speech)
     # Once the speech has been confirmed, the items left without a task were left out on
     # purpose: proposing them again would let a second click create what was unticked.
-    confirmed_before = any(row.task for row in rows)
+    confirmed_before = any(row.task or row.repeat for row in rows)
     for row in rows:
-        row.form = None if row.task else ItemDecisionForm(
-            prefix=f"item-{row.item.pk}", department_choices=choices,
+        row.form = None if (row.task or row.repeat) else ItemDecisionForm(
+            prefix=f"item-{row.item.pk}", department_choices=choices, duplicate_of=_flagged(row),
             initial=_initial(row.proposal, include=row.proposal.include and not confirmed_before))
     return _render_review(request, speech, rows)
 
@@ -104,16 +110,24 @@ def confirm(request, pk):
     rows, choices = _rows_and_choices(speech)
     departments = {d.pk: d for d in selectors.department_choices()}
     for row in rows:
-        row.form = None if row.task else ItemDecisionForm(
-            request.POST, prefix=f"item-{row.item.pk}", department_choices=choices)
+        row.form = None if (row.task or row.repeat) else ItemDecisionForm(
+            request.POST, prefix=f"item-{row.item.pk}", department_choices=choices, duplicate_of=_flagged(row))
     open_rows = [row for row in rows if row.form is not None]
     rule_form = SpeechReportRuleForm(request.POST)
     if not all([rule_form.is_valid(), *(row.form.is_valid() for row in open_rows)]):
         messages.error(request, "有条目填写有误，请按提示修改后再确认。")
         return _render_review(request, speech, rows, rule_form=rule_form)
-    decisions = [_decision(row, departments) for row in open_rows if row.form.cleaned_data["include"]]
-    created = services.speech_confirm(speech=speech, decisions=decisions, confirmed_by=request.user,
-                                      report_rule=rule_form.cleaned_data["report_rule"])
+    decisions = [_decision(row, departments) for row in open_rows
+                 if row.form.cleaned_data["include"] and row.form.cleaned_data.get("duplicate") != "skip"]
+    try:
+        created = services.speech_confirm(speech=speech, decisions=decisions, confirmed_by=request.user,
+                                          report_rule=rule_form.cleaned_data["report_rule"])
+    except ValidationError as error:
+        messages.error(request, "；".join(error.messages))
+        return _render_review(request, speech, rows, rule_form=rule_form)
+    if created.linked:
+        messages.info(request, f"已将 {len(created.linked)} 个要点作为重复指示关联到已有任务："
+                               + "、".join(link.task.serial for link in created.linked) + "。")
     if created:
         undated = sum(1 for t in created if t.deadline is None)
         unassigned = sum(1 for t in created if t.lead_department_id is None)
@@ -121,7 +135,7 @@ def confirm(request, pk):
         if undated or unassigned:
             note = f"其中 {undated} 项未能识别完成时限、{unassigned} 项待指定牵头单位，请在“待补充的任务”中逐项补充。"
         messages.success(request, f"已生成 {len(created)} 项督办任务。{note}")
-    else:
+    elif not created.linked:
         messages.warning(request, "没有生成新任务：未勾选条目，或所选条目已生成过任务。")
     return redirect(reverse("speeches:review", args=[speech.pk]) + "#result")
 
@@ -134,9 +148,17 @@ def _get_speech(pk) -> Speech:
 
 
 def _rows_and_choices(speech):
+    """The review rows, each with ``duplicate`` (a DuplicateFlag or None), and the department choices."""
     departments = selectors.department_choices()
     rows = selectors.speech_review_rows(speech=speech, index=selectors.department_index(departments))
+    flags = selectors.speech_duplicate_flags(speech=speech, rows=rows)
+    for row in rows:
+        row.duplicate = flags.get(row.item.pk)
     return rows, [(d.pk, d.name) for d in departments]
+
+
+def _flagged(row):
+    return row.duplicate.task if row.duplicate else None
 
 
 def _initial(proposal, *, include) -> dict:
@@ -150,6 +172,9 @@ def _initial(proposal, *, include) -> dict:
 
 def _decision(row, departments) -> services.ItemDecision:
     data = row.form.cleaned_data
+    if row.duplicate and data.get("duplicate") == "link":
+        return services.ItemDecision(item_id=row.item.pk, title=data["title"].strip(),
+                                     repeat_of_task_id=row.duplicate.task.pk, repeat_score=row.duplicate.score)
     lead = departments.get(data["lead_department"]) if data["lead_department"] else None
     return services.ItemDecision(
         item_id=row.item.pk, title=data["title"].strip(), category=data["category"], lead_department=lead,
@@ -175,6 +200,7 @@ def _render_review(request, speech, rows, rule_form=None):
         "warnings": selectors.speech_review_warnings(rows=rows),
         "rule_form": rule_form or SpeechReportRuleForm(),
         "proposed_count": sum(1 for r in rows if r.included),
+        "duplicate_count": sum(1 for r in rows if getattr(r, "duplicate", None) and r.form is not None),
         "task_count": sum(1 for r in rows if r.task),
         "title": "审核讲话要点", "subtitle": speech.title,
     })

@@ -84,6 +84,29 @@ class TransitionForm(forms.Form):
             del self.fields["files"]
 
 
+class ReassignForm(TransitionForm):
+    """转办: the new lead department and why, and the version of the task the supervisor read."""
+
+    lead_department = forms.ModelChoiceField(
+        label="转办给（新的牵头单位）", queryset=None, required=False, empty_label="（请选择单位）")
+    expected_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    field_order = ["lead_department", "reason"]
+
+    def __init__(self, *args, task=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        from tracker.models import Department
+
+        # Only the service decides (another department than the lead, still in service);
+        # the list offers the departments in service, the current lead left out.
+        departments = Department.objects.filter(is_active=True).order_by("order", "name")
+        if task is not None and task.lead_department_id:
+            departments = departments.exclude(pk=task.lead_department_id)
+        self.fields["lead_department"].queryset = departments
+        if task is not None and not self.is_bound:
+            self.initial["expected_version"] = task.version
+
+
 def errors_text(form) -> str:
     """Return all of ``form``'s errors on one line, each after its field's label (a FilterSet's form too)."""
     parts = []

@@ -330,6 +330,14 @@ class TaskTransition(models.Model):
     from_status = models.CharField("原状态", max_length=20, choices=Task.Status.choices)
     to_status = models.CharField("新状态", max_length=20, choices=Task.Status.choices)
     reason = models.TextField("说明", blank=True)
+    # The lead department before and after a step that changes it (退回 clears it, 转办 sets it),
+    # so the record says who refused the task and to whom it went, whatever the task says now.
+    from_department = models.ForeignKey(
+        Department, verbose_name="原牵头单位", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    to_department = models.ForeignKey(
+        Department, verbose_name="新牵头单位", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name="操作人", on_delete=models.PROTECT, related_name="+"
     )
@@ -512,6 +520,8 @@ class Notice(models.Model):
         ASSIGNED = "assigned", "任务交办"
         CHASED = "chased", "催办"
         RETURNED = "returned", "退回"
+        DECLINED = "declined", "退回（不属于本单位）"
+        REASSIGNED = "reassigned", "转办"
         EXTENSION = "extension", "延期审批"
         INSTRUCTION = "instruction", "领导批示"
 

@@ -21,6 +21,7 @@ from datetime import timedelta
 from urllib.parse import urlsplit
 
 from django.conf import settings
+from django.core import mail
 from django.db import connection, transaction
 from django.utils import timezone
 
@@ -77,22 +78,26 @@ def robot_payload(*, kind_label, task, text):
     return {"msgtype": "text", "text": {"content": "\n".join(lines)}}
 
 
-def notify(*, task: Task, kind: str, text: str, departments=None) -> list[Notice]:
+def notify(*, task: Task, kind: str, text: str, departments=None, mail: bool = False) -> list[Notice]:
     """Tell the officers of ``departments`` (default: all of ``task``'s) about ``task``; return the notices.
 
     Only departments that are the task's lead or co-departments are told: an officer
     sees exactly those tasks (``permissions.task_visibility_q``), so nobody gets a notice
     about a task they may not see. Call inside the service's transaction: the notices
     commit or roll back with the event, and the robots are tried only after commit.
+    With ``mail`` each officer who has an e-mail address also gets the notice by mail,
+    sent after commit (``mail_after_commit``).
     """
     involved = task_departments(task)
     wanted = involved if departments is None else {d if isinstance(d, int) else d.pk for d in departments if d}
     targets = wanted & involved
     if not targets:
         return []
-    officers = selectors.department_officers(targets).values_list("pk", flat=True)
+    officers = list(selectors.department_officers(targets))
     notices = Notice.objects.bulk_create(
-        [Notice(recipient_id=pk, kind=kind, task=task, text=text) for pk in officers])
+        [Notice(recipient_id=officer.pk, kind=kind, task=task, text=text) for officer in officers])
+    if mail:
+        mail_after_commit(recipients=officers, kind=kind, task=task, text=text)
     label = Notice.Kind(kind).label
     now = timezone.now()
     outbox = NoticeDelivery.objects.bulk_create([
@@ -104,6 +109,57 @@ def notify(*, task: Task, kind: str, text: str, departments=None) -> list[Notice
         ids = [row.pk for row in outbox]
         transaction.on_commit(lambda: deliver_soon(ids))
     return notices
+
+
+def notify_supervisors(*, task: Task, kind: str, text: str, mail: bool = False) -> list[Notice]:
+    """Tell every active supervisor (group 督查员) about ``task``: what waits for the 督查室, not a department.
+
+    Supervisors see every task, so nothing is revealed; there is no group robot for them.
+    """
+    supervisors = list(selectors.supervisors())
+    notices = Notice.objects.bulk_create(
+        [Notice(recipient_id=user.pk, kind=kind, task=task, text=text) for user in supervisors])
+    if mail:
+        mail_after_commit(recipients=supervisors, kind=kind, task=task, text=text)
+    return notices
+
+
+def notice_email(*, recipient, kind_label, task, text):
+    """Return (subject, body) of a notice sent by e-mail: the same words as in the system."""
+    subject = " ".join(f"【督办通知·{kind_label}】{task.serial} {task.title}".split())
+    link = task_link(task)
+    lines = [f"{recipient.display_name}同志：", "", text, "", f"任务：{task.serial} {task.title}",
+             f"请登录督办系统查看并办理{f'：{link}' if link else '。'}"]
+    return subject, "\n".join(lines)
+
+
+def mail_after_commit(*, recipients, kind, task, text):
+    """Mail ``text`` to each of ``recipients`` who has an address, once the transaction commits.
+
+    A mail server that is down or refuses a message is logged; it never undoes the
+    event nor breaks the page (the in-system notice is the record).
+    """
+    label = Notice.Kind(kind).label
+    messages = []
+    for user in recipients:
+        if user.email:
+            subject, body = notice_email(recipient=user, kind_label=label, task=task, text=text)
+            messages.append(mail.EmailMessage(subject=subject, body=body, from_email=settings.DEFAULT_FROM_EMAIL,
+                                              to=[user.email]))
+    if messages:
+        transaction.on_commit(lambda: _send_each(messages, what=f"{label} {task.serial}"))
+
+
+def _send_each(messages, *, what):
+    try:
+        with mail.get_connection() as connection:
+            for message in messages:
+                try:
+                    connection.send_messages([message])
+                except Exception:  # logged; the others still go
+                    logger.exception("%s：发给 %s 的通知邮件发送失败", what, "、".join(message.to))
+    except Exception:  # no connection at all
+        logger.exception("%s：无法连接邮件服务器，%d 封通知邮件未发送", what, len(messages))
 
 
 # Delivery.

@@ -198,11 +198,15 @@ def can_break_down(user, task):
     return is_lead_officer_of(user, task) and task.status in workflow.BREAKDOWN_STATUSES
 
 
-def transition_refusal(user, task, action, reason=""):
-    """Return the workflow's Refusal for ``user`` doing ``action`` to ``task``, or None."""
+def transition_refusal(user, task, action, reason="", department_id=None):
+    """Return the workflow's Refusal for ``user`` doing ``action`` to ``task``, or None.
+
+    ``department_id``: the new lead department of a step that names one (转办).
+    """
     if not can_view_task(user, task):
         return workflow.Refusal("role", "您无权处理此任务。")
-    return workflow.check(action, actor=workflow_actor(user), task=workflow_task(task), reason=reason)
+    return workflow.check(action, actor=workflow_actor(user), task=workflow_task(task), reason=reason,
+                          department_id=department_id)
 
 
 def available_transitions(user, task):

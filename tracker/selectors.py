@@ -57,7 +57,7 @@ def task_detail_get(*, user: User, pk: int) -> Task:
                      queryset=ProgressUpdate.objects.select_related("reported_by")
                      .prefetch_related(Prefetch("attachments", queryset=attachments))),
             Prefetch("transitions",
-                     queryset=TaskTransition.objects.select_related("by")
+                     queryset=TaskTransition.objects.select_related("by", "from_department", "to_department")
                      .prefetch_related(Prefetch("attachments", queryset=attachments))),
             Prefetch("attachments", queryset=attachments),
             Prefetch("extension_requests",
@@ -143,6 +143,8 @@ class TaskPage:
     default_instruction_kind: str = Instruction.Kind.COMMENT  # 批示 for those who may give one
     text_max: int = SUPERVISION_TEXT_MAX
     chase_message: str = ""
+    # Later speeches that gave this directive again (speeches.RepeatedInstruction), oldest first.
+    repeated_instructions: tuple = ()
     children: list = ()  # SubtaskRow, in serial order
     rolled_up: int | None = None  # the children's 完成率 rolled up (tracker.rollup), None without children
     open_children: int = 0
@@ -189,6 +191,7 @@ def task_page(*, user: User, pk: int, today: date | None = None) -> TaskPage:
         instruction_kinds=kinds if (may_instruct or may_comment) else [],
         default_instruction_kind=Instruction.Kind.INSTRUCTION if may_instruct else Instruction.Kind.COMMENT,
         chase_message=Chase.DEFAULT_MESSAGE,
+        repeated_instructions=repeated_instructions(task=task),
         children=[SubtaskRow(task=child, visible=permissions.can_view_task(user, child)) for child in children],
         rolled_up=rollup.rolled_up_progress(facts),
         open_children=open_count,
@@ -211,6 +214,14 @@ def subtask_units(task: Task) -> list[Department]:
     return under + sorted((d for d in units if d.pk not in below), key=lambda d: (d.order, d.name))
 
 
+def repeated_instructions(*, task: Task) -> tuple:
+    """The speech items linked to ``task`` as repeated instructions (再次强调), with their speeches, oldest first."""
+    from speeches.models import RepeatedInstruction
+
+    return tuple(RepeatedInstruction.objects.filter(task=task).select_related("item__speech")
+                 .order_by("item__speech__date", "linked_at", "pk"))
+
+
 def _extension_offer(user, task, pending, today):
     """Offer the 申请延期 form to the lead officer while one may be asked for; else say why not.
 
@@ -229,3 +240,8 @@ def department_officers(department_ids: Iterable[int]):
     """Return the active officers (group 部门填报员) of the given departments: who hears of their tasks."""
     return (User.objects.filter(groups__name=roles.OFFICER, is_active=True, department_id__in=list(department_ids))
             .select_related("department").order_by("department_id", "username").distinct())
+
+
+def supervisors():
+    """Return the active supervisors (group 督查员): who hears of a task refused by its department."""
+    return User.objects.filter(groups__name=roles.SUPERVISOR, is_active=True).order_by("username").distinct()

@@ -337,10 +337,19 @@ def task_transition(*, task: Task, action: str, by: User, reason: str = "", file
     The task row is locked and re-read first, so of two supervisors accepting the
     same report at once, one transition happens and the other is told the status
     changed. Raise PermissionDenied for the wrong role, ValidationError otherwise.
+    A step that names a new lead department (转办) goes through ``task_reassign``.
+    退回（不属于本单位） also clears the lead department and tells the supervisors; the
+    same refusal sent twice (a double click) is written once.
     """
     transition = workflow.get(action)
     reason = (reason or "").strip()
+    if transition is not None and transition.needs_department:
+        raise ValidationError(f"“{transition.label}”须在转办表单中选择新的牵头单位。", code="department")
     locked = task_lock(task)
+    if transition is not None and transition.changes_lead:
+        repeat = transition_repeat(task_pk=locked.pk, by=by, action=action, reason=reason)
+        if repeat is not None:
+            return repeat
     refusal = permissions.transition_refusal(by, locked, action, reason)
     if refusal is not None:
         if refusal.kind == "role":
@@ -349,28 +358,109 @@ def task_transition(*, task: Task, action: str, by: User, reason: str = "", file
     if files and not transition.allows_files:
         raise ValidationError(f"“{transition.label}”不能附加文件。")
     kinds = attachments_check(files)
-    from_status = locked.status
+    from_status, from_department = locked.status, locked.lead_department
     locked.status = transition.target
     if transition.target == Task.Status.CLOSED:
         locked.completed_at = timezone.now()
+    if action == "decline":
+        locked.lead_department = None
     task_report_refresh(task=locked)
     task_save(task=locked, by=by, reason=f"{transition.label}：{reason}" if reason else transition.label)
     record = TaskTransition.objects.create(
         task=locked, action=action, from_status=from_status, to_status=transition.target, reason=reason, by=by,
+        from_department=from_department if transition.changes_lead else None,
     )
     for file, kind in zip(files, kinds):
         attachment_add(task=locked, file=file, uploaded_by=by, transition=record, kind=kind)
     if action == "send_back":
         notices.notify(task=locked, kind=Notice.Kind.RETURNED, departments=[locked.lead_department_id],
                        text=f"办结申请被退回，理由：{reason}")
+    elif action == "decline":
+        notices.notify_supervisors(
+            task=locked, kind=Notice.Kind.DECLINED, mail=True,
+            text=f"{from_department.name}退回该任务，认为不属于本单位，理由：{sentence(reason)}任务已列入“待指派”，请转办。")
     _copy_state(locked, task)
+    return record
+
+
+def sentence(text: str) -> str:
+    """``text`` ended with one full stop, to be followed by another sentence in a notice."""
+    text = text.strip().rstrip("。.；;，,")
+    return f"{text}。" if text and text[-1] not in "！？!?" else text
+
+
+def transition_repeat(*, task_pk: int, by: User, action: str, reason: str = "") -> TaskTransition | None:
+    """Return ``by``'s identical ``action`` on task ``task_pk`` made within REPEAT_WINDOW (a double click), or None.
+
+    Only the person's own step is looked up, so the answer reveals nothing about a task
+    they may no longer see (a department that refused a task loses sight of it).
+    """
+    records = TaskTransition.objects.filter(task_id=task_pk, by=by, action=action)
+    return repeat_of(records, at="at", matches=lambda record: record.reason == (reason or "").strip())
+
+
+@transaction.atomic
+def task_reassign(*, task: Task, by: User, lead_department: Department | None, reason: str,
+                  expected_version: int | None = None) -> TaskTransition:
+    """转办: give ``task`` to ``lead_department`` as its new lead, to be signed for anew (待签收).
+
+    The supervisor's step after a refusal (the task waits in 待指派), or to move an open
+    task. Checked first, nothing written on refusal: the role, the status (not a closed
+    or suspended task), the reason, a department other than the current lead and still
+    in service, and the version the form was read at (a stale form is refused). The
+    same transfer sent twice (a double click) is written once. The former lead leaves
+    the task (a co-department that becomes the lead stops being a co-department); the
+    new lead and the co-departments are told in the system, by mail and by their robot.
+    """
+    transition = workflow.get("reassign")
+    reason = (reason or "").strip()
+    locked = task_lock(task)
+    if lead_department is not None:
+        repeat = repeat_of(TaskTransition.objects.filter(task=locked, by=by, action="reassign",
+                                                         to_department=lead_department),
+                           at="at", matches=lambda record: record.reason == reason)
+        if repeat is not None:
+            return repeat
+    refusal = permissions.transition_refusal(by, locked, "reassign", reason,
+                                             department_id=lead_department.pk if lead_department else None)
+    if refusal is not None:
+        if refusal.kind == "role":
+            raise PermissionDenied(refusal.message)
+        raise ValidationError(refusal.message, code=refusal.kind)
+    if not lead_department.is_active:
+        raise ValidationError(f"“{lead_department.name}”已停用，不能转办给该单位。", code="department")
+    if expected_version is not None and locked.version != expected_version:
+        raise TaskConflict()
+    from_status, from_department = locked.status, locked.lead_department
+    co_departments = [d for d in locked.co_departments.all() if d.pk != lead_department.pk]
+    locked.lead_department = lead_department
+    locked.status = transition.target
+    task_report_refresh(task=locked)
+    task_save(task=locked, by=by, reason=f"{transition.label}：{reason}")
+    if len(co_departments) != locked.co_departments.count():
+        locked._history_user = by
+        locked.co_departments.set(co_departments)
+    record = TaskTransition.objects.create(
+        task=locked, action="reassign", from_status=from_status, to_status=transition.target, reason=reason, by=by,
+        from_department=from_department, to_department=lead_department,
+    )
+    former = f"（原牵头单位：{from_department.name}）" if from_department else ""
+    deadline = f"完成时限 {locked.deadline:%Y-%m-%d}，" if locked.deadline else ""
+    notices.notify(task=locked, kind=Notice.Kind.REASSIGNED, departments=[lead_department], mail=True,
+                   text=f"督查室将该任务转办给贵单位牵头办理{former}，转办理由：{sentence(reason)}{deadline}请及时签收。")
+    if co_departments:
+        notices.notify(task=locked, kind=Notice.Kind.REASSIGNED, departments=co_departments, mail=True,
+                       text=f"该任务已转办，牵头单位改为{lead_department.name}，转办理由：{sentence(reason)}贵单位仍为配合单位。")
+    _copy_state(locked, task)
+    task.lead_department = lead_department
     return record
 
 
 def _copy_state(source, target):
     """Let the caller's task object show what was saved."""
     if source is not target:
-        for field in ("status", "version", "completed_at", "progress", "latest_progress", "updated_at", "report_due"):
+        for field in ("status", "version", "completed_at", "progress", "latest_progress", "updated_at", "report_due",
+                      "lead_department_id"):
             setattr(target, field, getattr(source, field))
 
 

@@ -91,13 +91,22 @@ def extension_entries(task):
 
 
 def transition_entries(task):
-    steps = _records(task, "transitions", TaskTransition.objects.filter(task=task).select_related("by")
-                     .prefetch_related("attachments"))
+    steps = _records(task, "transitions", TaskTransition.objects.filter(task=task)
+                     .select_related("by", "from_department", "to_department").prefetch_related("attachments"))
     for step in steps:
         yield Entry(at=step.at, kind="transition", label=step.action_label, actor=person(step.by),
-                    text=step.reason,
-                    detail=f"{step.get_from_status_display()} → {step.get_to_status_display()}",
-                    attachments=tuple(step.attachments.all()))
+                    text=step.reason, detail=transition_detail(step), attachments=tuple(step.attachments.all()))
+
+
+def transition_detail(step):
+    """The status change, and for 退回（不属于本单位） and 转办 the lead departments before and after."""
+    statuses = f"{step.get_from_status_display()} → {step.get_to_status_display()}"
+    if step.to_department_id:
+        former = step.from_department.name if step.from_department_id else "待指派"
+        return f"牵头单位：{former} → {step.to_department.name}；{statuses}"
+    if step.from_department_id:
+        return f"{step.from_department.name}退回，牵头单位改为待指派；{statuses}"
+    return statuses
 
 
 def task_timeline(*, task):

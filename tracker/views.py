@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
 from tracker import history, permissions, selectors, services, workflow
-from tracker.forms import ProgressForm, SubtaskForm, TransitionForm
+from tracker.forms import ProgressForm, ReassignForm, SubtaskForm, TransitionForm
 from tracker.models import Attachment
 from tracker.pages import render_page, task_or_404
 from tracker.widgets import quicken
@@ -70,7 +70,7 @@ def _render_task(request, pk, *, bound=None, status=200):
     page = task_or_404(request.user, pk, get=selectors.task_page)
     action_forms = [
         bound if isinstance(bound, TransitionForm) and bound.transition.action == transition.action
-        else TransitionForm(transition=transition)
+        else transition_form(transition, task=page.task)
         for transition in page.transitions
     ]
     progress_form = None
@@ -90,13 +90,20 @@ def _render_task(request, pk, *, bound=None, status=200):
     }, status=status)
 
 
-# The order an officer works in: 签收 comes before 填报进展, 申请办结 after it.
-STEPS_BEFORE_PROGRESS = {"accept"}
+def transition_form(transition, *args, task, **kwargs):
+    """The form of one workflow step: 转办 names a new lead department, the others only a reason (and files)."""
+    if transition.needs_department:
+        return ReassignForm(*args, transition=transition, task=task, **kwargs)
+    return TransitionForm(*args, transition=transition, **kwargs)
+
+
+# The order an officer works in: 签收 (or 退回, not ours) comes before 填报进展, 申请办结 after it.
+STEPS_BEFORE_PROGRESS = {"accept", "decline"}
 
 
 def ordered_steps(forms):
     """Split the workflow forms into the parts of the page: ``start_forms`` above 填报进展,
-    ``finish_forms`` below it, and the supervisor's ``decision_forms`` (销号/退回/中止) as one block."""
+    ``finish_forms`` below it, and the supervisor's ``decision_forms`` (销号/退回/中止/转办) as one block."""
     decision = [f for f in forms if f.transition.performer == workflow.BY_SUPERVISOR]
     start = [f for f in forms if f not in decision and f.transition.action in STEPS_BEFORE_PROGRESS]
     finish = [f for f in forms if f not in decision and f not in start]
@@ -116,20 +123,50 @@ def _refused(request, task, form, error):
 @login_required
 @require_POST
 def task_transition(request, pk, action):
-    """One workflow step; the service judges role, status and reason, the view only shows its verdict."""
-    task = task_or_404(request.user, pk, get=selectors.task_get)
+    """One workflow step; the service judges role, status and reason, the view only shows its verdict.
+
+    After 退回（不属于本单位） the department no longer sees the task: its officer goes to the
+    待办 page, and a second click of the same refusal is told it was already sent.
+    """
     transition = workflow.get(action)
     if transition is None:
         raise Http404("未知的操作。")
-    form = TransitionForm(request.POST, request.FILES, transition=transition)
+    try:
+        task = task_or_404(request.user, pk, get=selectors.task_get)
+    except Http404:
+        if transition.changes_lead and services.transition_repeat(
+                task_pk=pk, by=request.user, action=action, reason=request.POST.get(f"{action}-reason", "")):
+            messages.warning(request, services.REPEAT_MESSAGE)
+            return redirect("tracker:home")
+        raise
+    form = transition_form(transition, request.POST, request.FILES, task=task)
     if not form.is_valid():
         return _render_task(request, task.pk, bound=form, status=400)
+    data = form.cleaned_data
     try:
-        services.task_transition(task=task, action=action, by=request.user,
-                                 reason=form.cleaned_data["reason"], files=form.cleaned_data.get("files", []))
+        if transition.needs_department:
+            record = services.task_reassign(task=task, by=request.user, lead_department=data["lead_department"],
+                                            reason=data["reason"], expected_version=data["expected_version"])
+        else:
+            record = services.task_transition(task=task, action=action, by=request.user,
+                                              reason=data["reason"], files=data.get("files", []))
+    except services.TaskConflict as error:
+        messages.error(request, "；".join(error.messages))
+        return redirect("tracker:task_detail", pk=task.pk)
     except ValidationError as error:
         return _refused(request, task, form, error)
-    messages.success(request, f"已{transition.label}：任务现为“{task.get_status_display()}”。")
+    if getattr(record, "repeated", False):
+        messages.warning(request, services.REPEAT_MESSAGE)
+    elif action == "decline":
+        messages.success(request, f"已退回督查室：{task.serial} 不再列在本单位名下，由督查室重新指派。")
+        return redirect("tracker:home")
+    elif transition.needs_department:
+        messages.success(request, f"已转办给{data['lead_department'].name}，任务现为“{task.get_status_display()}”，"
+                                  "已通知新的牵头单位和配合单位。")
+    else:
+        messages.success(request, f"已{transition.label}：任务现为“{task.get_status_display()}”。")
+    if action == "decline" and not permissions.can_view_task(request.user, task):
+        return redirect("tracker:home")
     return redirect("tracker:task_detail", pk=task.pk)
 
 

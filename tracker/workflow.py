@@ -46,6 +46,11 @@ class Transition:
     reason_label: str = "说明"
     allows_files: bool = False
     button_class: str = ""
+    # The step names a new lead department (转办): it has a form of its own and its own service.
+    needs_department: bool = False
+    # The step changes the lead department as well as the status (退回 clears it): the
+    # services carry that out and record both departments on the TaskTransition.
+    changes_lead: bool = False
 
 
 TRANSITIONS = (
@@ -59,6 +64,14 @@ TRANSITIONS = (
                reason_required=True, reason_label="退回理由", button_class="danger"),
     Transition("suspend", "中止", frozenset({PENDING, IN_PROGRESS, CLOSING}), SUSPENDED, BY_SUPERVISOR,
                reason_required=True, reason_label="中止理由", button_class="danger"),
+    # Before signing for it, the lead department may say the task is not theirs: it goes back
+    # to the supervisors without a lead (待指派), still 待签收 for whoever gets it next.
+    Transition("decline", "退回（不属于本单位）", frozenset({PENDING}), PENDING, BY_LEAD_OFFICER,
+               reason_required=True, reason_label="退回理由（为何不属于本单位）", button_class="danger",
+               changes_lead=True),
+    # The supervisor gives an open, not yet reported task to another lead department, which signs for it anew.
+    Transition("reassign", "转办", frozenset({PENDING, IN_PROGRESS}), PENDING, BY_SUPERVISOR,
+               reason_required=True, reason_label="转办理由", needs_department=True, changes_lead=True),
 )
 BY_ACTION = {t.action: t for t in TRANSITIONS}
 # The statuses from which a task moves toward 办结 (where open sub-tasks hold it back).
@@ -97,8 +110,11 @@ def role_allows(transition, actor, task):
     return PERFORMER_CHECKS[transition.performer](actor, task)
 
 
-def check(action, *, actor, task, reason=""):
-    """Return a Refusal saying why ``actor`` may not do ``action`` to ``task`` now, or None."""
+def check(action, *, actor, task, reason="", department_id=None):
+    """Return a Refusal saying why ``actor`` may not do ``action`` to ``task`` now, or None.
+
+    ``department_id`` is the new lead department of a step that names one (转办).
+    """
     transition = get(action)
     if transition is None:
         return Refusal("unknown", "未知的操作，请从任务页面上的按钮发起。")
@@ -115,6 +131,11 @@ def check(action, *, actor, task, reason=""):
         return Refusal("children", rollup.close_refusal(task.open_children))
     if transition.reason_required and not (reason or "").strip():
         return Refusal("reason", f"请填写{transition.reason_label}。")
+    if transition.needs_department:
+        if department_id is None:
+            return Refusal("department", f"请选择{transition.label}的牵头单位。")
+        if department_id == task.lead_department_id:
+            return Refusal("department", f"所选单位就是当前的牵头单位，请选择另一个单位{transition.label}。")
     return None
 
 

@@ -39,7 +39,7 @@ def test_a_failing_task_rolls_back_the_whole_confirmation(county, speech_text, s
 
 def test_decisions_for_items_of_another_speech_or_already_taken_are_ignored(county, speech_text, supervisor):
     first = services.speech_import(text=speech_text, date=datetime.date(2024, 8, 16)).speeches.get()
-    other = services.speech_import(text=speech_text, date=datetime.date(2024, 8, 16)).speeches.get()
+    other = services.speech_import(text=speech_text, date=datetime.date(2024, 8, 16), again=True).speeches.get()
     foreign = SpeechItem.objects.filter(speech=other).first()
     item = first.items.get(marker="（一）")
     decisions = [services.ItemDecision(item_id=item.pk, title="甲"), services.ItemDecision(item_id=item.pk, title="乙"),

@@ -99,9 +99,13 @@ def test_str_of_every_model_is_readable(make_task, departments, supervisor, offi
     extensions.extension_request_create(task=task, requested_by=officer_a, reason="需协调",
                                         new_deadline=date(2100, 7, 1))
     instructions.instruction_add(task=task, author=supervisor, kind="instruction", content="按期完成")
+    from speeches.models import RepeatedInstruction, SpeechItem
+
+    RepeatedInstruction.objects.create(task=task, item=SpeechItem.objects.get(marker="二、"), score=0.8)
 
     expected = {
         "Department": "县教育局基础教育股", "Task": f"{task.serial} 完成校舍安全排查",
+        "RepeatedInstruction": f"二、各学校要加强安全管理 → {task.serial}",
     }
     shown = {}
     for model in [*apps.get_app_config("tracker").get_models(), *apps.get_app_config("speeches").get_models()]:

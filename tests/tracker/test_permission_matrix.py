@@ -43,6 +43,13 @@ def transition_post(action):
     return post
 
 
+def reassign_post(client, ctx):
+    return client.post(reverse("tracker:task_transition", args=[ctx["task"].pk, "reassign"]), {
+        "reassign-lead_department": ctx["other_department_pk"], "reassign-reason": "改由财政局牵头",
+        "reassign-expected_version": ctx["task"].version,
+    })
+
+
 def progress_post(client, ctx):
     return client.post(reverse("tracker:progress_add", args=[ctx["task"].pk]), {
         "progress-date": "2024-09-10", "progress-percent": "40", "progress-content": "已完成四成",
@@ -150,6 +157,9 @@ MATRIX = [
     ("attachment download",       get("tracker:attachment_download", "attachment_pk"), [200, 200, 200, 404, 200]),
     ("transition POST 签收",       transition_post("accept"),                          [403, 403, 302, 404, 403]),
     ("transition POST 中止",       transition_post("suspend"),                         [302, 403, 403, 404, 302]),
+    # 退回（不属于本单位）: only the lead department's officer, before signing; 转办: supervisors only.
+    ("transition POST 退回不属本单位", transition_post("decline"),                      [403, 403, 302, 404, 403]),
+    ("transition POST 转办",       reassign_post,                                      [302, 403, 403, 404, 302]),
     ("progress POST",             progress_post,                                      [302, 403, 302, 404, 302]),
     # Only the lead unit's officer breaks a task down; supervisors assign in the admin.
     ("subtask POST 分解下达",       subtask_post,                                       [403, 403, 302, 404, 403]),
@@ -229,6 +239,7 @@ def world(supervisor, leader, officer_a, officer_b, superuser, departments, make
         "progress_pk": update.pk, "attachment_pk": attachment.pk, "extension_pk": pending.pk,
         "chase_pk": chase.pk, "reminder_pk": reminder.pk,
         "speech_pk": speech.pk, "department_pk": departments["a"].pk, "co_department_pk": departments["c"].pk,
+        "other_department_pk": departments["b"].pk, "officer_co": officer_c,
         "notice_pk": Notice.objects.filter(recipient=officer_a, task=task).first().pk,
         "users": {"supervisor": supervisor, "leader": leader, "officer_own": officer_a, "officer_other": officer_b,
                   "superuser": superuser},
@@ -277,6 +288,18 @@ def test_matrix_covers_every_task_page_url():
                "paper_speech_breakdown", "paper_breakdown", "paper_task_notice", "paper_notices", "paper_bulletin",
                "home", "notice_read", "notice_open", "subtask_add"}
     assert {pattern.name for pattern in urls.urlpatterns} <= covered
+
+
+@pytest.mark.parametrize("request_", [transition_post("decline"), reassign_post], ids=["退回不属本单位", "转办"])
+def test_new_steps_refused_to_co_department_and_anonymous(client, world, request_):
+    """A co-department sees the task but may neither refuse it for the lead nor transfer it; a visitor logs in first."""
+    before = trail()
+    client.force_login(world["officer_co"])
+    assert request_(client, world).status_code == 403
+    client.logout()
+    response = request_(client, world)
+    assert response.status_code == 302 and reverse("admin:login") in response["Location"]
+    assert trail() == before
 
 
 def test_anonymous_visitor_is_sent_to_login(client, world):

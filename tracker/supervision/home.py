@@ -3,11 +3,12 @@
 Every block starts from ``selectors.task_list`` (what the user may see) and costs two
 queries (a COUNT and the first HOME_BLOCK_LIMIT rows):
 
-- 部门填报员: 待签收 (pending tasks led by their department), 被退回 (their tasks whose
+- 部门填报员: 待签收 (pending tasks led by their department; one given by 转办 says so and why), 被退回 (their tasks whose
   last transition is 退回, i.e. not yet followed by a new 申请办结), 收到催办 (open visible
   tasks chased in the last HOME_RECENT_DAYS days), 延期审批结果 (their department's
   requests decided in those days);
-- 督查员: 待销号 (申请办结), 延期待审批, 待指派 (open tasks without a lead department), 红灯;
+- 督查员: 待销号 (申请办结), 延期待审批, 待指派 (open tasks without a lead department; one refused
+  by its department, 退回（不属于本单位）, says who refused it and why), 红灯;
 - 领导: 红灯, 待批示 — a red or 申请办结 task with no 领导批示 in the last
   HOME_INSTRUCTION_DAYS days (any leader's or supervisor's 批示 counts) — and this
   month's summary (tasks created, closed, red now).
@@ -129,9 +130,12 @@ def _officer_blocks(user, base, today):
                          decided=Subquery(decision.values("decided_at")[:1]))
                .order_by("-decided", "-pk"))
     labels = dict(ExtensionRequest.Status.choices)
+    to_accept = (base.filter(status=S.PENDING, lead_department_id=dept)
+                 .annotate(last_action=Subquery(last.values("action")[:1]),
+                           last_reason=Subquery(last.values("reason")[:1]))
+                 .order_by(F("deadline").asc(nulls_last=True), "pk"))
     return [
-        _block("accept", "待签收", base.filter(status=S.PENDING, lead_department_id=dept)
-               .order_by(F("deadline").asc(nulls_last=True), "pk"),
+        _block("accept", "待签收", to_accept, note=_transferred_note,
                more=_list_url(status=S.PENDING), empty="没有待签收的任务。"),
         _block("returned", "被退回的办结申请", returned, note=lambda t: f"退回理由：{t.last_reason}",
                empty="没有被退回的任务。"),
@@ -143,9 +147,27 @@ def _officer_blocks(user, base, today):
     ]
 
 
+def _transferred_note(task):
+    """A task given to the department by 转办 says so, with the supervisor's reason."""
+    return f"转办来的任务，转办理由：{task.last_reason}" if task.last_action == "reassign" else ""
+
+
+def _declined_note(task):
+    """A task waiting for a lead because its department refused it says who and why."""
+    if task.last_action != "decline":
+        return ""
+    return f"{task.declined_by or '原牵头单位'}退回（不属于本单位）：{task.last_reason}"
+
+
 def _supervisor_blocks(user, base, today):
     pending = ExtensionRequest.objects.filter(status=ExtensionRequest.Status.PENDING)
     new_deadline = pending.filter(task=OuterRef("pk")).values("new_deadline")[:1]
+    last = TaskTransition.objects.filter(task=OuterRef("pk")).order_by("-at", "-id")
+    unassigned = (base.filter(lead_department__isnull=True, status__in=OPEN)
+                  .annotate(last_action=Subquery(last.values("action")[:1]),
+                            last_reason=Subquery(last.values("reason")[:1]),
+                            declined_by=Subquery(last.values("from_department__name")[:1]))
+                  .order_by("created_at", "pk"))
     return [
         _block("closing", "待销号（申请办结）", base.filter(status=S.CLOSING).order_by("updated_at", "pk"),
                more=_list_url(status=S.CLOSING), empty="没有待审核的办结申请。"),
@@ -153,8 +175,8 @@ def _supervisor_blocks(user, base, today):
                base.filter(pk__in=pending.values("task_id")).annotate(asked=Subquery(new_deadline))
                .order_by("deadline", "pk"),
                note=lambda t: f"申请延至 {t.asked:%Y-%m-%d}" if t.asked else "", empty="没有待审批的延期申请。"),
-        _block("unassigned", "待指派牵头单位", base.filter(lead_department__isnull=True, status__in=OPEN)
-               .order_by("created_at", "pk"), empty="没有待指派的任务。"),
+        _block("unassigned", "待指派牵头单位（含被退回的任务）", unassigned, note=_declined_note,
+               empty="没有待指派的任务。"),
         _block("red", "红灯任务", base.filter(signal=lights.RED).order_by("deadline", "pk"),
                more=_list_url(signal=lights.RED), empty="没有红灯任务。"),
     ]

@@ -1,9 +1,15 @@
 """Import a speech file from the command line, for batch work.
 
-``python manage.py import_speech FILE [--date YYYY-MM-DD] [--meeting …] [--speaker …] [--confirm]``
+``python manage.py import_speech FILE [--date YYYY-MM-DD] [--meeting …] [--speaker …] [--confirm]
+[--duplicates link|skip|new]``
 
 Without ``--confirm`` the speeches and their items are saved for review on the web page;
-with it the tasks are created as the review page would with its defaults. Bad input
+with it the tasks are created as the review page would with its defaults. Either way the
+items that closely match an open task are listed as 可能重复：DB-…; with ``--confirm`` they
+are linked to that task as repeated instructions (``--duplicates link``, the page's
+default), skipped (``skip``) or made tasks all the same (``new``). A file whose speeches
+are all in the database already is not imported again: the command says so, names the
+existing speech and its review page, and ends with status 0. Bad input
 ends the command with a one-line Chinese message and exit status 2; nothing is saved.
 Only regular files are read, and no more of them than the upload limit allows
 (a device such as /dev/zero or a pipe is refused at once). The file is read as the upload
@@ -19,7 +25,7 @@ from pathlib import Path
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand
 
-from speeches import services
+from speeches import selectors, services
 from speeches.models import SpeechUpload
 from speeches.parsing.document import ExtractionError
 from tracker import dates
@@ -36,34 +42,54 @@ class Command(BaseCommand):
         parser.add_argument("--meeting", default="", help="会议名称")
         parser.add_argument("--speaker", default="", help="讲话人")
         parser.add_argument("--confirm", action="store_true", help="按审核页默认勾选生成任务")
+        parser.add_argument("--duplicates", choices=services.DUPLICATE_CHOICES, default="link",
+                            help="可能重复的要点：link 作为重复指示关联到已有任务（默认），skip 跳过，new 仍生成新任务")
 
-    def handle(self, *args, file, date=None, meeting="", speaker="", confirm=False, **options):
+    def handle(self, *args, file, date=None, meeting="", speaker="", confirm=False, duplicates="link", **options):
         try:
             speech_date = _parse_date(date)
             upload = services.speech_import(
                 data=services.speech_file_read(path=file), filename=Path(file).name, meeting=meeting, speaker=speaker, date=speech_date,
             )
+        except services.AlreadyImported as known:
+            self.stdout.write(f"{file}：{str(known)}")
+            for speech in known.speeches:
+                self.stdout.write(f"  [{speech.pk}] 《{speech.title}》 审核页：{speech.get_absolute_url()}")
+            return
         except ExtractionError as error:
             self.stderr.write(f"{file}：{' '.join(str(error).split())}")
             sys.exit(EXIT_BAD_INPUT)
-        self.handle_one_upload(upload, confirm=confirm)
+        self.handle_one_upload(upload, confirm=confirm, duplicates=duplicates)
 
-    def handle_one_upload(self, upload: SpeechUpload, *, confirm: bool) -> None:
-        """Print what the upload made; with ``confirm`` create and print the tasks too."""
+    def handle_one_upload(self, upload: SpeechUpload, *, confirm: bool, duplicates: str = "link") -> None:
+        """Print what the upload made and what may repeat an open task; with ``confirm`` create and print the tasks too."""
         speeches = list(upload.speeches.order_by("position"))
         self.stdout.write(f"已导入“{upload}”：{len(speeches)} 篇讲话。")
+        for known in getattr(upload, "already_imported", []):
+            self.stdout.write(f"  已导入过，未重复导入：[{known.pk}] 《{known.title}》")
         total_tasks = total_undated = total_unassigned = 0
+        choice_words = {"link": "将作为重复指示关联", "skip": "将跳过", "new": "仍将生成新任务"}
         for speech in speeches:
             line = f"  [{speech.pk}] 《{speech.title}》 要点 {speech.items.count()} 个"
+            rows = selectors.speech_review_rows(speech=speech)
+            flags = selectors.speech_duplicate_flags(speech=speech, rows=rows)
+            notes = [f"    可能重复：{row.item.marker}{row.item.title[:30]} ≈ {flags[row.item.pk].task.serial} "
+                     f"{flags[row.item.pk].task.title[:30]}（相似度 {flags[row.item.pk].score:.0%}）"
+                     + (f"，{choice_words[duplicates]}" if confirm else "")
+                     for row in rows if row.item.pk in flags]
             if confirm:
-                tasks = services.speech_confirm_defaults(speech=speech, confirmed_by=None)
+                tasks = services.speech_confirm_defaults(speech=speech, confirmed_by=None, duplicates=duplicates)
                 undated = sum(1 for t in tasks if t.deadline is None)
                 unassigned = sum(1 for t in tasks if t.lead_department_id is None)
                 total_tasks += len(tasks)
                 total_undated += undated
                 total_unassigned += unassigned
                 line += f"，生成任务 {len(tasks)} 项（缺时限 {undated}，待指定牵头单位 {unassigned}）"
+                if tasks.linked:
+                    line += f"，关联重复指示 {len(tasks.linked)} 项"
             self.stdout.write(line)
+            for note in notes:
+                self.stdout.write(note)
         if confirm:
             self.stdout.write(
                 f"共生成任务 {total_tasks} 项；缺完成时限 {total_undated} 项，待指定牵头单位 {total_unassigned} 项。"

@@ -37,6 +37,11 @@ No department gets a group-chat robot address: an address must be https on the
 企业微信/钉钉 hosts (``notices.webhook_refusal``), and a placeholder that can never
 answer would fill the outbox with failures and the log with warnings on every 交办 the
 demo user makes. A site that wants to try the robots enters a real group's address.
+
+The 春季 speech repeats a directive of the 秋季 one (再次强调从严抓好校园安全): confirmed with
+the defaults, it is linked to the open 秋季 task as a repeated instruction instead of becoming
+a second task. One pending task is refused by its department (退回（不属于本单位）) and waits
+in the supervisor's 待指派.
 """
 import json
 from datetime import date, datetime, time, timedelta
@@ -209,6 +214,7 @@ class Command(BaseCommand):
             if row.get("recent"):
                 _report(task, row["recent"], lead_officer(task) or supervisor)
             demo_backdate(task)
+        demo_refusal([t for tasks in created.values() for t in tasks if t.pk not in used])
         new = [task.pk for tasks in created.values() for task in tasks]
         for task in Task.objects.filter(pk__in=new):
             demo_history(task, since=self.loading, assigned_at=assigned.get(task.pk))
@@ -359,6 +365,22 @@ def demo_extend(*, task, officer, supervisor, days, reason, comment):
     decided = demo_moment(asked + timedelta(days=1), 15)
     ExtensionRequest.objects.filter(pk=request.pk).update(requested_at=demo_moment(asked, 10), decided_at=decided)
     Notice.objects.filter(task_id=task.pk, kind=Notice.Kind.EXTENSION).update(created_at=decided)
+
+
+DEMO_REFUSAL = "经核实，该项工作不在本单位职责范围内，请督查室另行指派。"
+
+
+def demo_refusal(tasks):
+    """Let the first pending task of ``tasks`` whose department has an officer be refused by it (it waits in 待指派)."""
+    for task in tasks:
+        task.refresh_from_db()
+        officer = lead_officer(task)
+        if task.status == Task.Status.PENDING and officer is not None:
+            services.task_transition(task=task, action="decline", by=officer, reason=DEMO_REFUSAL)
+            day = task.speech.date + timedelta(days=3) if task.speech_id else timezone.localdate()
+            task.transitions.filter(action="decline").update(at=demo_moment(day, 15))
+            return task
+    return None
 
 
 def demo_moment(day, hour):

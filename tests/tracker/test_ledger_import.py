@@ -20,8 +20,10 @@ URL = "tracker:ledger_import"
 
 @pytest.fixture(autouse=True)
 def pending_dir(settings, tmp_path):
-    settings.LEDGER_IMPORT_DIR = str(tmp_path / "pending")
-    return tmp_path / "pending"
+    """Previews are parked in the default storage: here a MEDIA_ROOT of the test's own."""
+    settings.MEDIA_ROOT = str(tmp_path / "media")
+    settings.LEDGER_IMPORT_DIR = "pending"
+    return tmp_path / "media" / "pending"
 
 
 @pytest.fixture

@@ -60,7 +60,7 @@ def pending_save(*, request, verdict):
     token to the session (in the database): the confirmation may reach another app server.
     """
     pending_discard(request=request)
-    _sweep()
+    pending_sweep()
     token = secrets.token_urlsafe(24)
     payload = {
         "changes": [change.to_dict() for change in verdict.changes],
@@ -104,7 +104,7 @@ def pending_names():
     return [posixpath.join(settings.LEDGER_IMPORT_DIR, f) for f in files if f.endswith(".json")]
 
 
-def _sweep():
+def pending_sweep():
     """Delete parked imports nobody confirmed within a working day."""
     cutoff = timezone.now() - timedelta(seconds=PENDING_MAX_AGE)
     for name in pending_names():

@@ -242,6 +242,8 @@ EMAIL_BACKEND = os.environ.get(
 )
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
 EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
+if os.environ.get("EMAIL_FILE_PATH"):  # for the file-based backend (tests/test_two_servers.py)
+    EMAIL_FILE_PATH = os.environ["EMAIL_FILE_PATH"]
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "督办系统 <duban@localhost>")
 # The address officials open the system at, quoted in chase and reminder e-mails (optional).
 SITE_URL = os.environ.get("SITE_URL", "")

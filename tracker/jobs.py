@@ -27,18 +27,24 @@ def eager() -> bool:
     return bool(getattr(settings, "CELERY_TASK_ALWAYS_EAGER", True))
 
 
-def after_commit(job, *args, on_result=None, **kwargs):
+def after_commit(job, *args, on_result=None, inline_if_down=False, **kwargs):
     """Queue ``job`` once the current transaction commits (at once outside one).
 
     Queueing never breaks the page: if the broker cannot be reached the error is logged
-    (the outbox and the reminders are retried by beat anyway). In eager mode the job runs
-    here and ``on_result`` gets its return value (None if it failed).
+    (the outbox and the reminders are retried by beat anyway) and, with ``inline_if_down``
+    (a chase's mail, which nothing else would send), the job runs here instead. In eager
+    mode the job runs here and ``on_result`` gets its return value (None if it failed).
     """
     def send():
         try:
             result = job.apply_async(args=args, kwargs=kwargs)
         except Exception:  # noqa: BLE001 - the broker is down; logged, the page goes on
-            logger.exception("无法提交后台任务 %s（消息队列不可用）", job.name)
+            logger.exception("无法提交后台任务 %s（消息队列不可用）%s", job.name, "，改为就地执行" if inline_if_down else "")
+            if not inline_if_down:
+                return
+            result = job.apply(args=args, kwargs=kwargs)
+            if on_result is not None:
+                on_result(result.result if result.successful() else None)
             return
         if on_result is not None and eager():
             on_result(result.result if result.successful() else None)

@@ -173,6 +173,8 @@ def test_a_broker_that_cannot_be_reached_does_not_break_the_page(settings, monke
         chase = chasing.chase_send(sent_by=supervisor, tasks=[task], message="请抓紧")
     assert Chase.objects.filter(pk=chase.pk).exists()
     assert "无法提交后台任务" in caplog.text
+    # Nothing else would send a chase's mail: it is sent in the request instead, and the page says so.
+    assert [m.to for m in mail.outbox] == [["a@example.gov.cn"]] and chase.delivery.sent == [officer_a]
 
 
 @pytest.mark.django_db

@@ -97,7 +97,8 @@ def chase_send(*, sent_by: User, tasks: Sequence[Task], message: str, channel: s
     if addressed:
         # A background job (tracker.jobs) mails them after commit; run in-process without a broker,
         # in which case the page can tell at once whom the mail reached.
-        jobs.after_commit(jobs.send_chase_mail, chase.pk, on_result=partial(_chase_delivered, chase.delivery))
+        jobs.after_commit(jobs.send_chase_mail, chase.pk, on_result=partial(_chase_delivered, chase.delivery),
+                          inline_if_down=True)
     return chase
 
 

@@ -306,7 +306,7 @@ CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = TIME_ZONE
 # A job is acknowledged after it ran, so a worker killed mid-job leaves it for another worker;
-# every job is written to be run twice without harm (claims, per-day logs, idempotent states).
+# the jobs are written to be run again (claims, per-day logs, job states; see tracker/jobs.py).
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1

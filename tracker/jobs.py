@@ -5,9 +5,10 @@ a worker never looks for rows that do not exist yet, and reads everything it nee
 the database by id: the broker carries only ids (JSON). With a broker the worker runs
 them, retrying with backoff; celery beat runs the schedule in settings.CELERY_BEAT_SCHEDULE.
 Without one (demo, tests) they run eagerly, in the process that asked, right after commit.
-Every job may run twice (a worker lost mid-job, acks_late) without sending twice or
-writing twice: the outbox claims its rows, the reminders log who got today's digest, a
-chase's mail job records which recipients it reached.
+A job whose worker is lost mid-job runs again (acks_late): the outbox claims its rows
+before posting, the reminders skip whoever got today's digest, an export runs only once
+unless stale; only a chase's mail can then reach a recipient twice (the mail server gives
+no way to ask what it already took).
 """
 import logging
 

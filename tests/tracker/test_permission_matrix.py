@@ -15,8 +15,18 @@ from django.utils import timezone
 from speeches.models import Speech
 from tests.conftest import make_user
 from tracker import services
-from tracker.models import (Attachment, Chase, ExportJob, ExtensionRequest, Instruction, Notice, ProgressUpdate,
-                            Task, TaskTransition, User)
+from tracker.models import (
+    Attachment,
+    Chase,
+    ExportJob,
+    ExtensionRequest,
+    Instruction,
+    Notice,
+    ProgressUpdate,
+    Task,
+    TaskTransition,
+    User,
+)
 from tracker.supervision import extensions
 
 pytestmark = pytest.mark.django_db

@@ -5,11 +5,11 @@ Local defaults just work (SQLite file in the project, DEBUG on, a development ke
 ``ALLOWED_HOSTS`` must be given, and ``manage.py check --deploy`` passes.
 """
 import os
-import tempfile
 from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -169,8 +169,32 @@ MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
 # Uploaded files are never served as public media: views check who may see them.
 MEDIA_URL = "/files/"
 
+# Uploaded and generated files (speeches, attachments, previewed ledger imports, large exports) live in
+# Django's default storage, never in one server's temp folder, so any app server or worker can read them:
+# MEDIA_ROOT on the local disk by default (one machine, or a folder all machines mount), or an
+# S3-compatible object store when S3_BUCKET is set (needs `pip install django-storages[s3]`, which
+# brings boto3; not in requirements.txt and not tested here, see README「生产部署拓扑」).
+if os.environ.get("S3_BUCKET"):
+    DEFAULT_STORAGE = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": os.environ["S3_BUCKET"],
+            "endpoint_url": os.environ.get("S3_ENDPOINT_URL") or None,
+            "region_name": os.environ.get("S3_REGION") or None,
+            "access_key": os.environ.get("S3_ACCESS_KEY_ID") or None,
+            "secret_key": os.environ.get("S3_SECRET_ACCESS_KEY") or None,
+            "location": os.environ.get("S3_PREFIX", ""),
+            # Private objects: files are only ever sent through views that check who may see them.
+            "default_acl": "private",
+            "querystring_auth": True,
+            "file_overwrite": False,
+        },
+    }
+else:
+    DEFAULT_STORAGE = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": DEFAULT_STORAGE,
     "staticfiles": {
         "BACKEND": (
             "whitenoise.storage.CompressedManifestStaticFilesStorage"
@@ -218,6 +242,8 @@ EMAIL_BACKEND = os.environ.get(
 )
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
 EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
+if os.environ.get("EMAIL_FILE_PATH"):  # for the file-based backend (tests/test_two_servers.py)
+    EMAIL_FILE_PATH = os.environ["EMAIL_FILE_PATH"]
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "督办系统 <duban@localhost>")
 # The address officials open the system at, quoted in chase and reminder e-mails (optional).
 SITE_URL = os.environ.get("SITE_URL", "")
@@ -252,14 +278,52 @@ LOGGING = {
 LEDGER_IMPORT_MAX_BYTES = int(os.environ.get("LEDGER_IMPORT_MAX_BYTES", str(10 * 1024 * 1024)))
 LEDGER_IMPORT_MAX_UNCOMPRESSED = int(os.environ.get("LEDGER_IMPORT_MAX_UNCOMPRESSED", str(64 * 1024 * 1024)))
 LEDGER_IMPORT_MAX_ROWS = int(os.environ.get("LEDGER_IMPORT_MAX_ROWS", "10000"))
-LEDGER_IMPORT_DIR = os.environ.get("LEDGER_IMPORT_DIR", str(Path(tempfile.gettempdir()) / "duban-ledger-imports"))
+# A previewed import waits in the default storage under this folder, so it can be confirmed on any app server.
+LEDGER_IMPORT_DIR = os.environ.get("LEDGER_IMPORT_DIR", "ledger-imports")
+# An export of at least this many tasks is written by a background job (导出任务) and offered for
+# download when ready; smaller ones are sent at once. 20,000 rows: the page answers in under a second
+# and the worker writes the file in 2.3 CPU s, 7 s on a busy 2-core machine (bench/bench_export_job.py).
+LEDGER_EXPORT_JOB_ROWS = int(os.environ.get("LEDGER_EXPORT_JOB_ROWS", "20000"))
 
 # System notices: group-chat robots (企业微信 / 钉钉) of the departments, see tracker/notices.py.
 # Only their hosts are accepted as robot addresses unless this is set (tests post to a local receiver).
 NOTICE_WEBHOOK_ALLOW_ANY_HOST = env_bool("NOTICE_WEBHOOK_ALLOW_ANY_HOST", False)
 NOTICE_WEBHOOK_TIMEOUT = min(float(os.environ.get("NOTICE_WEBHOOK_TIMEOUT", "3")), 3.0)
-# After a commit, a daemon thread tries the new outbox rows once; deliver_notices retries the rest.
+# Without a broker (eager jobs): after a commit, a daemon thread tries the new outbox rows once, so a
+# robot that hangs never holds up the page; deliver_notices retries the rest. With a broker the worker
+# sends them and celery beat retries what is due every minute.
 NOTICE_DELIVERY_THREAD = env_bool("NOTICE_DELIVERY_THREAD", True)
+
+# Background jobs (config/celery.py, tracker/jobs.py). CELERY_BROKER_URL names the broker, e.g.
+# redis://127.0.0.1:6379/1 or amqp://guest:guest@127.0.0.1:5672//. Unset (demo, tests): every job runs
+# eagerly, in the process that asked for it, right after its transaction commits; no broker needed.
+CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", "")
+CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
+# Errors of an eager job are logged and kept in its result, never raised into the page that queued it.
+CELERY_TASK_EAGER_PROPAGATES = False
+CELERY_TASK_IGNORE_RESULT = True
+CELERY_TASK_SERIALIZER = "json"
+CELERY_ACCEPT_CONTENT = ["json"]
+CELERY_TIMEZONE = TIME_ZONE
+# A job is acknowledged after it ran, so a worker killed mid-job leaves it for another worker;
+# the jobs are written to be run again (claims, per-day logs, job states; see tracker/jobs.py).
+CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# Keys of several installations (or test runs) on one Redis stay apart.
+CELERY_BROKER_TRANSPORT_OPTIONS = {"global_keyprefix": os.environ.get("CELERY_KEY_PREFIX", "")} \
+    if CELERY_BROKER_URL.startswith(("redis://", "rediss://")) and os.environ.get("CELERY_KEY_PREFIX") else {}
+# The schedule celery beat keeps (replaces the cron lines): times are Beijing time.
+CELERY_BEAT_SCHEDULE = {
+    "deliver-notices": {"task": "tracker.jobs.deliver_notices", "schedule": 60.0},
+    "refresh-report-cycles": {"task": "tracker.jobs.refresh_report_cycles",
+                              "schedule": crontab(hour=0, minute=10)},
+    # Skips non-working days itself (tracker.workdays), as send_reminders does.
+    "daily-reminders": {"task": "tracker.jobs.daily_reminders",
+                        "schedule": crontab(hour=int(os.environ.get("REMINDER_HOUR", "8")), minute=0)},
+    "sweep-expired-files": {"task": "tracker.jobs.sweep_expired_files", "schedule": crontab(hour=2, minute=30)},
+}
 # The 待办 page: how many tasks a block lists, how far back chases and decisions count,
 # and after how many days without a 批示 a red or closing task awaits the leader's instruction.
 HOME_BLOCK_LIMIT = 8

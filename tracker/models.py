@@ -571,3 +571,52 @@ class NoticeDelivery(models.Model):
 
     def __str__(self):
         return f"{self.department} {self.get_status_display()}（{self.attempts} 次）"
+
+
+class ExportJob(models.Model):
+    """导出任务: a large ledger export written by a background job, offered to its requester when ready.
+
+    The filters are kept as the querystring the task list had; the job reads the tasks
+    as the requester may see them at the time it runs, writes the .xlsx to the default
+    storage (shared by every app server) and records its progress as it goes.
+    """
+
+    class State(models.TextChoices):
+        QUEUED = "queued", "排队中"
+        RUNNING = "running", "生成中"
+        DONE = "done", "已完成"
+        FAILED = "failed", "失败"
+
+    requested_by = models.ForeignKey(User, verbose_name="申请人", on_delete=models.CASCADE,
+                                     related_name="export_jobs")
+    params = models.TextField("筛选与版式", blank=True)
+    subject = models.CharField("导出范围", max_length=500, blank=True)
+    state = models.CharField("状态", max_length=10, choices=State.choices, default=State.QUEUED)
+    total = models.PositiveIntegerField("任务数", default=0)
+    done_rows = models.PositiveIntegerField("已写入行数", default=0)
+    file = models.FileField("文件", upload_to="exports/%Y/%m/", blank=True)
+    filename = models.CharField("下载文件名", max_length=200, blank=True)
+    error = models.TextField("错误", blank=True)
+    created_at = models.DateTimeField("申请时间", auto_now_add=True)
+    finished_at = models.DateTimeField("完成时间", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "导出任务"
+        verbose_name_plural = "导出任务"
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self):
+        return f"导出任务 {self.pk}（{self.get_state_display()}）"
+
+    @property
+    def percent(self) -> int:
+        """Progress in whole percent; 100 only once the file is stored."""
+        if self.state == self.State.DONE:
+            return 100
+        if not self.total:
+            return 0
+        return min(99, self.done_rows * 100 // self.total)
+
+    @property
+    def finished(self) -> bool:
+        return self.state in (self.State.DONE, self.State.FAILED)

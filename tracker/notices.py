@@ -5,12 +5,13 @@ The core and the wings call ``notify`` where the event happens (交办, 催办, 
 departments involved, and, for a department with a group-chat robot (企业微信 or 钉钉),
 one ``NoticeDelivery`` row: the outbox.
 
-Delivery of the outbox never blocks or breaks a page. After the transaction commits, a
-daemon thread tries the new rows once (timeout ``NOTICE_WEBHOOK_TIMEOUT``, at most 3 s);
-whatever fails stays in the table with its error and a later ``next_attempt_at``
-(backoff), and ``python manage.py deliver_notices`` (cron, every minute or so) retries
-what is due. A row is claimed by moving its ``next_attempt_at`` forward in one UPDATE, so
-the thread and the command never post the same message twice at once.
+Delivery of the outbox never blocks or breaks a page. After the transaction commits, the
+new rows are tried once (timeout ``NOTICE_WEBHOOK_TIMEOUT``, at most 3 s): by a worker
+(the job tracker.jobs.deliver_notices) when a broker is configured, else by a daemon
+thread; whatever fails stays in the table with its error and a later ``next_attempt_at``
+(backoff), and celery beat (or ``python manage.py deliver_notices``) retries what is due
+every minute. A row is claimed by moving its ``next_attempt_at`` forward in one UPDATE,
+so two senders never post the same message twice at once.
 """
 import json
 import logging
@@ -25,7 +26,7 @@ from django.core import mail
 from django.db import connection, transaction
 from django.utils import timezone
 
-from tracker import selectors
+from tracker import jobs, selectors
 from tracker.models import Department, Notice, NoticeDelivery, Task
 
 logger = logging.getLogger(__name__)
@@ -107,7 +108,10 @@ def notify(*, task: Task, kind: str, text: str, departments=None, mail: bool = F
     ])
     if outbox:
         ids = [row.pk for row in outbox]
-        transaction.on_commit(lambda: deliver_soon(ids))
+        if jobs.eager():
+            transaction.on_commit(lambda: deliver_soon(ids))
+        else:
+            jobs.after_commit(jobs.deliver_notices, ids)
     return notices
 
 
@@ -165,7 +169,11 @@ def _send_each(messages, *, what):
 # Delivery.
 
 def deliver_soon(ids):
-    """Try the outbox rows ``ids`` once, off the request: in a daemon thread (or inline if so configured)."""
+    """Without a broker: try the outbox rows ``ids`` once, off the request, in a daemon thread (or inline).
+
+    The thread, not an eager job, keeps a robot that hangs (up to the timeout) from
+    holding up the page that caused the notice.
+    """
     if getattr(settings, "NOTICE_DELIVERY_THREAD", True):
         threading.Thread(target=_deliver_in_thread, args=(list(ids),), name="notice-delivery", daemon=True).start()
     else:

@@ -221,6 +221,14 @@ def can_import_ledger(user):
     return is_supervisor(user) or is_officer(user)
 
 
+def can_download_export(user, job):
+    """A large export (导出任务) is its requester's alone: it holds the tasks as *they* may see them.
+
+    Another user, supervisor or not, gets a 404 for it, as if it did not exist.
+    """
+    return bool(user.is_authenticated and user.is_active and job.requested_by_id == user.pk)
+
+
 def can_import_speech(user):
     """Upload speeches, review their items and confirm them into tasks: supervisors only."""
     return is_supervisor(user)

@@ -219,7 +219,7 @@ def test_supervisor_closes_a_task_sees_the_dashboard_move_and_exports_the_ledger
 
 def test_officer_fills_in_the_ledger_and_imports_it_back(
         page, live_server, login, shoot, make_task, departments, officer_a, tmp_path, settings):
-    settings.LEDGER_IMPORT_DIR = str(tmp_path / "pending")
+    settings.MEDIA_ROOT = str(tmp_path / "media")
     today = timezone.localdate()
     task = make_task(title="开展校园食品安全专项检查", lead_department=departments["a"],
                      deadline=today + timedelta(days=5), status=Task.Status.IN_PROGRESS)

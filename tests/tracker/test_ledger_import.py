@@ -1,5 +1,6 @@
 """Import of a filled-in ledger: export, edit with openpyxl, upload, preview, confirm."""
 import io
+import os
 import re
 import zipfile
 from datetime import timedelta
@@ -20,8 +21,10 @@ URL = "tracker:ledger_import"
 
 @pytest.fixture(autouse=True)
 def pending_dir(settings, tmp_path):
-    settings.LEDGER_IMPORT_DIR = str(tmp_path / "pending")
-    return tmp_path / "pending"
+    """Previews are parked in the default storage: here a MEDIA_ROOT of the test's own."""
+    settings.MEDIA_ROOT = str(tmp_path / "media")
+    settings.LEDGER_IMPORT_DIR = "pending"
+    return tmp_path / "media" / "pending"
 
 
 @pytest.fixture
@@ -265,6 +268,30 @@ def test_cancel_discards_the_preview(client, officer_a, tasks, pending_dir):
     assert not list(pending_dir.glob("*.json"))
     client.post(reverse(URL), {"action": "confirm", "token": token_of(preview)})
     assert ProgressUpdate.objects.count() == 1
+
+
+def test_the_preview_waits_in_the_default_storage_and_is_swept_after_a_working_day(
+        client, officer_a, tasks, pending_dir, settings):
+    from django.core.files.storage import default_storage
+
+    from tracker.ledger import imports
+
+    wb = export_workbook(client, officer_a)
+    ws = wb["任务清单"]
+    ws[f"K{row_of(ws, tasks['first'])}"] = "新的进展"
+    token = token_of(upload(client, as_upload(wb)))
+    # In the storage every app server reads (here MEDIA_ROOT), under the user and the token; not in a temp folder.
+    [name] = imports.pending_names()
+    assert name == f"pending/{officer_a.pk}-{token}.json" and default_storage.exists(name)
+    assert (pending_dir / f"{officer_a.pk}-{token}.json").is_file()
+    imports.pending_sweep()
+    assert default_storage.exists(name)  # fresh: kept
+    old = timezone.now().timestamp() - imports.PENDING_MAX_AGE - 60
+    os.utime(pending_dir / f"{officer_a.pk}-{token}.json", (old, old))
+    imports.pending_sweep()
+    assert imports.pending_names() == []
+    client.post(reverse(URL), {"action": "confirm", "token": token})
+    assert ProgressUpdate.objects.count() == 1  # gone: nothing written, the user previews again
 
 
 def test_another_users_token_is_refused(client, officer_a, supervisor, tasks):

@@ -100,12 +100,15 @@ def test_str_of_every_model_is_readable(make_task, departments, supervisor, offi
                                         new_deadline=date(2100, 7, 1))
     instructions.instruction_add(task=task, author=supervisor, kind="instruction", content="按期完成")
     from speeches.models import RepeatedInstruction, SpeechItem
+    from tracker.ledger import export_jobs
 
     RepeatedInstruction.objects.create(task=task, item=SpeechItem.objects.get(marker="二、"), score=0.8)
+    export_jobs.export_job_start(user=supervisor, params="group=speech", subject="全部任务", total=20000)
 
     expected = {
         "Department": "县教育局基础教育股", "Task": f"{task.serial} 完成校舍安全排查",
         "RepeatedInstruction": f"二、各学校要加强安全管理 → {task.serial}",
+        "ExportJob": f"导出任务 {export_jobs.ExportJob.objects.get().pk}（排队中）",
     }
     shown = {}
     for model in [*apps.get_app_config("tracker").get_models(), *apps.get_app_config("speeches").get_models()]:

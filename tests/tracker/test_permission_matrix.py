@@ -7,6 +7,7 @@ and the task is not listed (a list never answers 403, it just leaves the task ou
 from datetime import date, timedelta
 
 import pytest
+from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
@@ -14,8 +15,18 @@ from django.utils import timezone
 from speeches.models import Speech
 from tests.conftest import make_user
 from tracker import services
-from tracker.models import (Attachment, Chase, ExtensionRequest, Instruction, Notice, ProgressUpdate, Task,
-                            TaskTransition, User)
+from tracker.models import (
+    Attachment,
+    Chase,
+    ExportJob,
+    ExtensionRequest,
+    Instruction,
+    Notice,
+    ProgressUpdate,
+    Task,
+    TaskTransition,
+    User,
+)
 from tracker.supervision import extensions
 
 pytestmark = pytest.mark.django_db
@@ -205,6 +216,9 @@ MATRIX = [
     # A notice is its recipient's own (A's officer): anybody else's request is a 404 and changes nothing.
     ("notice 标为已读 POST",        post("tracker:notice_read", "notice_pk", {}),       [404, 404, 302, 404, 404]),
     ("notice open",               get("tracker:notice_open", "notice_pk"),            [404, 404, 302, 404, 404]),
+    # A large export (导出任务) is its requester's alone (A's officer here): it lists the tasks as they see them.
+    ("export job page",           get("tracker:export_job", "export_job_pk"),         [404, 404, 200, 404, 404]),
+    ("export job download",       get("tracker:export_job_download", "export_job_pk"), [404, 404, 200, 404, 404]),
 ]
 
 
@@ -232,12 +246,15 @@ def world(supervisor, leader, officer_a, officer_b, superuser, departments, make
     reminder.tasks.set([task, shared])
     reminder.recipients.set([officer_a])
     officer_c = make_user("officer_c", "部门填报员", departments["c"])
+    export_job = ExportJob(requested_by=officer_a, state=ExportJob.State.DONE, total=1, filename="督办台账.xlsx")
+    export_job.file.save("ledger.xlsx", ContentFile(b"PK"), save=False)
+    export_job.save()
     services.task_transition(task=other, action="accept", by=officer_a)
     return {
         "task": task, "pk": task.pk, "history_id": task.history.first().history_id,
         "transition_pk": other.transitions.get().pk, "officer_account": officer_c.pk, "leader_account": leader.pk, "supervisor_account": supervisor.pk,
         "progress_pk": update.pk, "attachment_pk": attachment.pk, "extension_pk": pending.pk,
-        "chase_pk": chase.pk, "reminder_pk": reminder.pk,
+        "chase_pk": chase.pk, "reminder_pk": reminder.pk, "export_job_pk": export_job.pk,
         "speech_pk": speech.pk, "department_pk": departments["a"].pk, "co_department_pk": departments["c"].pk,
         "other_department_pk": departments["b"].pk, "officer_co": officer_c,
         "notice_pk": Notice.objects.filter(recipient=officer_a, task=task).first().pk,
@@ -284,7 +301,7 @@ def test_matrix_covers_every_task_page_url():
 
     covered = {"task_list", "task_detail", "task_history", "progress_add", "task_transition", "attachment_download",
                "dashboard", "task_chase", "instruction_add", "extension_request", "extension_decide",
-               "export_tasks", "ledger_import",
+               "export_tasks", "export_job", "export_job_download", "ledger_import",
                "paper_speech_breakdown", "paper_breakdown", "paper_task_notice", "paper_notices", "paper_bulletin",
                "home", "notice_read", "notice_open", "subtask_add"}
     assert {pattern.name for pattern in urls.urlpatterns} <= covered

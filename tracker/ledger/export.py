@@ -383,8 +383,21 @@ def ledger_columns(*, options, sources=True, persons=True, notes=True, reports=T
     return xl.plan_widths(columns, options.paper)
 
 
-def ledger_write(*, tasks, target, subject="", now=None, options=LedgerOptions()):
-    """Write the ledger of ``tasks`` (scoped, signal-annotated) to ``target``; return a LedgerFile."""
+def _counted(rows, progress, every=1000):
+    """Pass ``rows`` through, calling ``progress(n)`` after every ``every`` rows (a large export's progress bar)."""
+    n = 0
+    for row in rows:
+        yield row
+        n += 1
+        if n % every == 0:
+            progress(n)
+
+
+def ledger_write(*, tasks, target, subject="", now=None, options=LedgerOptions(), progress=None):
+    """Write the ledger of ``tasks`` (scoped, signal-annotated) to ``target``; return a LedgerFile.
+
+    ``progress(rows written)``, if given, is called every thousand rows (heading rows count too).
+    """
     now = local_naive(now or timezone.now())
     facts = tasks.order_by().aggregate(
         count=Count("pk"),
@@ -406,7 +419,8 @@ def ledger_write(*, tasks, target, subject="", now=None, options=LedgerOptions()
         title=TITLE,
         byline=byline,
         columns=columns,
-        rows=ledger_rows(tasks, group=options.group, heading_room=room),
+        rows=_counted(ledger_rows(tasks, group=options.group, heading_room=room), progress) if progress
+        else ledger_rows(tasks, group=options.group, heading_room=room),
         paper=options.paper,
         summary=xl.Summary(
             title=SUMMARY_TITLE, header=SUMMARY_HEADER, rows=summary, total=total, byline=byline, note=SUMMARY_NOTE,

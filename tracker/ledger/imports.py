@@ -1,19 +1,20 @@
 """Django glue of the ledger import: read the upload, judge it, keep it until confirmed.
 
 The reading (ledger_read) and the judging (ledger_validate) are pure; this module
-fetches the facts they need, and parks a previewed import in a private file keyed to
-the user and a random token (the session holds the token), so confirmation writes
-exactly what was previewed, checked again, and never trusts anything the browser sends
+fetches the facts they need, and parks a previewed import in a private file of Django's
+default storage keyed to the user and a random token (the session, in the database, holds
+the token), so any app server can confirm it. Confirmation writes exactly what was previewed, checked again, and never trusts anything the browser sends
 back beyond the token.
 """
 import json
-import os
+import posixpath
 import secrets
-import tempfile
-import time
-from pathlib import Path
+from datetime import timedelta
 
 from django.conf import settings
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.utils import timezone
 
 from tracker.ledger import export, read, selectors, validate
 from tracker.models import User
@@ -45,31 +46,29 @@ def ledger_preview(*, user: User, data: bytes) -> validate.Verdict:
     return validate.validate(rows, facts, letters=LETTERS)
 
 
-def _pending_dir():
-    path = Path(settings.LEDGER_IMPORT_DIR)
-    path.mkdir(mode=0o700, parents=True, exist_ok=True)
-    return path
-
-
-def _pending_path(user, token):
+def _pending_name(user, token):
+    """The storage name of ``user``'s parked import ``token``, or None for a token that is not ours."""
     if not token or not token.replace("-", "").replace("_", "").isalnum():
         return None
-    return _pending_dir() / f"{user.pk}-{token}.json"
+    return posixpath.join(settings.LEDGER_IMPORT_DIR, f"{user.pk}-{token}.json")
 
 
 def pending_save(*, request, verdict):
-    """Park the previewed changes and errors (conflicts among them); return the token (also kept in the session)."""
+    """Park the previewed changes and errors (conflicts among them); return the token (also kept in the session).
+
+    The file goes to Django's default storage (a shared disk or an object store), and the
+    token to the session (in the database): the confirmation may reach another app server.
+    """
     pending_discard(request=request)
-    _sweep()
+    pending_sweep()
     token = secrets.token_urlsafe(24)
     payload = {
         "changes": [change.to_dict() for change in verdict.changes],
         "errors": [error.to_dict() for error in verdict.errors + [c.as_error() for c in verdict.conflicts]],
     }
-    path = _pending_path(request.user, token)
-    with tempfile.NamedTemporaryFile("w", dir=path.parent, delete=False, encoding="utf-8") as handle:
-        json.dump(payload, handle, ensure_ascii=False)
-    os.replace(handle.name, path)
+    body = json.dumps(payload, ensure_ascii=False).encode("utf-8")
+    # The token is fresh and random (192 bits), so the name is free and storage keeps it as given.
+    default_storage.save(_pending_name(request.user, token), ContentFile(body))
     request.session[SESSION_KEY] = token
     return token
 
@@ -78,9 +77,10 @@ def pending_load(*, request, token):
     """Return (changes, errors) parked under ``token`` for this user and session, or None."""
     if not token or request.session.get(SESSION_KEY) != token:
         return None
-    path = _pending_path(request.user, token)
+    name = _pending_name(request.user, token)
     try:
-        payload = json.loads(path.read_text(encoding="utf-8"))
+        with default_storage.open(name, "rb") as handle:
+            payload = json.loads(handle.read().decode("utf-8"))
         changes = [validate.Change(**item) for item in payload["changes"]]
         errors = [validate.RowError(**item) for item in payload["errors"]]
     except (OSError, ValueError, AttributeError, TypeError, KeyError):
@@ -90,17 +90,26 @@ def pending_load(*, request, token):
 
 def pending_discard(*, request):
     token = request.session.pop(SESSION_KEY, None)
-    path = _pending_path(request.user, token) if token else None
-    if path is not None:
-        path.unlink(missing_ok=True)
+    name = _pending_name(request.user, token) if token else None
+    if name is not None:
+        default_storage.delete(name)
 
 
-def _sweep():
+def pending_names():
+    """The storage names of all parked imports (for the sweep and the tests)."""
+    try:
+        _, files = default_storage.listdir(settings.LEDGER_IMPORT_DIR)
+    except (FileNotFoundError, NotADirectoryError):
+        return []
+    return [posixpath.join(settings.LEDGER_IMPORT_DIR, f) for f in files if f.endswith(".json")]
+
+
+def pending_sweep():
     """Delete parked imports nobody confirmed within a working day."""
-    cutoff = time.time() - PENDING_MAX_AGE
-    for path in _pending_dir().glob("*.json"):
+    cutoff = timezone.now() - timedelta(seconds=PENDING_MAX_AGE)
+    for name in pending_names():
         try:
-            if path.stat().st_mtime < cutoff:
-                path.unlink(missing_ok=True)
+            if default_storage.get_modified_time(name) < cutoff:
+                default_storage.delete(name)
         except OSError:
             pass

@@ -3,25 +3,30 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import HttpResponseBadRequest
+from django.http import FileResponse, Http404, HttpResponseBadRequest
 from django.shortcuts import redirect
 from django.views.decorators.http import require_GET, require_http_methods
 
 from tracker import permissions, selectors
 from tracker.filters import describe_filters
 from tracker.forms import errors_text
-from tracker.ledger import export, imports, services
+from tracker.ledger import export, export_jobs, imports, services
 from tracker.ledger.forms import LedgerUploadForm
 from tracker.ledger.read import LedgerFileError
+from tracker.models import ExportJob
 from tracker.pages import render_page
 
 PREVIEW_LIMIT = 500  # changes listed on the preview page; the rest are counted
+EXPORT_REFRESH_SECONDS = 3  # a running export's page reloads itself this often
 
 
 @login_required
 @require_GET
 def export_tasks(request):
     """Send the ledger of the tasks the task list would show for the same querystring.
+
+    From LEDGER_EXPORT_JOB_ROWS tasks on, a background job writes it and the user is sent to
+    its page (导出任务), which offers the file when ready.
 
     ``group`` (speech, department, none) and ``paper`` (a4, a3) lay it out; the rest filters.
     """
@@ -33,7 +38,46 @@ def export_tasks(request):
     if filterset.is_bound and not filterset.is_valid():
         return HttpResponseBadRequest(f"筛选条件有误，无法导出：{errors_text(filterset.form)}",
                                       content_type="text/plain; charset=utf-8")
-    return export.ledger_response(tasks=tasks, subject=describe_filters(filterset), options=options)
+    subject = describe_filters(filterset)
+    total = tasks.count() if settings.LEDGER_EXPORT_JOB_ROWS else 0
+    if settings.LEDGER_EXPORT_JOB_ROWS and total >= settings.LEDGER_EXPORT_JOB_ROWS:
+        # Too many rows to write within a page request: a background job writes it (导出任务).
+        job = export_jobs.export_job_start(user=request.user, params=request.GET.urlencode(), subject=subject,
+                                           total=total)
+        return redirect("tracker:export_job", pk=job.pk)
+    return export.ledger_response(tasks=tasks, subject=subject, options=options)
+
+
+def _own_job(request, pk):
+    try:
+        return export_jobs.export_job_for(user=request.user, pk=pk)
+    except ExportJob.DoesNotExist:
+        raise Http404("导出任务不存在，或不是您申请的。") from None
+
+
+@login_required
+@require_GET
+def export_job(request, pk):
+    """A large export's page: its state and progress (the page reloads itself until done), then the download."""
+    job = _own_job(request, pk)
+    return render_page(request, "tracker/export_job.html", {
+        "job": job, "refresh_seconds": None if job.finished else EXPORT_REFRESH_SECONDS,
+    })
+
+
+@login_required
+@require_GET
+def export_job_download(request, pk):
+    """Send a finished large export from the default storage to its requester."""
+    job = _own_job(request, pk)
+    if job.state != ExportJob.State.DONE or not job.file:
+        return redirect("tracker:export_job", pk=job.pk)
+    try:
+        handle = job.file.open("rb")
+    except OSError:
+        raise Http404("导出文件已过期删除，请重新导出。") from None
+    return FileResponse(handle, as_attachment=True, filename=job.filename or "督办台账.xlsx",
+                        content_type=export.XLSX_CONTENT_TYPE)
 
 
 @login_required

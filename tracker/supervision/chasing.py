@@ -2,8 +2,10 @@
 
 A chase is logged as one ``Chase`` row (who, when, which tasks,
 channel, message, recipients) in a transaction; the e-mails leave only after it
-commits, so a rolled-back chase never reaches anybody, and each is sent on its own:
-the supervisor is told which went out and which the mail server refused (logged).
+commits, by a background job (tracker.jobs.send_chase_mail), so a rolled-back chase
+never reaches anybody, and each is sent on its own. Without a broker the job runs in
+the request and the supervisor is told which went out and which the mail server refused
+(logged); with one, the worker sends them and retries the refused ones.
 Each officer's e-mail lists only the tasks of their own department: an officer
 never learns of another department's task through a chase.
 """
@@ -16,7 +18,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
-from tracker import notices, permissions, selectors
+from tracker import jobs, notices, permissions, selectors
 from tracker.models import SUPERVISION_TEXT_MAX, Chase, Notice, Task, User
 from tracker.services import REPEAT_MESSAGE, repeat_of, required_text
 from tracker.supervision import mailing
@@ -91,13 +93,12 @@ def chase_send(*, sent_by: User, tasks: Sequence[Task], message: str, channel: s
     for task in tasks:
         notices.notify(task=task, kind=Notice.Kind.CHASED, text=f"督查室催办：{message}")
 
-    letters = []
-    for officer in addressed:
-        subject, body = mailing.chase_email(recipient=officer, tasks=by_dept[officer.department_id],
-                                            message=message, sent_by=sent_by)
-        letters.append((officer, mailing.build_message(to_user=officer, subject=subject, body=body)))
     chase.delivery = ChaseDelivery(addressed=addressed, without_email=[o for o in officers if not o.email])
-    transaction.on_commit(partial(_deliver_chase, chase.pk, letters, chase.delivery))
+    if addressed:
+        # A background job (tracker.jobs) mails them after commit; run in-process without a broker,
+        # in which case the page can tell at once whom the mail reached.
+        jobs.after_commit(jobs.send_chase_mail, chase.pk, on_result=partial(_chase_delivered, chase.delivery),
+                          inline_if_down=True)
     return chase
 
 
@@ -108,12 +109,40 @@ def chase_repeat_of(*, sent_by: User, tasks: Sequence[Task], message: str) -> Ch
     return repeat_of(earlier, at="sent_at", matches=lambda chase: {t.pk for t in chase.tasks.all()} == wanted)
 
 
-def _deliver_chase(chase_pk, letters, delivery):
-    # The chase stays logged even if the mail server is down: it is also shown on
-    # the task page, where the officers see it when they log in.
+def chase_mail_send(*, chase_pk: int, only=None) -> tuple[list[int], list[int]]:
+    """E-mail the logged chase ``chase_pk`` to its recipients (or the user ids ``only``); return (sent, failed) ids.
+
+    Built from the committed rows, so any worker can send it: each officer's e-mail
+    lists only the chase's tasks of their own department. The chase stays logged even
+    if the mail server is down: it is also shown on the task page, where the officers
+    see it when they log in.
+    """
+    chase = Chase.objects.select_related("sent_by").filter(pk=chase_pk).first()
+    if chase is None:
+        return [], []
+    tasks = list(chase.tasks.select_related("lead_department").order_by("serial"))
+    by_dept = tasks_by_department(tasks)
+    recipients = chase.recipients.exclude(email="").order_by("pk")
+    if only is not None:
+        recipients = recipients.filter(pk__in=list(only))
+    letters = []
+    for officer in recipients:
+        subject, body = mailing.chase_email(recipient=officer, tasks=by_dept.get(officer.department_id, []),
+                                            message=chase.message, sent_by=chase.sent_by)
+        letters.append((officer.pk, mailing.build_message(to_user=officer, subject=subject, body=body)))
     failed = mailing.deliver_each([message for _, message in letters], what=f"催办 {chase_pk}")
-    delivery.failed = [officer for officer, message in letters if message in failed]
-    delivery.sent = [officer for officer, message in letters if message not in failed]
+    return ([pk for pk, message in letters if message not in failed],
+            [pk for pk, message in letters if message in failed])
+
+
+def _chase_delivered(delivery, result):
+    """Fill in ``delivery`` from the mail job's result (eager mode only: a worker answers nobody)."""
+    if result is None:
+        delivery.sent, delivery.failed = [], list(delivery.addressed)
+        return
+    sent, failed = set(result["sent"]), set(result["failed"])
+    delivery.sent = [officer for officer in delivery.addressed if officer.pk in sent]
+    delivery.failed = [officer for officer in delivery.addressed if officer.pk in failed]
 
 
 def chase_list(*, user: User, queryset=None):
@@ -139,7 +168,7 @@ def chase_notice(chase, *, task_count=1):
     if not delivery.addressed:
         text = f"已记录催办{tasks}，但相关单位没有可接收邮件的填报员。"
     elif delivery.sent is None:
-        text = f"已记录催办{tasks}，邮件将在保存后发给 {len(delivery.addressed)} 位填报员。"
+        text = f"已记录催办{tasks}，邮件已交由后台发送给 {len(delivery.addressed)} 位填报员。"
     elif not delivery.sent:
         level, text = messages.WARNING, f"已记录催办{tasks}，但邮件发送失败，请稍后重试或电话通知。"
     elif delivery.failed:

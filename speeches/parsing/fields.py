@@ -502,6 +502,8 @@ def _dedupe(found: list[tuple[int, str]]) -> list[str]:
     whether a span is held by a longer one is a set look-up among the pieces, of the
     lengths the spans have, of every longer span (no pairwise comparison).
     """
+    if len(found) < 2:  # most items: nothing to sort or compare
+        return [span for _, span in found]
     distinct = list(dict.fromkeys(span for _, span in sorted(found)))
     if len(distinct) < 2:
         return distinct

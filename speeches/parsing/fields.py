@@ -60,9 +60,12 @@ _SUBJECT = re.compile(r"[，,。；;：:！？!?\n]" + _SUBJECT_CLAUSE)
 _OWNER_NEEDS = "".join(sorted(
     {w[0] for w in cues.OWNER_MODALS + cues.CO_WORDS} | set("对为") | {w[0] for w in cues.GROUP_DETERMINERS}))
 _OWNER_MAY = rf"(?=(?:{_OPENER}[，,]?)?[^，,。；;]*?[{_OWNER_NEEDS}]|特别是|尤其是|作为|{_PIVOT})"
+# a. needs a modal word (or 对/为) before its clause ends, whichever phrase it reads: tested
+#    once, before the actor phrase is read and backtracked over every length
+_A_NEEDS = rf"(?=[^，,。；;]*?{cues.alternation(cues.OWNER_MODALS + cues.CO_WORDS + ('对', '为'))})"
 _OWNER_CLAUSE = (
     rf"{_OWNER_MAY}(?:"
-    rf"(?:{_OPENER}[，,]?)?(?P<a>{_NP})(?=[^，,。；;要将的是]{{0,4}}?(?:{_MODAL})|对[^，,。；;]{{1,12}}要|为[^，,。；;]{{1,8}}服务)"
+    rf"(?:{_OPENER}[，,]?)?{_A_NEEDS}(?P<a>{_NP})(?=[^，,。；;要将的是]{{0,4}}?(?:{_MODAL})|对[^，,。；;]{{1,12}}要|为[^，,。；;]{{1,8}}服务)"
     rf"|(?:(?:特别是|尤其是|作为)(?P<b>{_NP})|(?P<c>(?:[^，,。；;：:！？!?\s“”\"]{{1,8}}的)?{_DETERMINED}{_NP}))(?=[，,][^。；;]{{0,30}}?{_CHARGE})"
     rf"|{_PIVOT}(?:我们)?(?P<d>{_SNP})(?=[^的，,。；;])"
     ")")

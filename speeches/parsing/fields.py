@@ -19,14 +19,23 @@ from bisect import bisect_left, bisect_right
 
 from . import cues
 from .document import DIRECTIVE, Speech
+from .scan import Scan
 
 _HEAD = cues.alternation(cues.ACTOR_HEADS) + "(?!(?<=办)[学法事好理公案]|(?<=组)织)"  # 办学, 办法; 党组|织
-_NP_CHAR = "(?:" + "|".join(cues.YAO_IN_ACTOR) + r"|[^，,。；;：:！？!?\s“”\"要将是])"
+_NP_PLAIN = r"[^，,。；;：:！？!?\s“”\"要将是]"
+_NP_CHAR = "(?:" + "|".join(cues.YAO_IN_ACTOR) + "|" + _NP_PLAIN + ")"
 # An actor phrase: up to 28 characters before its head, read greedily and backtracked
 # to the last place where a head ends (one set test per place, see cues.ends_with).
 _HEAD_MAX = max(len(word) for word in cues.ACTOR_HEADS)
 _HEAD_ENDS = cues.ends_with(cues.ACTOR_HEADS) + "(?!(?<=办)[学法事好理公案]|(?<=组)织)"
-_NP = rf"{_NP_CHAR}{{1,{28 + _HEAD_MAX}}}{_HEAD_ENDS}(?:[、和与及]{cues.alternation(cues.ACTOR_TAILS)})*"
+_NP_TAIL = rf"{{1,{28 + _HEAD_MAX}}}{_HEAD_ENDS}(?:[、和与及]{cues.alternation(cues.ACTOR_TAILS)})*"
+# Most phrases hold no 主要/重要 before the first character that ends one: there the
+# phrase is read as a run of single characters, a loop the engine runs in C, instead of
+# trying the two words at every character. Same matches: until that character, a 主要
+# or 重要 can only stand where the run ends on 主/重 and the 要 stops it.
+assert all(len(word) == 2 and word.endswith("要") for word in cues.YAO_IN_ACTOR)
+_YAO_AHEAD = rf"(?={_NP_PLAIN}*[{''.join(word[0] for word in cues.YAO_IN_ACTOR)}]要)"
+_NP = rf"(?:{_YAO_AHEAD}{_NP_CHAR}{_NP_TAIL}|{_NP_PLAIN}{_NP_TAIL})"
 _DETERMINED = cues.alternation(cues.GROUP_DETERMINERS)
 _CHARGE = cues.alternation(cues.CHARGE_WORDS)
 _OPENER = cues.alternation(cues.OWNER_OPENERS)
@@ -51,9 +60,12 @@ _SUBJECT = re.compile(r"[，,。；;：:！？!?\n]" + _SUBJECT_CLAUSE)
 _OWNER_NEEDS = "".join(sorted(
     {w[0] for w in cues.OWNER_MODALS + cues.CO_WORDS} | set("对为") | {w[0] for w in cues.GROUP_DETERMINERS}))
 _OWNER_MAY = rf"(?=(?:{_OPENER}[，,]?)?[^，,。；;]*?[{_OWNER_NEEDS}]|特别是|尤其是|作为|{_PIVOT})"
+# a. needs a modal word (or 对/为) before its clause ends, whichever phrase it reads: tested
+#    once, before the actor phrase is read and backtracked over every length
+_A_NEEDS = rf"(?=[^，,。；;]*?{cues.alternation(cues.OWNER_MODALS + cues.CO_WORDS + ('对', '为'))})"
 _OWNER_CLAUSE = (
     rf"{_OWNER_MAY}(?:"
-    rf"(?:{_OPENER}[，,]?)?(?P<a>{_NP})(?=[^，,。；;要将的是]{{0,4}}?(?:{_MODAL})|对[^，,。；;]{{1,12}}要|为[^，,。；;]{{1,8}}服务)"
+    rf"(?:{_OPENER}[，,]?)?{_A_NEEDS}(?P<a>{_NP})(?=[^，,。；;要将的是]{{0,4}}?(?:{_MODAL})|对[^，,。；;]{{1,12}}要|为[^，,。；;]{{1,8}}服务)"
     rf"|(?:(?:特别是|尤其是|作为)(?P<b>{_NP})|(?P<c>(?:[^，,。；;：:！？!?\s“”\"]{{1,8}}的)?{_DETERMINED}{_NP}))(?=[，,][^。；;]{{0,30}}?{_CHARGE})"
     rf"|{_PIVOT}(?:我们)?(?P<d>{_SNP})(?=[^的，,。；;])"
     ")")
@@ -104,6 +116,7 @@ _DEADLINE = re.compile(
         rf"(?P<word>{cues.alternation(cues.DEADLINE_WORDS)})",
         r"(?P<this>今年)",
     ]) + ")")  # the lookahead lets the engine skip most positions with one set test
+_DEADLINES = Scan(_DEADLINE, f"[{_FIRST_CHARS}]")  # _DEADLINE.finditer, its first class not hidden
 _STRONG_BEFORE = re.compile(cues.alternation(cues.TARGET_BEFORE) + "$")
 _WEAK_BEFORE = re.compile(cues.alternation(cues.TARGET_BEFORE_WEAK) + "$")
 _AFTER = re.compile(cues.alternation(cues.TARGET_AFTER))
@@ -397,7 +410,7 @@ def find_deadlines(text: str) -> list[str]:
     """Return the time limits set in ``text``: bounded periods and targeted dates."""
     t = _Text(text)
     found: list[tuple[int, str]] = []
-    for m in _DEADLINE.finditer(text):
+    for m in _DEADLINES.finditer(text):
         before, after = text[max(0, m.start() - 4):m.start()], text[m.end():m.end() + 4]
         if _NOT_BEFORE.search(before) or _NOT_AFTER.match(after) or _in_title(t, m.start()):
             continue
@@ -492,6 +505,8 @@ def _dedupe(found: list[tuple[int, str]]) -> list[str]:
     whether a span is held by a longer one is a set look-up among the pieces, of the
     lengths the spans have, of every longer span (no pairwise comparison).
     """
+    if len(found) < 2:  # most items: nothing to sort or compare
+        return [span for _, span in found]
     distinct = list(dict.fromkeys(span for _, span in sorted(found)))
     if len(distinct) < 2:
         return distinct

@@ -14,6 +14,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from .scan import Scan
+
 CN_DIGITS = "一二三四五六七八九十"
 CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
 
@@ -87,13 +89,14 @@ NUMBER_GROUPS = {
 # One pass over the text finds every candidate; a digit run is never split (the
 # lookbehind keeps "2022、" or "11." from matching as "22、" or "1.").
 # The leading class lets the engine skip, at C speed, every position where no marker
-# can begin (most of the text).
+# can begin (most of the text): through ``Scan``, as the pattern opens on a lookahead.
 MARKER_FIRST_CHARS = rf"[{CN_DIGITS}（(另一首其再最第\d{CIRCLED}]"
 MARKER_SCAN = re.compile(
     rf"(?={MARKER_FIRST_CHARS})(?<![\d.．])(?:"
     + "|".join(f"(?:{family.pattern})" for family in FAMILIES)
     + ")"
 )
+MARKERS = Scan(MARKER_SCAN, MARKER_FIRST_CHARS)  # MARKER_SCAN.finditer, the class not hidden by the lookahead
 
 FANGMIAN_ORDER = {"一方面": 1, "另一方面": 2}
 

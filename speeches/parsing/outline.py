@@ -118,10 +118,9 @@ def find_markers(text: str) -> list[Marker]:
     lines = line_index(text)
     found: list[Marker] = []
     paragraph = 0
-    for match in mk.MARKER_SCAN.finditer(text):
+    for match in mk.MARKERS.finditer(text):
         start = match.start()
-        while paragraph < len(breaks) and breaks[paragraph] <= start:
-            paragraph += 1
+        paragraph = bisect.bisect_right(breaks, start, paragraph)  # breaks at or before the marker
         family = _family_of(match)
         line_start = _at_line_start(text, start)
         loose = False

@@ -20,6 +20,7 @@ speech (site chrome, the collection's name).
 """
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass
 
@@ -68,6 +69,7 @@ NOT_GLUED_AFTER = re.compile(r"精神|中|时|上|指出|强调|要求|提出|�
 QUOTED_SPEAKER = re.compile(r"总书记|习近平|学习")
 TITLE_BOUNDARY = "。！？!?；;：:\n"
 SENTENCE_END = re.compile(r"[。！？!?；;]")
+LINE_BREAK = re.compile("\n")
 HEADER_ZONE_MAX = 400  # a speech's header ends at its first full stop, or this far on
 TEASER_MAX_CHARS = 600
 HEADER_LINE_MAX = 60
@@ -227,11 +229,14 @@ def _glued_starts(text: str) -> list[_Start]:
     sentence (…会议上的讲话精神, …讲话中指出, 总书记在…的讲话).
     """
     starts = []
+    breaks: list[int] | None = None
     for match in GLUED_TITLE.finditer(text):
         start = match.start("title")
-        line_start = text.rfind("\n", 0, start) + 1
-        line_end = text.find("\n", start)
-        if (line_end if line_end >= 0 else len(text)) - line_start <= FLAT_LINE:
+        if breaks is None:  # the line breaks, found once and bisected: on a flattened page a
+            # search for the line's ends would read back to the start of the text at every title
+            breaks = [-1] + [m.start() for m in LINE_BREAK.finditer(text)] + [len(text)]
+        index = bisect.bisect_left(breaks, start)
+        if breaks[index] - (breaks[index - 1] + 1) <= FLAT_LINE:
             continue
         if NOT_GLUED_AFTER.match(text, match.end()) or QUOTED_SPEAKER.search(match["title"]):
             continue

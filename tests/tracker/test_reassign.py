@@ -83,6 +83,14 @@ def test_refusal_then_transfer_end_to_end(task, people, departments, django_capt
     assert ("县教育局基础教育股", "（空）") in lead_changes and ("（空）", "县财政局") in lead_changes
 
 
+def test_refused_tasks_come_first_in_the_supervisors_queue(task, people, make_task, settings):
+    settings.HOME_BLOCK_LIMIT = 2
+    older = [make_task(title=f"待指派任务{n}") for n in range(3)]
+    services.task_transition(task=task, action="decline", by=people["a"], reason="不属于本单位职责")
+    waiting = next(b for b in home.home_page(user=people["sup"]).blocks if b.key == "unassigned")
+    assert [t.pk for t in waiting.tasks] == [task.pk, older[0].pk] and waiting.count == 4
+
+
 def test_transfer_notifies_the_group_robot_of_the_new_lead(task, people, departments, settings):
     settings.NOTICE_WEBHOOK_ALLOW_ANY_HOST = True
     Department.objects.filter(pk=departments["b"].pk).update(webhook_url="https://robot.example.gov.cn/b")

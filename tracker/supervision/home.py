@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 
 from django.conf import settings
-from django.db.models import Count, F, OuterRef, Q, Subquery
+from django.db.models import Case, Count, F, OuterRef, Q, Subquery, When
 from django.urls import reverse
 from django.utils import timezone
 
@@ -167,7 +167,9 @@ def _supervisor_blocks(user, base, today):
                   .annotate(last_action=Subquery(last.values("action")[:1]),
                             last_reason=Subquery(last.values("reason")[:1]),
                             declined_by=Subquery(last.values("from_department__name")[:1]))
-                  .order_by("created_at", "pk"))
+                  # A task its department refused waits for the supervisor's decision: it comes first.
+                  .annotate(refused_first=Case(When(last_action="decline", then=0), default=1))
+                  .order_by("refused_first", "created_at", "pk"))
     return [
         _block("closing", "待销号（申请办结）", base.filter(status=S.CLOSING).order_by("updated_at", "pk"),
                more=_list_url(status=S.CLOSING), empty="没有待审核的办结申请。"),

@@ -7,7 +7,7 @@ import django_filters
 from django.db.models import Q
 
 from speeches.models import Speech
-from tracker import lights, permissions
+from tracker import lights, permissions, search
 from tracker.models import Department, Task
 
 
@@ -70,10 +70,7 @@ class TaskFilter(django_filters.FilterSet):
         value = value.strip()
         if not value:
             return queryset
-        return queryset.filter(
-            Q(serial__icontains=value) | Q(title__icontains=value) | Q(content__icontains=value)
-            | Q(owner_text__icontains=value) | Q(responsible_person__icontains=value)
-        )
+        return search.keyword_filter(queryset, value)
 
     def filter_signal(self, queryset, name, value):
         return queryset.filter(lights.signal_q(value))

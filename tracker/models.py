@@ -236,6 +236,8 @@ class Task(models.Model):
             models.Index(fields=["lead_department", "status", "deadline", "completed_at"], name="task_dept_status_dates"),
             models.Index(fields=["-created_at", "-id"], name="task_created"),
             models.Index(fields=["report_due"], name="task_report_due"),
+            # The dashboard's closings per month: the closed tasks of the last twelve months, from the index alone.
+            models.Index(fields=["status", "completed_at"], name="task_status_completed"),
         ]
         constraints = [
             models.CheckConstraint(condition=Q(progress__gte=0, progress__lte=100), name="task_progress_0_100"),

@@ -140,8 +140,9 @@ if REDIS_URL:
                           "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "duban")}}
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "duban"}}
-# How long a built dashboard is reused at most; any write to tasks clears it at once (tracker/task_cache.py).
-DASHBOARD_CACHE_SECONDS = int(os.environ.get("DASHBOARD_CACHE_SECONDS", "60"))
+# How long a built dashboard or a list's count is reused at most; any write to tasks clears it at once
+# (tracker/task_cache.py).
+TASK_CACHE_SECONDS = int(os.environ.get("TASK_CACHE_SECONDS", "60"))
 
 AUTH_USER_MODEL = "tracker.User"
 

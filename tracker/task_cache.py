@@ -18,6 +18,7 @@ write path that forgets the call would show stale numbers with nothing failing.
 The cache is an aid, never a dependency: if it cannot be reached, readers build from
 the database and writers go on; the error is logged.
 """
+import hashlib
 import logging
 import uuid
 
@@ -68,6 +69,45 @@ def cached_set(key, value, timeout):
         cache.set(key, value, timeout=timeout)
     except Exception:
         log.warning("缓存不可用，未能保存", exc_info=True)
+
+
+def reading_key(kind, *, user, filterset, today):
+    """Return the cache key of a reading of ``user``'s tasks filtered by ``filterset``, or None when it
+    may not be cached (the filters are invalid, or the cache cannot be reached).
+
+    Supervisors and leaders see every task, so they share one entry per filter; anyone
+    else is their own scope (user and department), so nobody is ever handed a reading
+    built for what another may see. The key holds the filters as the form read them
+    (the same filter written two ways shares an entry), today's date (the lights
+    change at midnight) and the tasks version (any write makes every entry stale).
+    """
+    if not filterset.is_valid():
+        return None
+    filters = sorted((name, filter_value_text(value)) for name, value in filterset.form.cleaned_data.items()
+                     if value not in (None, "", [], ()))
+    return scoped_key(kind, user=user, today=today, detail=hashlib.sha256(repr(filters).encode()).hexdigest()[:32])
+
+
+def scoped_key(kind, *, user, today, detail=""):
+    """Return the cache key of a reading of what ``user`` may see (see reading_key), or None without a cache."""
+    from tracker import permissions
+
+    version = tasks_version()
+    if version is None:
+        return None
+    scope = "all" if permissions.sees_everything(user) else f"user{user.pk}-dept{user.department_id}"
+    return f"{kind}:{version}:{scope}:{today:%Y%m%d}:{detail}"
+
+
+def filter_value_text(value):
+    """Return a filter's cleaned value as stable text: a row by its pk, a date range by its ends."""
+    if hasattr(value, "pk"):
+        return f"pk={value.pk}"
+    if isinstance(value, slice):
+        return f"{value.start}..{value.stop}"
+    if isinstance(value, (list, tuple)):
+        return repr([filter_value_text(item) for item in value])
+    return repr(value)
 
 
 def connect_signals():

@@ -163,3 +163,34 @@ def test_the_numbers_travel_through_redis(settings, client, tasks, supervisor):
     second, warm = build(supervisor)
     assert warm < cold and second.total == first.total == 4
     assert page_total(client, supervisor) == 4
+
+
+def list_total(client, user, params=None):
+    client.force_login(user)
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(reverse("tracker:task_list"), params or {})
+    assert response.status_code == 200
+    counts = [q["sql"] for q in queries.captured_queries if q["sql"].startswith('SELECT COUNT(*) AS "__count" FROM "tracker_task"')]
+    return response.context["page"].paginator.count, len(counts)
+
+
+def test_the_task_lists_count_is_reused_until_a_task_changes(client, tasks, supervisor, make_task, departments):
+    (first, cold), (second, warm) = list_total(client, supervisor), list_total(client, supervisor)
+    assert first == second == 4 and cold == 2 and warm == 0  # the list's COUNT and the header's are not run again
+    make_task(lead_department=departments["a"])
+    assert list_total(client, supervisor)[0] == 5
+    assert list_total(client, supervisor, {"status": "in_progress"})[0] == 3  # another filter, another count
+
+
+@pytest.mark.parametrize("first", ["supervisor", "officer_b"])
+def test_an_officer_never_gets_a_count_made_for_another_scope(request, client, tasks, first, officer_a):
+    list_total(client, request.getfixturevalue(first))
+    assert list_total(client, officer_a)[0] == 3
+
+
+def test_the_headers_count_follows_a_step_at_once(tasks, supervisor, officer_a):
+    from tracker.supervision import home
+
+    assert home.todo_count(user=supervisor) == 0
+    services.task_transition(task=tasks["a_open"], action="request_close", by=officer_a, reason="已完成")
+    assert home.todo_count(user=supervisor) == 1  # 申请办结 awaits the supervisor

@@ -7,7 +7,6 @@ closing, and two short lists (next deadlines, red tasks). Everything starts from
 ``selectors.task_list_filtered``, so the dashboard counts exactly what the user may
 see, filtered by the same TaskFilter as the task list.
 """
-import hashlib
 from dataclasses import dataclass, field, replace
 from datetime import date
 
@@ -108,43 +107,13 @@ def dashboard_build(*, user, params, today=None):
     """
     today = today or timezone.localdate()
     filterset, tasks = selectors.task_list_filtered(user=user, params=params)
-    key = cache_key(user=user, filterset=filterset, today=today)
+    key = task_cache.reading_key("dashboard", user=user, filterset=filterset, today=today)
     board = task_cache.cached_get(key) if key else None
     if board is None:
         board = dashboard_compute(user=user, filterset=filterset, tasks=tasks, today=today)
         if key:
-            task_cache.cached_set(key, replace(board, filterset=None), settings.DASHBOARD_CACHE_SECONDS)
+            task_cache.cached_set(key, replace(board, filterset=None), settings.TASK_CACHE_SECONDS)
     return replace(board, filterset=filterset)
-
-
-def cache_key(*, user, filterset, today):
-    """Return the cache key of this reader's dashboard, or None when it may not be cached.
-
-    Supervisors and leaders see every task, so they share one entry per filter; anyone
-    else is their own scope (user and department), so nobody is ever handed numbers
-    built for what another may see. The key holds the filters as the form read them
-    (the same filter written two ways shares an entry), today's date (the lights
-    change at midnight) and the tasks version (any write makes every entry stale).
-    """
-    version = task_cache.tasks_version()
-    if version is None or not filterset.is_valid():
-        return None
-    scope = "all" if permissions.sees_everything(user) else f"user{user.pk}-dept{user.department_id}"
-    filters = sorted((name, filter_value_text(value)) for name, value in filterset.form.cleaned_data.items()
-                     if value not in (None, "", [], ()))
-    digest = hashlib.sha256(repr(filters).encode()).hexdigest()[:32]
-    return f"dashboard:{version}:{scope}:{today:%Y%m%d}:{digest}"
-
-
-def filter_value_text(value):
-    """Return a filter's cleaned value as stable text: a row by its pk, a date range by its ends."""
-    if hasattr(value, "pk"):
-        return f"pk={value.pk}"
-    if isinstance(value, slice):
-        return f"{value.start}..{value.stop}"
-    if isinstance(value, (list, tuple)):
-        return repr([filter_value_text(item) for item in value])
-    return repr(value)
 
 
 def dashboard_compute(*, user, filterset, tasks, today):

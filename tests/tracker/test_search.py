@@ -1,6 +1,7 @@
 """关键词 search: the same tasks as icontains on every column, through the bigram index on PostgreSQL."""
 import pytest
 from django.db import connection
+from django.urls import reverse
 
 from tracker import search, selectors
 from tracker.models import Task
@@ -73,3 +74,16 @@ def test_bigrams_of_a_text(text, bigrams):
     with connection.cursor() as cursor:
         cursor.execute("SELECT duban_bigrams(%s)", [text])
         assert sorted(cursor.fetchone()[0]) == sorted(bigrams)
+
+
+@pytest.mark.parametrize("term,titles", [
+    ("校舍", {"完成校舍安全隐患整改"}),
+    ("校园 建设", {"智慧校园建设"}),  # every word, each in some column
+    ('"ab-cd"', {"校园欺凌防治"}),  # a quoted word, as Django's admin search reads it
+    ("  ", {text["title"] for text in TEXTS}),
+])
+def test_the_admin_search_finds_what_djangos_would(client, supervisor, tasks, term, titles):
+    client.force_login(supervisor)
+    response = client.get(reverse("admin:tracker_task_changelist"), {"q": term})
+    assert response.status_code == 200
+    assert {task.title for task in response.context["cl"].result_list} == titles

@@ -45,7 +45,10 @@ def page_total(client, user):
     client.force_login(user)
     response = client.get(reverse("tracker:dashboard"))
     assert response.status_code == 200
-    return response.context["board"].total
+    total = response.context["board"].total
+    # The drawn numbers are cached too (under the board's key): the page shows the same total.
+    assert f'<div class="value">{total}</div><div class="label">任务总数</div>' in response.content.decode()
+    return total
 
 
 def test_second_view_reuses_the_numbers_and_runs_fewer_queries(tasks, supervisor):

@@ -44,6 +44,7 @@ class Dashboard:
     report_overdue: int = 0
     total: int = 0
     own_department_only: bool = False
+    cache_key: str | None = None  # where this board is cached; its drawing is cached under it too
     status_labels: dict = field(default_factory=lambda: dict(Task.Status.choices))
 
     @property
@@ -113,7 +114,7 @@ def dashboard_build(*, user, params, today=None):
         board = dashboard_compute(user=user, filterset=filterset, tasks=tasks, today=today)
         if key:
             task_cache.cached_set(key, replace(board, filterset=None), settings.TASK_CACHE_SECONDS)
-    return replace(board, filterset=filterset)
+    return replace(board, filterset=filterset, cache_key=key)
 
 
 def dashboard_compute(*, user, filterset, tasks, today):

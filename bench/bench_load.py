@@ -60,15 +60,20 @@ end
 
 
 def cpu_seconds(pids):
-    """Return the user + system CPU seconds used so far by the processes ``pids``."""
-    total = 0
+    """Return {pid: user + system CPU seconds used so far} of the processes ``pids`` still running."""
+    found = {}
     for pid in pids:
         try:
             fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
         except FileNotFoundError:
             continue
-        total += int(fields[11]) + int(fields[12])  # utime, stime (fields 14 and 15 of stat)
-    return total / CLOCK_TICKS
+        found[pid] = (int(fields[11]) + int(fields[12])) / CLOCK_TICKS  # utime, stime (fields 14 and 15 of stat)
+    return found
+
+
+def cpu_used(before, after):
+    """Return the CPU seconds used between two readings; a process that appeared in between counts whole."""
+    return sum(seconds - before.get(pid, 0) for pid, seconds in after.items())
 
 
 def children(pid):
@@ -230,9 +235,8 @@ def main():
             backends = backend_pids(database)
             app_before, db_before = cpu_seconds(workers), cpu_seconds(backends)
             requests, elapsed, (p50, p95), errors = load(port, path, cookie, args.clients, args.seconds)
-            backends_after = set(backend_pids(database)) | set(backends)
-            app_cpu = cpu_seconds(workers) - app_before
-            db_cpu = cpu_seconds(backends_after) - db_before
+            app_cpu = cpu_used(app_before, cpu_seconds(workers))
+            db_cpu = cpu_used(db_before, cpu_seconds(set(backend_pids(database)) | set(backends)))
             print(f"{label:<22}{requests / elapsed:>8.1f}{p50:>9.0f}{p95:>9.0f}"
                   f"{1000 * app_cpu / requests:>15.1f}{1000 * db_cpu / requests:>16.1f}{requests:>8}{errors:>6}",
                   flush=True)

@@ -99,6 +99,12 @@ def scoped_key(kind, *, user, today, detail=""):
     return f"{kind}:{version}:{scope}:{today:%Y%m%d}:{detail}"
 
 
+def versioned_key(kind):
+    """Return the cache key of a reading that is the same for everyone (until any write), or None."""
+    version = tasks_version()
+    return None if version is None else f"{kind}:{version}"
+
+
 def filter_value_text(value):
     """Return a filter's cleaned value as stable text: a row by its pk, a date range by its ends."""
     if hasattr(value, "pk"):

@@ -12,12 +12,11 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
-from tracker import history, permissions, selectors, services, task_cache, workflow
+from tracker import filters, history, permissions, selectors, services, task_cache, workflow
 from tracker.forms import ProgressForm, TransitionForm
 from tracker.list_rows import task_rows_html
 from tracker.models import Attachment
 from tracker.pages import CountCachedPaginator, render_page, task_or_404
-from tracker.widgets import quicken
 
 PAGE_SIZE = 50
 
@@ -27,7 +26,7 @@ PAGE_SIZE = 50
 def task_list(request):
     """The tasks this user may see, filtered, 50 to a page (one COUNT, kept in the cache until a task changes)."""
     filterset, tasks = selectors.task_list_filtered(user=request.user, params=request.GET)
-    quicken(filterset.form)
+    filters.quick_form(filterset)
     count_key = task_cache.reading_key("task_count", user=request.user, filterset=filterset,
                                        today=timezone.localdate())
     page = CountCachedPaginator(tasks, PAGE_SIZE, count_key=count_key).get_page(request.GET.get("page"))

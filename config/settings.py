@@ -129,6 +129,21 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=20000;",
     }
 
+# Cache: the dashboard's numbers (tracker/supervision/dashboard.py), shared by every worker.
+# Production needs Redis (REDIS_URL), or each gunicorn worker would build its own copy and a
+# write seen by one would not clear the others'; the demo and the tests keep local memory.
+REDIS_URL = os.environ.get("REDIS_URL", "")
+if PRODUCTION and not REDIS_URL:
+    raise ImproperlyConfigured("生产环境必须通过环境变量 REDIS_URL 指定 Redis 缓存地址，例如 redis://127.0.0.1:6379/0。")
+if REDIS_URL:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL,
+                          "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "duban")}}
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "duban"}}
+# How long a built dashboard or a list's count is reused at most; any write to tasks clears it at once
+# (tracker/task_cache.py).
+TASK_CACHE_SECONDS = int(os.environ.get("TASK_CACHE_SECONDS", "60"))
+
 AUTH_USER_MODEL = "tracker.User"
 
 AUTHENTICATION_BACKENDS = [

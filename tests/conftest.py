@@ -94,6 +94,15 @@ def fast_password_hashing(settings):
 
 
 @pytest.fixture(autouse=True)
+def empty_cache():
+    """Each test starts with an empty cache: a dashboard one test cached (its database since rolled
+    back) must never answer another test."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
 def media_root(settings, tmp_path):
     """Uploaded files (speech originals, attachments) go to a fresh folder per test, never the checkout."""
     settings.MEDIA_ROOT = tmp_path / "media"

@@ -70,6 +70,10 @@ def production_env(database_url, static_root, media_root):
         DATABASE_URL=database_url,
         STATIC_ROOT=str(static_root),
         MEDIA_ROOT=str(media_root),
+        # Production requires a shared cache; Redis runs on the development and CI machines.
+        # A key prefix of its own keeps this site's entries apart from any other on that server.
+        REDIS_URL=os.environ.get("SMOKE_REDIS_URL", "redis://127.0.0.1:6379/0"),
+        CACHE_KEY_PREFIX=f"smoke-{secrets.token_hex(4)}",
     )
     return env
 
@@ -175,3 +179,13 @@ def test_static_files_are_served_under_hashed_names(site, name):
     assert body == (static_root / hashed).read_bytes()
     # Hashed names never change content, so browsers may keep them for good.
     assert "immutable" in headers["Cache-Control"] and "no-store" not in headers["Cache-Control"]
+
+
+def test_production_refuses_to_start_without_a_shared_cache(tmp_path):
+    """Without Redis each worker would keep its own dashboards, and a write would not clear the others'."""
+    env = production_env("sqlite:///" + str(tmp_path / "none.sqlite3"), tmp_path / "static", tmp_path / "media")
+    env.pop("REDIS_URL")
+    result = subprocess.run([sys.executable, "manage.py", "check"], cwd=REPO, env=env, capture_output=True,
+                            text=True, timeout=STEP_TIMEOUT)
+    assert result.returncode != 0
+    assert "REDIS_URL" in result.stderr and "生产环境必须" in result.stderr

@@ -16,6 +16,11 @@ class TrackerConfig(AppConfig):
         # again after every migrate, which keeps new models covered).
         post_migrate.connect(roles.sync_role_permissions, dispatch_uid="tracker_sync_role_permissions")
 
+        # Cached readings of tasks (the dashboard) go stale on any write (tracker/task_cache.py).
+        from tracker import task_cache
+
+        task_cache.connect_signals()
+
         # The wings' admin screens and task actions; the admin autodiscovers only tracker.admin.
         from tracker.ledger import admin as ledger_admin  # noqa: F401
         from tracker.papers import admin as papers_admin  # noqa: F401

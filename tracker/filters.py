@@ -4,11 +4,13 @@ Its choices depend on the reader: 来源讲话 offers only the speeches the read
 tasks from, so a title never reaches someone who may see none of its tasks.
 """
 import django_filters
+from django.conf import settings
 from django.db.models import Q
 
 from speeches.models import Speech
-from tracker import lights, permissions
+from tracker import lights, permissions, search, task_cache
 from tracker.models import Department, Task
+from tracker.widgets import quicken
 
 
 def speeches_of(user):
@@ -70,10 +72,7 @@ class TaskFilter(django_filters.FilterSet):
         value = value.strip()
         if not value:
             return queryset
-        return queryset.filter(
-            Q(serial__icontains=value) | Q(title__icontains=value) | Q(content__icontains=value)
-            | Q(owner_text__icontains=value) | Q(responsible_person__icontains=value)
-        )
+        return search.keyword_filter(queryset, value)
 
     def filter_signal(self, queryset, name, value):
         return queryset.filter(lights.signal_q(value))
@@ -110,3 +109,31 @@ def describe_filters(filterset):
             text = str(value)
         parts.append(f"{field.label}：{text}")
     return "；".join(parts)
+
+
+DEPARTMENT_FIELDS = {"department": True, "lead_department": False}  # filter name: active departments only
+
+
+def department_choices(active_only):
+    """Return [(pk, name)] of the departments a filter box offers, in their order.
+
+    Read from the cache while no department (nor task) changed: every list page shows
+    two such boxes, and their 2 × 50 rows were a tenth of the page's time.
+    """
+    key = task_cache.versioned_key(f"department_choices:{int(active_only)}")
+    choices = task_cache.cached_get(key) if key else None
+    if choices is None:
+        field = TaskFilter.base_filters["department" if active_only else "lead_department"]
+        choices = [(pk, name) for pk, name in field.queryset.values_list("pk", "name")]
+        if key:
+            task_cache.cached_set(key, choices, settings.TASK_CACHE_SECONDS)
+    return choices
+
+
+def quick_form(filterset):
+    """Return the filter form ready to draw fast: select boxes rendered in Python, department lists from the cache."""
+    form = quicken(filterset.form)
+    for name, active_only in DEPARTMENT_FIELDS.items():
+        widget = form.fields[name].widget
+        widget.choices = [("", ALL), *department_choices(active_only)]
+    return form

@@ -1,9 +1,12 @@
 """Page helpers shared by the product's pages (tracker and speeches): the admin's frame, and a task or 404."""
+from django.conf import settings
 from django.contrib import admin
+from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import render
+from django.utils.functional import cached_property
 
-from tracker import selectors
+from tracker import selectors, task_cache
 from tracker.models import Task
 
 
@@ -20,3 +23,28 @@ def task_or_404(user, pk, *, get=selectors.task_detail_get):
         return get(user=user, pk=pk)
     except Task.DoesNotExist:
         raise Http404("任务不存在，或您无权查看。") from None
+
+
+class CountCachedPaginator(Paginator):
+    """A Paginator whose total (共 N 项) comes from the cache under ``count_key`` when it can.
+
+    Counting 100,000 visible tasks is the costliest query of a list's first page and
+    its answer is the same for every page and every reader of the same scope until a
+    task changes; the key (task_cache.reading_key) holds the scope, the filters, the day
+    and the tasks version, so a write or a new day counts afresh.
+    """
+
+    def __init__(self, object_list, per_page, *, count_key=None, **kwargs):
+        super().__init__(object_list, per_page, **kwargs)
+        self.count_key = count_key
+
+    @cached_property
+    def count(self):
+        if self.count_key:
+            cached = task_cache.cached_get(self.count_key)
+            if cached is not None:
+                return cached
+        total = super().count
+        if self.count_key:
+            task_cache.cached_set(self.count_key, total, settings.TASK_CACHE_SECONDS)
+        return total

@@ -17,7 +17,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from common import filetypes
-from tracker import choices, cycles, dates, notices, permissions, selectors, workflow
+from tracker import choices, cycles, dates, notices, permissions, selectors, task_cache, workflow
 from tracker.models import Attachment, Department, Notice, ProgressUpdate, SerialCounter, Task, TaskTransition, User
 
 if TYPE_CHECKING:
@@ -567,6 +567,8 @@ def report_cycles_refresh(*, today=None, queryset=None) -> int:
             if due != task.report_due:
                 Task.objects.filter(pk=task.pk).update(report_due=due)
                 changed += 1
+    if changed:
+        task_cache.tasks_changed()  # an UPDATE sends no save signal
     return changed
 
 

@@ -6,17 +6,17 @@ services (writes). A task the user may not see answers 404, as if it did not exi
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
-from tracker import history, permissions, selectors, services, workflow
+from tracker import filters, history, permissions, selectors, services, task_cache, workflow
 from tracker.forms import ProgressForm, ReassignForm, SubtaskForm, TransitionForm
+from tracker.list_rows import task_rows_html
 from tracker.models import Attachment
-from tracker.pages import render_page, task_or_404
-from tracker.widgets import quicken
+from tracker.pages import CountCachedPaginator, render_page, task_or_404
 
 PAGE_SIZE = 50
 
@@ -24,16 +24,20 @@ PAGE_SIZE = 50
 @login_required
 @require_GET
 def task_list(request):
-    """The tasks this user may see, filtered, 50 to a page (one COUNT per page view)."""
+    """The tasks this user may see, filtered, 50 to a page (one COUNT, kept in the cache until a task changes)."""
     filterset, tasks = selectors.task_list_filtered(user=request.user, params=request.GET)
-    quicken(filterset.form)
-    page = Paginator(tasks, PAGE_SIZE).get_page(request.GET.get("page"))
+    filters.quick_form(filterset)
+    count_key = task_cache.reading_key("task_count", user=request.user, filterset=filterset,
+                                       today=timezone.localdate())
+    page = CountCachedPaginator(tasks, PAGE_SIZE, count_key=count_key).get_page(request.GET.get("page"))
+    rows = task_rows_html(page.object_list)  # in Python: 50 rows through template tags cost a quarter of the page
     query = request.GET.copy()
     query.pop("page", None)
     return render_page(request, "tracker/task_list.html", {
         "title": "任务清单",
         "filterset": filterset,
         "page": page,
+        "rows": rows,
         "query": query.urlencode(),
         "sort_links": sort_links(query, SORTABLE),
         "can_add": permissions.can_edit_task(request.user),

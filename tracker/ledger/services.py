@@ -10,7 +10,7 @@ from django.db.models import F, Subquery
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
-from tracker import services
+from tracker import services, task_cache
 from tracker.ledger import selectors, validate
 from tracker.models import ProgressUpdate, Task, User
 
@@ -69,6 +69,7 @@ def progress_import(*, user: User, changes: Sequence[validate.Change], partial: 
     bulk_create_with_history(entries, ProgressUpdate, batch_size=IMPORT_BATCH, default_user=user,
                              default_change_reason=IMPORT_REASON, default_date=now)
     _tasks_follow_newest(sorted({c.task_id for c in kept}), user=user, now=now)
+    task_cache.tasks_changed()  # bulk INSERT and UPDATE send no save signals
     return ImportOutcome(written=len(entries), errors=errors)
 
 

@@ -14,14 +14,15 @@ lead unit's row. Nothing is joined through the tree or the co-departments, so no
 is counted twice; a task broken into two parts shows as three tasks (the whole and
 its two parts), as it does in the task list and the ledger.
 """
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 
+from django.conf import settings
 from django.db.models import Count, F, Q
 from django.db.models.lookups import LessThanOrEqual
 from django.utils import timezone
 
-from tracker import choices, lights, permissions, selectors
+from tracker import choices, lights, permissions, selectors, task_cache
 from tracker.dbfuncs import LocalDate, LocalMonth
 from tracker.models import Department, Task
 from tracker.supervision import scoring
@@ -50,6 +51,7 @@ class Dashboard:
     report_overdue: int = 0
     total: int = 0
     own_department_only: bool = False
+    cache_key: str | None = None  # where this board is cached; its drawing is cached under it too
     status_labels: dict = field(default_factory=lambda: dict(Task.Status.choices))
 
     @property
@@ -105,9 +107,25 @@ def month_range(first, months):
 
 
 def dashboard_build(*, user, params, today=None):
-    """Return the Dashboard of ``user`` filtered by ``params`` (a QueryDict or dict)."""
+    """Return the Dashboard of ``user`` filtered by ``params`` (a QueryDict or dict).
+
+    Its numbers come from the cache when the same scope asked for the same filters
+    today and no task changed since (tracker/task_cache.py); the filter form is the
+    reader's own, built on every request.
+    """
     today = today or timezone.localdate()
     filterset, tasks = selectors.task_list_filtered(user=user, params=params)
+    key = task_cache.reading_key("dashboard", user=user, filterset=filterset, today=today)
+    board = task_cache.cached_get(key) if key else None
+    if board is None:
+        board = dashboard_compute(user=user, filterset=filterset, tasks=tasks, today=today)
+        if key:
+            task_cache.cached_set(key, replace(board, filterset=None), settings.TASK_CACHE_SECONDS)
+    return replace(board, filterset=filterset, cache_key=key)
+
+
+def dashboard_compute(*, user, filterset, tasks, today):
+    """Count the dashboard's numbers of ``tasks`` (the reader's, filtered) in the database."""
     rows = per_department_rows(tasks, today)
 
     by_status = {value: sum(row[f"status_{value}"] for row in rows) for value in S.values}

@@ -3,6 +3,7 @@
 Each action reads the form, calls one service and sends the user back to the task
 page with a message; rules live in the services and tracker.permissions.
 """
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -61,6 +62,7 @@ def dashboard_view(request):
             "closed": [count for _, count in board.months],
         },
         "title": "督办看板",
+        "cache_seconds": settings.TASK_CACHE_SECONDS,
     })
 
 

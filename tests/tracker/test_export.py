@@ -99,7 +99,7 @@ def test_layout_frozen_header_autofilter_hidden_id_print_setup(client, superviso
     assert ws.auto_filter.ref == "A3:R8"  # a heading (未关联讲话的任务) and four tasks
     assert "A1:P1" in {str(r) for r in ws.merged_cells.ranges}
     assert ws.column_dimensions["Q"].hidden is True and ws.column_dimensions["R"].hidden is True
-    assert ws.print_area == "'任务清单'!$A$1:$P$8"  # the hidden 任务ID and 导出基准 are not printed
+    assert ws.print_area == "'任务清单'!$A$1:$R$8"  # up to the hidden 任务ID and 导出基准, which are not printed
     assert ws.column_dimensions["D"].width >= 20
     assert ws.page_setup.orientation == "landscape"
     assert ws.page_setup.paperSize == int(ws.PAPERSIZE_A4)

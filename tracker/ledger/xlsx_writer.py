@@ -376,7 +376,9 @@ def _write_ledger(wb, *, title, byline, columns, rows, rows_out, tone_column, to
                          wrap_widths=wrap_widths, line_height=LINE_PT, padding=ROW_PADDING_PT)
     last_row = HEADER_ROW + written
     ws.auto_filter = AutoFilter(ref=f"A{HEADER_ROW}:{last_letter}{last_row}")
-    ws.print_area = f"{get_column_letter(visible_first)}1:{get_column_letter(visible_last)}{last_row}"
+    # The print area runs to the last column, hidden ones included (they are not printed): ended at
+    # the last shown column, LibreOffice draws the next, hidden cells in the page margin ("###").
+    ws.print_area = f"{get_column_letter(visible_first)}1:{last_letter}{last_row}"
     return ws, written - headings
 
 

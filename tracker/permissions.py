@@ -54,13 +54,14 @@ def officer_units(user):
     One recursive query per request (``tracker.tree``); a 中心学校's officer gets the
     中心学校 and its schools. Empty for anyone without a unit.
     """
+    dept = getattr(user, "department_id", None)
     cached = getattr(user, "_unit_ids", None)
-    if cached is None:
+    # Kept with the unit it was read for: a user object given another unit reads its tree again.
+    if cached is None or cached[0] != dept:
         from tracker import tree
 
-        cached = tree.subtree_ids(getattr(user, "department_id", None))
-        user._unit_ids = cached
-    return cached
+        cached = user._unit_ids = (dept, tree.subtree_ids(dept))
+    return cached[1]
 
 
 def task_visibility_q(user, prefix=""):

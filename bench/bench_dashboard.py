@@ -12,7 +12,6 @@ median counts. The aim is under 300 ms on PostgreSQL, whatever the number of tas
 """
 from __future__ import annotations
 
-import argparse
 import sys
 from datetime import timedelta
 from pathlib import Path
@@ -30,10 +29,7 @@ PERSONAS = [("督查员", "bench_sup"), ("领导", "bench_leader"), ("填报员"
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--tasks", type=int, default=100_000)
-    parser.add_argument("--departments", type=int, default=50)
-    parser.add_argument("--repeat", type=int, default=7)
+    parser = harness.scale_parser(__doc__, repeat=7)
     args = parser.parse_args()
     harness.prepare(tasks=args.tasks, departments=args.departments)
 

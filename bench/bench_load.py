@@ -20,7 +20,6 @@ times move with the neighbours' load; CPU per request moves much less.
 """
 from __future__ import annotations
 
-import argparse
 import http.client
 import os
 import shutil
@@ -194,9 +193,7 @@ def flush_cache(redis_url):
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--tasks", type=int, default=100_000)
-    parser.add_argument("--departments", type=int, default=50)
+    parser = harness.scale_parser(__doc__)
     parser.add_argument("--seconds", type=int, default=20)
     parser.add_argument("--clients", type=int, default=20)
     parser.add_argument("--workers", type=int, default=2)

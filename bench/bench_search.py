@@ -13,7 +13,6 @@ runs counts. The database's time is most of it, so wall times are printed.
 """
 from __future__ import annotations
 
-import argparse
 import os
 import statistics
 import sys
@@ -28,10 +27,7 @@ KEYWORDS = ["第12345项", "DB-2026-0999", "校舍", "食堂食品安全", "排�
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--tasks", type=int, default=100_000)
-    parser.add_argument("--departments", type=int, default=50)
-    parser.add_argument("--repeat", type=int, default=7)
+    parser = harness.scale_parser(__doc__, repeat=7)
     args = parser.parse_args()
     suffix = "" if args.tasks == 100_000 else f"_{args.tasks}"
     os.environ.setdefault("DATABASE_URL", f"postgres://postgres@127.0.0.1:5432/bench_load{suffix}")

@@ -13,7 +13,6 @@ session), once to warm up and then --repeat times; the median counts.
 """
 from __future__ import annotations
 
-import argparse
 import re
 import sys
 from pathlib import Path
@@ -31,10 +30,7 @@ PAGES = [
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--tasks", type=int, default=100_000)
-    parser.add_argument("--departments", type=int, default=50)
-    parser.add_argument("--repeat", type=int, default=7)
+    parser = harness.scale_parser(__doc__, repeat=7)
     parser.add_argument("--fresh", action="store_true", help="start from an empty SQLite file")
     args = parser.parse_args()
     harness.prepare(tasks=args.tasks, departments=args.departments, fresh=args.fresh)

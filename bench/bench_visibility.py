@@ -11,7 +11,6 @@ COUNT in ms, the CPU seconds of the process, and the plan of each (EXPLAIN).
 """
 from __future__ import annotations
 
-import argparse
 import statistics
 import sys
 import time
@@ -33,10 +32,7 @@ def timed(query, repeat):
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--tasks", type=int, default=100_000)
-    parser.add_argument("--departments", type=int, default=50)
-    parser.add_argument("--repeat", type=int, default=21)
+    parser = harness.scale_parser(__doc__, repeat=21)
     args = parser.parse_args()
     harness.prepare(tasks=args.tasks, departments=args.departments)
 

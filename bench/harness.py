@@ -7,6 +7,7 @@ benches, so the 100,000 tasks are generated once).
 """
 from __future__ import annotations
 
+import argparse
 import os
 import statistics
 import sys
@@ -16,6 +17,19 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
 DEFAULT_SQLITE = Path(tempfile.gettempdir()) / "bench_tracker.sqlite3"
+
+
+def scale_parser(doc, *, repeat=None):
+    """Return the argument parser every page bench starts from: --tasks, --departments (and --repeat).
+
+    ``doc`` is the bench's module docstring (its first line describes the bench).
+    """
+    parser = argparse.ArgumentParser(description=doc.splitlines()[0])
+    parser.add_argument("--tasks", type=int, default=100_000)
+    parser.add_argument("--departments", type=int, default=50)
+    if repeat is not None:
+        parser.add_argument("--repeat", type=int, default=repeat)
+    return parser
 
 
 def prepare(*, tasks, departments, fresh=False):

@@ -8,6 +8,7 @@ from html import escape as html_escape
 
 from django import forms
 from django.utils.safestring import mark_safe
+from django_filters.widgets import BaseCSVWidget
 
 
 def text(value):
@@ -47,12 +48,27 @@ class QuickSelect(forms.Select):
         return mark_safe(f'<select name="{text(name)}"{attributes}>{"".join(options)}</select>')
 
 
+class QuickCSVSelect(BaseCSVWidget, QuickSelect):
+    """django-filter's CSVSelect (the 排序 box) drawn by QuickSelect: one value is a select box,
+    several fall back to django-filter's own text input, as before."""
+
+
+def quick_class(widget):
+    """Return the quick class drawing ``widget`` the same way, or None for a widget left as it is."""
+    if type(widget) is forms.Select:
+        return QuickSelect
+    if type(widget).__bases__ == (BaseCSVWidget, forms.Select):  # django-filter builds CSVSelect on the fly
+        return QuickCSVSelect
+    return None
+
+
 def quicken(form):
     """Swap the single-choice select boxes of ``form`` for QuickSelect (same HTML, rendered faster)."""
     for field in form.fields.values():
         widget = field.widget
-        if type(widget) is forms.Select:
-            quick = QuickSelect(attrs=widget.attrs)
+        kind = quick_class(widget)
+        if kind:
+            quick = kind(attrs=widget.attrs)
             quick.choices = widget.choices
             quick.is_required = widget.is_required
             field.widget = quick

@@ -31,6 +31,16 @@ STATUS_LABELS = dict(Task.Status.choices)
 PK_MARK = 987654321  # reversed once, then replaced by each row's pk
 
 
+# The task columns the rows draw (with the list's signal annotation and the lead unit's name).
+ROW_FIELDS = ("serial", "title", "deadline", "status", "progress", "report_due", "lead_department__name")
+
+
+def only_row_columns(tasks):
+    """Return ``tasks`` reading only what the rows draw: a task row holds its full content, notes and
+    latest progress, and the speech joined for other pages holds the speech's whole text."""
+    return tasks.select_related(None).select_related("lead_department").only(*ROW_FIELDS)
+
+
 def detail_url_maker():
     """Return pk -> the task page's URL, reversing the URL pattern once instead of once per row."""
     sample = reverse("tracker:task_detail", args=[PK_MARK])

@@ -14,10 +14,15 @@ from tracker.widgets import quicken
 
 
 def speeches_of(user):
-    """Return the speeches ``user`` has tasks from (all of them for those who see every task)."""
+    """Return the speeches ``user`` has tasks from (all of them for those who see every task).
+
+    Only what the 来源讲话 box draws (the title) is read: a speech row holds the speech's whole
+    text, which every list page would otherwise fetch for each speech in the box.
+    """
+    speeches = Speech.objects.only("pk", "title")
     if permissions.sees_everything(user):
-        return Speech.objects.all()
-    return Speech.objects.filter(pk__in=Task.objects.filter(permissions.task_visibility_q(user)).values("speech_id"))
+        return speeches.all()
+    return speeches.filter(pk__in=Task.objects.filter(permissions.task_visibility_q(user)).values("speech_id"))
 
 
 class ChineseOrderingFilter(django_filters.OrderingFilter):

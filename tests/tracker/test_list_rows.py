@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from tracker import lights, selectors
-from tracker.list_rows import task_rows_html
+from tracker.list_rows import only_row_columns, task_rows_html
 from tracker.models import Task
 
 pytestmark = pytest.mark.django_db
@@ -64,3 +64,11 @@ def test_the_list_page_shows_the_rows_and_the_empty_row(client, supervisor, task
     assert page.count('data-label="督办编号"') == len(tasks)
     empty = client.get(reverse("tracker:task_list"), {"q": "没有这样的任务"}).content.decode()
     assert "没有符合条件的任务。" in empty
+
+
+def test_the_rows_read_from_their_own_columns_only_are_the_same_without_another_query(
+        tasks, supervisor, django_assert_num_queries):
+    _, listed = selectors.task_list_filtered(user=supervisor, params={})
+    with django_assert_num_queries(1):  # one SELECT: no deferred column fetched row by row
+        narrow = task_rows_html(list(only_row_columns(listed)))
+    assert narrow == task_rows_html(tasks)

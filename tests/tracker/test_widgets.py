@@ -5,7 +5,7 @@ import pytest
 
 from tracker.filters import TaskFilter, quick_form
 from tracker.models import Task
-from tracker.widgets import quicken
+from tracker.widgets import QuickSelect, quicken
 
 pytestmark = pytest.mark.django_db
 
@@ -18,6 +18,8 @@ def normalised(html):
     {},
     {"status": "in_progress", "ordering": "-deadline", "signal": "red"},
     {"status": "<script>", "q": '"><b>'},
+    {"ordering": "serial,-deadline"},  # two orderings: django-filter's text box, not a select
+    {"meeting": "<专题会>&\"", "deadline_after": "2026-01-01", "created_before": "not a date", "q": "校舍"},
 ])
 def test_the_filter_form_renders_the_same_html(departments, supervisor, params):
     params = {**params, "department": str(departments["b"].pk)}
@@ -28,6 +30,9 @@ def test_the_filter_form_renders_the_same_html(departments, supervisor, params):
     for name in plain.fields:
         assert normalised(str(quick[name])) == normalised(str(plain[name])), name
         assert normalised(str(cached[name])) == normalised(str(plain[name])), name
+        assert quick[name].label_tag() == plain[name].label_tag(), name  # QuickRenderer: to the character
+        if not isinstance(quick[name].field.widget, QuickSelect):
+            assert str(quick[name]) == str(plain[name]), name
     assert "selected" in str(quick["department"])
 
 

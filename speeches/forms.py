@@ -102,7 +102,7 @@ class SpeechReportRuleForm(forms.Form):
     """The reporting rule (报送周期) given to every task the review page confirms; editable per task later."""
 
     report_rule = forms.ChoiceField(label="报送周期", choices=cycles.rule_options(), required=False,
-                                    initial=f"{cycles.MONTHLY}:25",
+                                    initial=cycles.rule_option_of(*cycles.DEFAULT_RULE),
                                     help_text="应用于本次确认生成的全部任务；之后可在后台逐项或批量修改。")
 
     def clean_report_rule(self):

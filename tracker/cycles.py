@@ -40,6 +40,8 @@ from typing import Iterable, Iterator
 from tracker import workdays
 
 NONE, MONTHLY, WEEKLY, BIWEEKLY, MILESTONE = "none", "monthly", "weekly", "biweekly", "milestone"
+# The office's usual routine (每月25日前): what the review page offers first for a speech's tasks.
+DEFAULT_RULE = (MONTHLY, 25)
 PERIODIC = frozenset({MONTHLY, WEEKLY, BIWEEKLY})
 WEEKDAY_LABELS = {1: "周一", 2: "周二", 3: "周三", 4: "周四", 5: "周五", 6: "周六", 7: "周日"}
 
@@ -179,9 +181,10 @@ def overdue_report(rule: ReportRule, start: date, report_dates: Iterable[date], 
 
 def rule_options() -> list[tuple[str, str]]:
     """Return (value, label) for every rule, as one select offers them."""
-    options = [(NONE, "不定期报送"), (f"{MONTHLY}:25", "每月25日前")]
-    options += [(f"{MONTHLY}:{day}", describe(ReportRule(MONTHLY, day))) for day in range(1, 32) if day != 25]
-    options += [(f"{WEEKLY}:{day}", describe(ReportRule(WEEKLY, day))) for day in range(1, 8)]
+    options = [(NONE, "不定期报送"), (rule_option_of(*DEFAULT_RULE), describe(ReportRule(*DEFAULT_RULE)))]
+    options += [(rule_option_of(MONTHLY, day), describe(ReportRule(MONTHLY, day))) for day in range(1, 32)
+                if (MONTHLY, day) != DEFAULT_RULE]
+    options += [(rule_option_of(WEEKLY, day), describe(ReportRule(WEEKLY, day))) for day in range(1, 8)]
     options += [(BIWEEKLY, "每两周"), (MILESTONE, "仅节点（完成时限前）")]
     return options
 

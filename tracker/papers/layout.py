@@ -76,10 +76,6 @@ class PageSetup:
         return self.width - self.left - self.right
 
     @property
-    def text_height(self):
-        return self.height - self.top - self.bottom
-
-    @property
     def footer_distance(self):
         """The page number's line sits 7 mm below the text block (GB/T 9704 7.5)."""
         return self.bottom - 7 - 6

@@ -56,14 +56,12 @@ from django.utils import timezone
 
 from speeches import services as speech_services
 from speeches.models import Speech
-from tracker import roles, services, workflow
+from tracker import cycles, roles, services, workflow
 from tracker.models import Department, ExtensionRequest, Notice, ProgressUpdate, Task, TaskTransition, User
 from tracker.supervision import extensions
 
 FIXTURES = Path(settings.BASE_DIR) / "fixtures"
 FIXTURE_TODAY = date(2025, 4, 30)
-# The review page's default cycle, given to every task the demo confirms.
-DEMO_REPORT_RULE = (Task.ReportRule.MONTHLY, 25)
 # A weekly task reports this many days after the day the demo is loaded (本期待报送).
 WEEKLY_DUE_IN_DAYS = 2
 
@@ -174,7 +172,7 @@ class Command(BaseCommand):
                 for speech in upload.speeches.order_by("position")
                 for task in speech_services.speech_confirm(
                     speech=speech, decisions=speech_services.speech_default_decisions(speech=speech),
-                    confirmed_by=uploader, report_rule=DEMO_REPORT_RULE)
+                    confirmed_by=uploader, report_rule=cycles.DEFAULT_RULE)  # the review page's default
             ]
         return created
 

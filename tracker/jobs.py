@@ -86,22 +86,14 @@ def daily_reminders(self, force=False):
     A department whose mail failed is retried after MAIL_BACKOFF; whoever already got
     today's digest is skipped on the retry.
     """
-    from tracker import services, workdays
+    from tracker import workdays
     from tracker.supervision import reminders
 
     today = timezone.localdate()
     if not force and not workdays.is_workday(today):
         return {"workday": False}
-    services.report_cycles_refresh(today=today)
-    sent, failed = 0, []
-    for department in reminders.reminder_departments():
-        try:
-            outcome = reminders.reminder_send_department(department=department, today=today)
-        except Exception:  # noqa: BLE001 - one department's mail failure must not stop the rest
-            logger.exception("%s：提醒邮件发送失败，将重试", department.name)
-            failed.append(department.pk)
-        else:
-            sent += len(outcome.sent_to)
+    sent, failed_departments = reminders.reminder_round(today=today)
+    failed = [department.pk for department in failed_departments]
     if failed and not self.request.is_eager and self.request.retries < self.max_retries:
         raise self.retry(kwargs={"force": force}, countdown=MAIL_BACKOFF[self.request.retries])
     return {"workday": True, "sent": sent, "failed": failed}

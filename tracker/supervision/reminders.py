@@ -4,6 +4,7 @@
 A run is logged as one ``Chase`` of kind reminder naming its recipients, so a second
 run the same day skips them; the e-mails leave only after the log commits.
 """
+import logging
 from dataclasses import dataclass, field
 from datetime import date
 from functools import partial
@@ -11,9 +12,11 @@ from functools import partial
 from django.db import transaction
 from django.db.models import Q
 
-from tracker import lights, roles, selectors
+from tracker import lights, roles, selectors, services
 from tracker.models import Chase, Department, Task, User
 from tracker.supervision import mailing
+
+logger = logging.getLogger(__name__)
 
 
 @dataclass
@@ -122,3 +125,25 @@ def reminder_departments():
     """Return the active departments that have at least one active officer."""
     with_officers = User.objects.filter(groups__name=roles.OFFICER, is_active=True).values("department_id")
     return Department.objects.filter(is_active=True, pk__in=with_officers)
+
+
+def reminder_round(*, today: date, send=None, dry_run: bool = False) -> tuple[int, list[Department]]:
+    """Move every reporting cycle on (unless ``dry_run``), then remind each department through ``send``.
+
+    ``send`` is ``reminder_send_department`` or a caller's wrapper of it (the command prints
+    each outcome). One department's mail failure is logged and does not stop the rest; return
+    (officers reminded, departments that failed) so the command and the job decide about retries.
+    """
+    send = send or reminder_send_department
+    if not dry_run:
+        services.report_cycles_refresh(today=today)
+    sent, failed = 0, []
+    for department in reminder_departments():
+        try:
+            outcome = send(department=department, today=today, dry_run=dry_run)
+        except Exception:  # noqa: BLE001 - one department's mail failure must not stop the rest
+            logger.exception("%s：提醒邮件发送失败，未记录，将重试", department.name)
+            failed.append(department)
+            continue
+        sent += len(outcome.sent_to)
+    return sent, failed

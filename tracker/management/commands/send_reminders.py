@@ -9,7 +9,7 @@ sends nothing to whoever already got today's digest.
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-from tracker import services, workdays
+from tracker import workdays
 from tracker.supervision import reminders
 
 
@@ -25,17 +25,10 @@ class Command(BaseCommand):
         if not force and not workdays.is_workday(today):
             self.stdout.write(f"{today:%Y-%m-%d} 不是工作日（周末或法定节假日），不发送提醒。需要时加 --force。")
             return
-        if not dry_run:
-            services.report_cycles_refresh(today=today)
-        sent = failed = 0
-        for department in reminders.reminder_departments():
-            try:
-                outcome = self.handle_one(department=department, today=today, dry_run=dry_run)
-            except Exception as exc:  # noqa: BLE001 - one department's mail failure must not stop the rest
-                failed += 1
-                self.stderr.write(f"{department.name}：发送失败（{exc}），未记录，下次运行将重试。")
-                continue
-            sent += len(outcome.sent_to)
+        sent, failed_departments = reminders.reminder_round(today=today, send=self.handle_one, dry_run=dry_run)
+        for department in failed_departments:
+            self.stderr.write(f"{department.name}：发送失败（原因见日志），未记录，下次运行将重试。")
+        failed = len(failed_departments)
         verb = "将发送" if dry_run else "已发送"
         self.stdout.write(self.style.SUCCESS(f"{verb}提醒邮件 {sent} 封。") if not failed
                           else self.style.WARNING(f"{verb}提醒邮件 {sent} 封，{failed} 个单位发送失败。"))

@@ -168,6 +168,15 @@ class Word:
     text: str
 
 
+CLOSING_PUNCTUATION = set("。，、；：？！）」』”’》〉】")
+
+
+def hanging(word: Word) -> float:
+    """How far ``word`` may hang past the right edge: the width of its trailing closing punctuation."""
+    trailing = len(word.text) - len(word.text.rstrip("".join(CLOSING_PUNCTUATION)))
+    return (word.x_max - word.x_min) / len(word.text) * trailing if word.text else 0.0
+
+
 @dataclass
 class Rendered:
     pdf: Path
@@ -183,12 +192,18 @@ class Rendered:
         return [w > h for w, h in self.page_sizes]
 
     def words_outside(self, *, left_mm, right_mm, tolerance_pt=1.5) -> list[Word]:
-        """Words that stick out of the text block sideways (a table too wide, a line that does not wrap)."""
+        """Words that stick out of the text block sideways (a table too wide, a line that does not wrap).
+
+        A line's closing 。）may hang in the right margin: Word and WPS hang CJK punctuation
+        by default (允许标点溢出边界), and LibreOffice follows them. That is typesetting, not
+        a line that ran over, so a word may pass the edge by as many characters as it ends
+        with closing punctuation, and no further.
+        """
         outside = []
         for word in self.words:
             width = self.page_sizes[word.page - 1][0]
-            if word.x_min < left_mm * POINTS_PER_MM - tolerance_pt or \
-                    word.x_max > width - right_mm * POINTS_PER_MM + tolerance_pt:
+            right_edge = width - right_mm * POINTS_PER_MM + tolerance_pt
+            if word.x_min < left_mm * POINTS_PER_MM - tolerance_pt or word.x_max > right_edge + hanging(word):
                 outside.append(word)
         return outside
 

@@ -79,6 +79,15 @@ def test_the_check_catches_a_table_wider_than_the_block():
     assert rendered.words_outside(left_mm=layout.PORTRAIT.left, right_mm=layout.PORTRAIT.right)
 
 
+def test_only_closing_punctuation_may_hang_in_the_margin():
+    """A hung 。 is Word's and LibreOffice's default typesetting; a hung character is a line that ran over."""
+    from tests.papers_docx import Word, hanging
+
+    assert hanging(Word(1, 416.9, 0, 527.7, 20, "日的累计数）。")) == pytest.approx(110.8 / 7 * 2)
+    assert hanging(Word(1, 400.0, 0, 480.0, 20, "超出版心的")) == 0
+    assert hanging(Word(1, 400.0, 0, 400.0, 20, "")) == 0
+
+
 def test_notices_take_one_page_each(demo):
     tasks = papers.open_tasks(papers.visible_tasks(user=None))
     rows = papers.notice_rows(tasks)

@@ -13,6 +13,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from tracker import choices, cycles
@@ -394,6 +395,13 @@ class ProgressUpdate(models.Model):
 
     def __str__(self):
         return f"{self.task.serial} {self.date:%Y-%m-%d} {self.percent}%"
+
+    def clean(self):
+        """An entry reports what has happened: its task shows the newest entry by date, so one
+        dated ahead would hide every report made until that day (from the page, the admin's
+        inline or any other writer)."""
+        if self.date and self.date > timezone.localdate():
+            raise ValidationError({"date": "进展日期不能晚于今天。"}, code="future")
 
 
 class Attachment(models.Model):

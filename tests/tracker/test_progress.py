@@ -71,6 +71,17 @@ def test_bad_progress_input_is_shown_again_and_changes_nothing(client, task, off
     assert task.progress == 0 and task.version == 1
 
 
+def test_the_service_refuses_an_entry_dated_ahead_and_writes_nothing(task, officer_a):
+    """Whoever calls it (a command, a future import): the model's own rule, not only the form's."""
+    from django.core.exceptions import ValidationError
+
+    tomorrow = timezone.localdate() + timedelta(days=1)
+    with pytest.raises(ValidationError, match="进展日期不能晚于今天"):
+        services.progress_report(task=task, reported_by=officer_a, date=tomorrow, content="提前写", percent=50)
+    task.refresh_from_db()
+    assert not ProgressUpdate.objects.exists() and task.progress == 0 and task.latest_progress == ""
+
+
 def test_a_renamed_executable_is_refused_with_a_message(client, task, officer_a, media_root):
     client.force_login(officer_a)
     response = post_progress(client, task, **{"progress-files": [SimpleUploadedFile("报告.pdf", b"MZ\x90\x00\x03")]})

@@ -532,6 +532,7 @@ class Notice(models.Model):
         RETURNED = "returned", "退回"
         DECLINED = "declined", "退回（不属于本单位）"
         REASSIGNED = "reassigned", "转办"
+        SUSPENDED = "suspended", "中止"
         EXTENSION = "extension", "延期审批"
         INSTRUCTION = "instruction", "领导批示"
 

@@ -379,8 +379,43 @@ def task_transition(*, task: Task, action: str, by: User, reason: str = "", file
         notices.notify_supervisors(
             task=locked, kind=Notice.Kind.DECLINED, mail=True,
             text=f"{from_department.name}退回该任务，认为不属于本单位，理由：{sentence(reason)}任务已列入“待指派”，请转办。")
+    elif action == "suspend":
+        notices.notify(task=locked, kind=Notice.Kind.SUSPENDED, text=f"督查室中止了该任务，理由：{sentence(reason)}"
+                                                                     "无需再办理和报送进展。")
+        subtasks_suspend(parent=locked, by=by, reason=reason)
     _copy_state(locked, task)
     return record
+
+
+def subtasks_suspend(*, parent: Task, by: User, reason: str) -> list[Task]:
+    """Suspend every open sub-task under ``parent`` (at any depth) with it; return them.
+
+    A unit's share of a task no longer to be done is not to be done either: left open,
+    the schools would still be chased, lit red and counted as owing reports for work
+    the 督查室 has called off. Each sub-task gets its own 中止 step (by the same
+    supervisor, naming the parent) and its lead unit a notice. Closed and already
+    suspended sub-tasks keep their state. Runs inside the parent's transaction.
+    """
+    transition = workflow.get("suspend")
+    suspended = []
+    level = [parent.pk]
+    while level:
+        children = list(Task.objects.select_for_update().filter(parent_id__in=level).order_by("pk"))
+        level = [child.pk for child in children]
+        for child in children:
+            if child.status not in transition.sources:
+                continue
+            from_status, child.status = child.status, transition.target
+            why = f"上级任务{parent.serial}已中止：{reason}"
+            task_report_refresh(task=child)
+            task_save(task=child, by=by, reason=f"{transition.label}：{why}")
+            TaskTransition.objects.create(task=child, action="suspend", from_status=from_status,
+                                          to_status=transition.target, reason=why, by=by)
+            notices.notify(task=child, kind=Notice.Kind.SUSPENDED,
+                           text=f"上级任务{parent.serial}已由督查室中止，本子任务随之中止，理由：{sentence(reason)}"
+                                "无需再办理和报送进展。")
+            suspended.append(child)
+    return suspended
 
 
 def sentence(text: str) -> str:

@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
-from tracker import filters, history, permissions, selectors, services, task_cache, workflow
+from tracker import filters, history, permissions, rollup, selectors, services, task_cache, workflow
 from tracker.forms import ProgressForm, ReassignForm, SubtaskForm, TransitionForm
 from tracker.list_rows import only_row_columns, task_rows_html
 from tracker.models import Attachment
@@ -98,7 +98,12 @@ def transition_form(transition, *args, task, **kwargs):
     """The form of one workflow step: 转办 names a new lead department, the others only a reason (and files)."""
     if transition.needs_department:
         return ReassignForm(*args, transition=transition, task=task, **kwargs)
-    return TransitionForm(*args, transition=transition, **kwargs)
+    form = TransitionForm(*args, transition=transition, **kwargs)
+    if transition.action == "suspend":
+        open_parts = task.children.exclude(status__in=rollup.SETTLED).count()  # a 待签收 parent's too
+        if open_parts:  # say so before the click: services.subtasks_suspend follows
+            form.fields["reason"].help_text = f"其下 {open_parts} 项未办结的子任务将一并中止，并通知其承办单位。"
+    return form
 
 
 # The order an officer works in: 签收 (or 退回, not ours) comes before 填报进展, 申请办结 after it.

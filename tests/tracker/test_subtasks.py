@@ -301,6 +301,50 @@ def test_the_parent_asks_to_close_only_when_every_child_is_closed_or_suspended(p
     assert Task.objects.get(pk=parent_task.pk).transitions.count() == 2
 
 
+def test_suspending_a_task_suspends_its_open_sub_tasks_at_every_depth(parent_task, officers, units, supervisor):
+    from tracker.models import Notice
+
+    done = breakdown(parent_task, officers["own"], units["child2"])
+    services.task_transition(task=done, action="accept", by=officers["child2"])
+    services.task_transition(task=done, action="request_close", by=officers["child2"], reason="已完成")
+    services.task_transition(task=done, action="close", by=supervisor)
+    working = breakdown(parent_task, officers["own"], units["child"])
+    services.task_transition(task=working, action="accept", by=officers["child"])
+    deeper = breakdown(working, officers["child"], units["grandchild"])
+
+    services.task_transition(task=parent_task, action="suspend", by=supervisor, reason="工作调整")
+
+    statuses = dict(Task.objects.filter(parent__isnull=False).values_list("pk", "status"))
+    assert statuses == {done.pk: Task.Status.CLOSED, working.pk: Task.Status.SUSPENDED,
+                        deeper.pk: Task.Status.SUSPENDED}
+    step = Task.objects.get(pk=deeper.pk).transitions.get()
+    assert (step.action, step.by, step.from_status) == ("suspend", supervisor, Task.Status.PENDING)
+    assert step.reason == f"上级任务{parent_task.serial}已中止：工作调整"
+    told = Notice.objects.filter(kind=Notice.Kind.SUSPENDED)
+    assert {(n.recipient, n.task_id) for n in told} == {
+        (officers["own"], parent_task.pk), (officers["child"], working.pk), (officers["grandchild"], deeper.pk)}
+    assert not Task.objects.get(pk=deeper.pk).report_due  # nothing more is owed
+    # the parent's unit may no longer break the suspended task down
+    with pytest.raises((PermissionDenied, ValidationError)):
+        breakdown(Task.objects.get(pk=parent_task.pk), officers["own"], units["child"])
+
+
+def test_the_suspend_form_says_the_open_sub_tasks_go_with_it(client, tasks, officers, units, supervisor):
+    pending = tasks["own"]  # broken down before it was signed for
+    breakdown(pending, officers["own"], units["child"])
+    breakdown(pending, officers["own"], units["child2"])
+    client.force_login(supervisor)
+    page = client.get(reverse("tracker:task_detail", args=[pending.pk])).content.decode()
+    assert "其下 2 项未办结的子任务将一并中止" in page
+
+
+def test_a_refused_suspension_suspends_no_sub_task(parent_task, officers, units, supervisor):
+    child = breakdown(parent_task, officers["own"], units["child"])
+    with pytest.raises(ValidationError):
+        services.task_transition(task=parent_task, action="suspend", by=supervisor, reason="  ")
+    assert Task.objects.get(pk=child.pk).status == Task.Status.PENDING
+
+
 def test_the_parents_page_shows_its_children_and_the_roll_up(client, parent_task, officers, units, today):
     first = breakdown(parent_task, officers["own"], units["child"])
     second = breakdown(parent_task, officers["own"], units["child2"])

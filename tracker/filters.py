@@ -3,13 +3,16 @@
 Its choices depend on the reader: 来源讲话 offers only the speeches the reader has
 tasks from, so a title never reaches someone who may see none of its tasks.
 """
+from datetime import timedelta
+
 import django_filters
 from django.conf import settings
 from django.db.models import Q
+from django.utils import timezone
 
 from speeches.models import Speech
-from tracker import lights, permissions, search, task_cache
-from tracker.models import Department, Task
+from tracker import choices, lights, permissions, search, task_cache
+from tracker.models import Department, ExtensionRequest, Instruction, Task
 from tracker.widgets import quicken
 
 
@@ -32,6 +35,27 @@ class ChineseOrderingFilter(django_filters.OrderingFilter):
 
 
 ALL = "全部"  # the empty choice of a filter: no condition, rather than Django's "---------"
+
+# What waits for the 督查室 or a leader: the 待办 page's cards, each with its whole list here.
+TODO_CHOICES = [("unassigned", "待指派牵头单位"), ("extension", "待审批的延期申请"), ("instruct", "待批示")]
+
+
+def instruction_days():
+    return getattr(settings, "HOME_INSTRUCTION_DAYS", 14)
+
+
+def todo_q(kind: str) -> Q:
+    """The tasks of one 待办 card: open without a lead (待指派), with a pending 延期申请, or red
+    or awaiting 销号 without a 领导批示 in the last HOME_INSTRUCTION_DAYS days (待批示)."""
+    if kind == "unassigned":
+        return Q(lead_department__isnull=True, status__in=choices.OPEN_STATUSES)
+    if kind == "extension":
+        return Q(pk__in=ExtensionRequest.objects.filter(status=ExtensionRequest.Status.PENDING).values("task_id"))
+    if kind == "instruct":
+        since = timezone.now() - timedelta(days=instruction_days())
+        recent = Instruction.objects.filter(kind=Instruction.Kind.INSTRUCTION, created_at__gte=since)
+        return (lights.signal_q(lights.RED) | Q(status=Task.Status.CLOSING)) & ~Q(pk__in=recent.values("task_id"))
+    raise ValueError(kind)
 DATE_RANGE = django_filters.widgets.DateRangeWidget(attrs={"type": "date"})  # _after/_before, with a date picker
 
 
@@ -51,6 +75,7 @@ class TaskFilter(django_filters.FilterSet):
     )
     lead_department = django_filters.ModelChoiceFilter(label="牵头单位", queryset=Department.objects.all(),
                                                        empty_label=ALL)
+    todo = django_filters.ChoiceFilter(label="待办事项", choices=TODO_CHOICES, method="filter_todo", empty_label=ALL)
     speech = django_filters.ModelChoiceFilter(label="来源讲话", queryset=Speech.objects.none(),  # see __init__
                                               empty_label=ALL)
     meeting = django_filters.CharFilter(label="会议", field_name="speech__meeting", lookup_expr="icontains")
@@ -86,6 +111,9 @@ class TaskFilter(django_filters.FilterSet):
         if value == "overdue":
             return queryset.filter(lights.report_overdue_q())
         return queryset.filter(lights.report_due_soon_q())
+
+    def filter_todo(self, queryset, name, value):
+        return queryset.filter(todo_q(value))
 
     def filter_department(self, queryset, name, value):
         # No join (a department that is both lead and co-department counts once), one index each side.

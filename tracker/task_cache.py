@@ -120,9 +120,10 @@ def connect_signals():
     """Replace the tasks version on every save or delete of what tasks' readings show (called once, at startup)."""
     from django.db.models.signals import m2m_changed, post_delete, post_save
 
-    from tracker.models import Department, ExtensionRequest, ProgressUpdate, Task, TaskTransition
+    from tracker.models import Department, ExtensionRequest, Instruction, ProgressUpdate, Task, TaskTransition
 
-    for model in (Task, ProgressUpdate, TaskTransition, ExtensionRequest, Department):
+    # Instruction: a 领导批示 takes a task off the 待批示 list (filters.todo_q).
+    for model in (Task, ProgressUpdate, TaskTransition, ExtensionRequest, Department, Instruction):
         post_save.connect(tasks_changed, sender=model, dispatch_uid=f"task_cache_save_{model.__name__}")
         post_delete.connect(tasks_changed, sender=model, dispatch_uid=f"task_cache_delete_{model.__name__}")
     m2m_changed.connect(tasks_changed, sender=Task.co_departments.through, dispatch_uid="task_cache_co_departments")

@@ -98,6 +98,40 @@ def test_leader_sees_red_awaiting_instruction_and_the_month(scene, leader):
     assert summary == {"本月新增": 8, "本月办结": 0, "当前红灯": 2}
 
 
+@pytest.mark.parametrize("persona,key", [("supervisor", "closing"), ("supervisor", "extensions"),
+                                         ("supervisor", "unassigned"), ("supervisor", "red"),
+                                         ("leader", "red"), ("leader", "instruct")])
+def test_each_card_of_the_supervisor_and_leader_links_to_its_whole_list(client, scene, request, persona, key):
+    """查看全部 opens the task list filtered to exactly the card's tasks (its count, its tasks)."""
+    user = request.getfixturevalue(persona)
+    block = keys(home.home_page(user=user))[key]
+    assert block.more_url
+    client.force_login(user)
+    response = client.get(block.more_url)
+    assert response.status_code == 200
+    listed = {task.serial for task in response.context["page"].object_list}
+    assert listed == serials(block) and response.context["page"].paginator.count == block.count > 0
+
+
+def test_the_todo_filter_follows_the_cards_as_they_change(client, scene, supervisor, leader, departments):
+    client.force_login(leader)
+    url = reverse("tracker:task_list") + "?todo=instruct"
+    before = client.get(url).context["page"].paginator.count
+    instructions.instruction_add(task=scene["red"], author=leader, kind="instruction", content="限期办结")
+    assert client.get(url).context["page"].paginator.count == before - 1  # a 批示 is a change the cache sees
+    services.task_reassign(task=scene["unassigned"], by=supervisor, lead_department=departments["a"], reason="指派")
+    client.force_login(supervisor)
+    assert client.get(reverse("tracker:task_list") + "?todo=unassigned").context["page"].paginator.count == 0
+
+
+def test_an_officer_filtering_by_todo_sees_only_their_own_tasks(client, scene, officer_b):
+    client.force_login(officer_b)
+    for kind, _ in home.filters.TODO_CHOICES:
+        response = client.get(reverse("tracker:task_list"), {"todo": kind})
+        assert response.status_code == 200
+        assert {t.serial for t in response.context["page"].object_list} <= {scene["theirs"].serial}
+
+
 def test_blocks_list_at_most_the_limit_and_count_all(settings, make_task, departments, officer_a):
     settings.HOME_BLOCK_LIMIT = 3
     for n in range(5):

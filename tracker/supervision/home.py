@@ -25,8 +25,8 @@ from django.db.models import Case, Count, F, OuterRef, Q, Subquery, When
 from django.urls import reverse
 from django.utils import timezone
 
-from tracker import choices, lights, notices, permissions, selectors, task_cache
-from tracker.models import Chase, ExtensionRequest, Instruction, Task, TaskTransition
+from tracker import choices, filters, lights, notices, permissions, selectors, task_cache
+from tracker.models import Chase, ExtensionRequest, Task, TaskTransition
 
 S = Task.Status
 OPEN = choices.OPEN_STATUSES
@@ -100,7 +100,7 @@ def home_page(*, user, today=None) -> HomePage:
     unread = list(unread_qs[:_limit() * 2])
     page = HomePage(role=role, blocks=blocks, notices=unread,
                     unread=len(unread) if len(unread) < _limit() * 2 else unread_qs.count(),
-                    instruction_days=getattr(settings, "HOME_INSTRUCTION_DAYS", 14))
+                    instruction_days=filters.instruction_days())
     if role == "leader":
         page.summary = month_summary(user=user, today=today)
     return page
@@ -163,7 +163,7 @@ def _supervisor_blocks(user, base, today):
     pending = ExtensionRequest.objects.filter(status=ExtensionRequest.Status.PENDING)
     new_deadline = pending.filter(task=OuterRef("pk")).values("new_deadline")[:1]
     last = TaskTransition.objects.filter(task=OuterRef("pk")).order_by("-at", "-id")
-    unassigned = (base.filter(lead_department__isnull=True, status__in=OPEN)
+    unassigned = (base.filter(filters.todo_q("unassigned"))
                   .annotate(last_action=Subquery(last.values("action")[:1]),
                             last_reason=Subquery(last.values("reason")[:1]),
                             declined_by=Subquery(last.values("from_department__name")[:1]))
@@ -174,30 +174,24 @@ def _supervisor_blocks(user, base, today):
         _block("closing", "待销号（申请办结）", base.filter(status=S.CLOSING).order_by("updated_at", "pk"),
                more=_list_url(status=S.CLOSING), empty="没有待审核的办结申请。"),
         _block("extensions", "待审批的延期申请",
-               base.filter(pk__in=pending.values("task_id")).annotate(asked=Subquery(new_deadline))
+               base.filter(filters.todo_q("extension")).annotate(asked=Subquery(new_deadline))
                .order_by("deadline", "pk"),
-               note=lambda t: f"申请延至 {t.asked:%Y-%m-%d}" if t.asked else "", empty="没有待审批的延期申请。"),
+               note=lambda t: f"申请延至 {t.asked:%Y-%m-%d}" if t.asked else "",
+               more=_list_url(todo="extension"), empty="没有待审批的延期申请。"),
         _block("unassigned", "待指派牵头单位（含被退回的任务）", unassigned, note=_declined_note,
-               empty="没有待指派的任务。"),
+               more=_list_url(todo="unassigned"), empty="没有待指派的任务。"),
         _block("red", "红灯任务", base.filter(signal=lights.RED).order_by("deadline", "pk"),
                more=_list_url(signal=lights.RED), empty="没有红灯任务。"),
     ]
 
 
-def awaiting_instruction(base, *, days):
-    """Red or 申请办结 tasks without a 领导批示 in the last ``days`` days."""
-    recent = Instruction.objects.filter(kind=Instruction.Kind.INSTRUCTION, created_at__gte=_since(days))
-    return (base.filter(Q(signal=lights.RED) | Q(status=S.CLOSING))
-            .exclude(pk__in=recent.values("task_id")).order_by("deadline", "pk"))
-
-
 def _leader_blocks(user, base, today):
-    days = getattr(settings, "HOME_INSTRUCTION_DAYS", 14)
     return [
         _block("red", "红灯任务", base.filter(signal=lights.RED).order_by("deadline", "pk"),
                more=_list_url(signal=lights.RED), empty="没有红灯任务。"),
-        _block("instruct", f"待批示（红灯或申请办结，{days} 天内未批示）", awaiting_instruction(base, days=days),
-               empty="没有待批示的任务。"),
+        _block("instruct", f"待批示（红灯或申请办结，{filters.instruction_days()} 天内未批示）",
+               base.filter(filters.todo_q("instruct")).order_by("deadline", "pk"),
+               more=_list_url(todo="instruct"), empty="没有待批示的任务。"),
     ]
 
 

@@ -36,6 +36,7 @@ def task_list(request):
     return render_page(request, "tracker/task_list.html", {
         "title": "任务清单",
         "filterset": filterset,
+        "filter_text": filters.describe_filters(filterset),  # the folded bar's summary on a phone
         "page": page,
         "rows": rows,
         "query": query.urlencode(),

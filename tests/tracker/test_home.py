@@ -113,6 +113,14 @@ def test_each_card_of_the_supervisor_and_leader_links_to_its_whole_list(client, 
     assert listed == serials(block) and response.context["page"].paginator.count == block.count > 0
 
 
+def test_the_filtered_list_names_its_filters_in_the_folded_bars_summary(client, scene, leader):
+    """On a phone the bar folds: a list opened from a card still says what it holds."""
+    client.force_login(leader)
+    page = client.get(reverse("tracker:task_list") + "?todo=instruct").content.decode()
+    assert '<span class="duban-filter-summary">待办事项：待批示</span>' in page
+    assert "duban-filter-summary" not in client.get(reverse("tracker:task_list")).content.decode()
+
+
 def test_the_todo_filter_follows_the_cards_as_they_change(client, scene, supervisor, leader, departments):
     client.force_login(leader)
     url = reverse("tracker:task_list") + "?todo=instruct"

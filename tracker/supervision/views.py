@@ -12,7 +12,7 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
-from tracker import notices, permissions, selectors, services
+from tracker import filters, notices, permissions, selectors, services
 from tracker.models import ExtensionRequest, Notice
 from tracker.pages import render_page, task_or_404
 from tracker.supervision import chasing, dashboard, extensions, home, instructions, scoring
@@ -49,6 +49,7 @@ def dashboard_view(request):
         # The departments' chart grows with their number, so 50 names stay readable.
         "chart_height": max(320, 26 * len(board.departments) + 70),
         "filter_fields": [board.filterset.form[name] for name in dashboard.FILTER_FIELDS],
+        "filter_text": filters.describe_filters(board.filterset),  # the folded bar's summary on a phone
         "formula": scoring.FORMULA,
         "definitions": scoring.DEFINITIONS,
         "chart_departments": {

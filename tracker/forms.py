@@ -1,6 +1,7 @@
 """Forms of the product pages: a progress entry and a workflow step with evidence files."""
 from django import forms
 from django.contrib.admin.forms import AdminAuthenticationForm
+from django.db.models import Case, Q, When
 from django.utils import timezone
 
 from common import filetypes
@@ -89,9 +90,19 @@ class ReassignForm(TransitionForm):
 
     lead_department = forms.ModelChoiceField(
         label="转办给（新的牵头单位）", queryset=None, required=False, empty_label="（请选择单位）")
+    co_departments = forms.ModelMultipleChoiceField(
+        label="配合单位", queryset=None, required=False, widget=forms.CheckboxSelectMultiple,
+        help_text="保留、增减配合单位；新的牵头单位不会同时作为配合单位。")
     expected_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    # Checkboxes all cleared post nothing, as does a form drawn before the box existed:
+    # only a form that drew the box (and says so here) may clear the co-departments.
+    co_departments_shown = forms.BooleanField(widget=forms.HiddenInput, required=False, initial=True)
 
-    field_order = ["lead_department", "reason"]
+    field_order = ["lead_department", "co_departments", "reason"]
+
+    def co_departments_chosen(self):
+        """The co-departments to set, or None to keep the task's own (see co_departments_shown)."""
+        return list(self.cleaned_data["co_departments"]) if self.cleaned_data.get("co_departments_shown") else None
 
     def __init__(self, *args, task=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -103,8 +114,16 @@ class ReassignForm(TransitionForm):
         if task is not None and task.lead_department_id:
             departments = departments.exclude(pk=task.lead_department_id)
         self.fields["lead_department"].queryset = departments
+        # The current co-departments stay on offer even if one was since stopped, so the
+        # form shows the task as it is; the service refuses to keep a stopped one.
+        current = list(task.co_departments.values_list("pk", flat=True)) if task is not None and task.pk else []
+        # The chosen ones first: the box scrolls, and what the task has now must show unscrolled.
+        self.fields["co_departments"].queryset = Department.objects.filter(
+            Q(is_active=True) | Q(pk__in=current)).order_by(
+            Case(When(pk__in=current, then=0), default=1), "order", "name")
         if task is not None and not self.is_bound:
             self.initial["expected_version"] = task.version
+            self.initial["co_departments"] = current
 
 
 def errors_text(form) -> str:

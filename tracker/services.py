@@ -436,7 +436,8 @@ def transition_repeat(*, task_pk: int, by: User, action: str, reason: str = "") 
 
 @transaction.atomic
 def task_reassign(*, task: Task, by: User, lead_department: Department | None, reason: str,
-                  expected_version: int | None = None) -> TaskTransition:
+                  expected_version: int | None = None,
+                  co_departments: Sequence[Department] | None = None) -> TaskTransition:
     """转办: give ``task`` to ``lead_department`` as its new lead, to be signed for anew (待签收).
 
     The supervisor's step after a refusal (the task waits in 待指派), or to move an open
@@ -446,6 +447,9 @@ def task_reassign(*, task: Task, by: User, lead_department: Department | None, r
     same transfer sent twice (a double click) is written once. The former lead leaves
     the task (a co-department that becomes the lead stops being a co-department); the
     new lead and the co-departments are told in the system, by mail and by their robot.
+    ``co_departments``, when given, replaces the co-departments as well (the new lead is
+    never its own co-department); a co-department it leaves out loses sight of the task
+    unless it has another part in it, one it adds is told as the others are.
     """
     transition = workflow.get("reassign")
     reason = (reason or "").strip()
@@ -466,13 +470,19 @@ def task_reassign(*, task: Task, by: User, lead_department: Department | None, r
         raise ValidationError(f"“{lead_department.name}”已停用，不能转办给该单位。", code="department")
     if expected_version is not None and locked.version != expected_version:
         raise TaskConflict()
+    before = set(locked.co_departments.values_list("pk", flat=True))
+    if co_departments is not None:
+        stopped = [d.name for d in co_departments if not d.is_active and d.pk not in before]
+        if stopped:
+            raise ValidationError(f"“{'、'.join(stopped)}”已停用，不能作为配合单位。", code="co_departments")
     from_status, from_department = locked.status, locked.lead_department
-    co_departments = [d for d in locked.co_departments.all() if d.pk != lead_department.pk]
+    wanted = locked.co_departments.all() if co_departments is None else co_departments
+    co_departments = sorted({d.pk: d for d in wanted if d.pk != lead_department.pk}.values(), key=lambda d: d.pk)
     locked.lead_department = lead_department
     locked.status = transition.target
     task_report_refresh(task=locked)
     task_save(task=locked, by=by, reason=f"{transition.label}：{reason}")
-    if len(co_departments) != locked.co_departments.count():
+    if {d.pk for d in co_departments} != before:
         locked._history_user = by
         locked.co_departments.set(co_departments)
     record = TaskTransition.objects.create(
@@ -483,9 +493,15 @@ def task_reassign(*, task: Task, by: User, lead_department: Department | None, r
     deadline = f"完成时限 {locked.deadline:%Y-%m-%d}，" if locked.deadline else ""
     notices.notify(task=locked, kind=Notice.Kind.REASSIGNED, departments=[lead_department], mail=True,
                    text=f"督查室将该任务转办给贵单位牵头办理{former}，转办理由：{sentence(reason)}{deadline}请及时签收。")
-    if co_departments:
-        notices.notify(task=locked, kind=Notice.Kind.REASSIGNED, departments=co_departments, mail=True,
+    kept = [d for d in co_departments if d.pk in before]
+    added = [d for d in co_departments if d.pk not in before]
+    if kept:
+        notices.notify(task=locked, kind=Notice.Kind.REASSIGNED, departments=kept, mail=True,
                        text=f"该任务已转办，牵头单位改为{lead_department.name}，转办理由：{sentence(reason)}贵单位仍为配合单位。")
+    if added:
+        notices.notify(task=locked, kind=Notice.Kind.REASSIGNED, departments=added, mail=True,
+                       text=f"督查室将该任务转办给{lead_department.name}牵头办理，贵单位为配合单位，"
+                            f"转办理由：{sentence(reason)}{deadline}请配合做好相关工作。")
     _copy_state(locked, task)
     task.lead_department = lead_department
     return record

@@ -156,7 +156,8 @@ def task_transition(request, pk, action):
     try:
         if transition.needs_department:
             record = services.task_reassign(task=task, by=request.user, lead_department=data["lead_department"],
-                                            reason=data["reason"], expected_version=data["expected_version"])
+                                            reason=data["reason"], expected_version=data["expected_version"],
+                                            co_departments=form.co_departments_chosen())
         else:
             record = services.task_transition(task=task, action=action, by=request.user,
                                               reason=data["reason"], files=data.get("files", []))

@@ -230,3 +230,46 @@ def test_transfer_without_department_says_so(client, task, people):
                             "reassign-expected_version": task.version})
     assert response.status_code == 400
     assert "请选择转办的牵头单位。" in response.content.decode()
+
+
+def test_transfer_sets_the_co_departments_and_tells_the_new_one(task, people, departments):
+    services.task_reassign(task=task, by=people["sup"], lead_department=departments["b"], reason="改由财政局牵头",
+                           co_departments=[departments["a"], departments["b"]])
+    task.refresh_from_db()
+    assert task.lead_department == departments["b"]
+    assert list(task.co_departments.all()) == [departments["a"]]  # the new lead is not its own co-department
+    text = Notice.objects.get(recipient=people["a"], task=task, kind="reassigned").text
+    assert "贵单位为配合单位" in text and "仍为" not in text
+    assert not Notice.objects.filter(recipient=people["c"], task=task, kind="reassigned").exists()
+    assert services.selectors.task_list(user=people["c"]).filter(pk=task.pk).count() == 0  # C left the task
+
+
+def test_transfer_refuses_a_stopped_co_department_and_saves_nothing(task, people, departments):
+    stopped = Department.objects.create(name="已撤并的单位", is_active=False)
+    before = (Task.objects.get(pk=task.pk).version, TaskTransition.objects.count(), Notice.objects.count())
+    with pytest.raises(ValidationError, match="已撤并的单位”已停用"):
+        services.task_reassign(task=task, by=people["sup"], lead_department=departments["b"], reason="改",
+                               co_departments=[stopped])
+    assert (Task.objects.get(pk=task.pk).version, TaskTransition.objects.count(), Notice.objects.count()) == before
+    assert list(Task.objects.get(pk=task.pk).co_departments.all()) == [departments["c"]]
+
+
+def test_transfer_page_offers_the_co_departments_checked_and_saves_the_choice(client, task, people, departments):
+    client.force_login(people["sup"])
+    form = client.get(reverse("tracker:task_detail", args=[task.pk])).context["decision_forms"]
+    reassign = next(f for f in form if f.transition.action == "reassign")
+    assert reassign.initial["co_departments"] == [departments["c"].pk]
+    url = reverse("tracker:task_transition", args=[task.pk, "reassign"])
+    client.post(url, {"reassign-lead_department": departments["b"].pk, "reassign-reason": "改由财政局牵头",
+                      "reassign-expected_version": task.version, "reassign-co_departments_shown": "True",
+                      "reassign-co_departments": [departments["a"].pk]})
+    assert list(Task.objects.get(pk=task.pk).co_departments.all()) == [departments["a"]]
+
+
+def test_a_transfer_form_without_the_co_department_box_keeps_them(client, task, people, departments):
+    """An older page (or all boxes cleared without the marker) must not drop C silently."""
+    client.force_login(people["sup"])
+    client.post(reverse("tracker:task_transition", args=[task.pk, "reassign"]),
+                {"reassign-lead_department": departments["b"].pk, "reassign-reason": "改由财政局牵头",
+                 "reassign-expected_version": task.version})
+    assert list(Task.objects.get(pk=task.pk).co_departments.all()) == [departments["c"]]

@@ -121,8 +121,8 @@ class RepeatedInstruction(models.Model):
 
     task = models.ForeignKey("tracker.Task", verbose_name="任务", on_delete=models.CASCADE,
                              related_name="repeated_instructions")
-    item = models.OneToOneField(SpeechItem, verbose_name="讲话要点", on_delete=models.CASCADE,
-                                related_name="repeat_of")
+    item = models.OneToOneField(SpeechItem, verbose_name="讲话要点", on_delete=models.PROTECT,
+                                related_name="repeat_of")  # the task's record of every speech that gave it
     score = models.FloatField("相似度", default=0)
     linked_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name="关联人", on_delete=models.SET_NULL, null=True, blank=True,

@@ -190,10 +190,12 @@ class Task(models.Model):
     )
     title = models.CharField("任务名称", max_length=300)
     content = models.TextField("任务内容", blank=True)
+    # PROTECT: where a task came from is part of its record; a speech (or an item) that gave
+    # tasks cannot be deleted out from under them, the admin lists the tasks instead.
     speech = models.ForeignKey(
         "speeches.Speech",
         verbose_name="来源讲话",
-        on_delete=models.SET_NULL,
+        on_delete=models.PROTECT,
         null=True,
         blank=True,
         related_name="tasks",
@@ -201,7 +203,7 @@ class Task(models.Model):
     source_item = models.OneToOneField(
         "speeches.SpeechItem",
         verbose_name="来源要点",
-        on_delete=models.SET_NULL,
+        on_delete=models.PROTECT,
         null=True,
         blank=True,
         related_name="task",

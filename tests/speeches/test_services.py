@@ -150,3 +150,25 @@ def test_a_file_just_over_the_byte_limit_is_not_said_to_be_as_large_as_the_limit
     message = str(services.upload_too_large(10 * 1024 * 1024 + 1))
     assert "10.0 MB，超过 10.0 MB" not in message
     assert "10,485,761 字节" in message and "10,485,760 字节" in message
+
+
+def test_a_speech_that_gave_tasks_cannot_be_deleted_from_the_admin(client, county, speech_text, supervisor):
+    """Where a task came from is part of its record: the admin lists the tasks and deletes nothing."""
+    from django.urls import reverse
+
+    from speeches.models import Speech
+
+    given = services.speech_import(text=speech_text, date=datetime.date(2024, 8, 16)).speeches.get()
+    services.speech_confirm(speech=given, confirmed_by=supervisor,
+                            decisions=[services.ItemDecision(item_id=given.items.get(marker="（一）").pk, title="甲")])
+    spare = services.speech_import(text=speech_text, date=datetime.date(2024, 8, 16), again=True).speeches.get()
+    client.force_login(supervisor)
+    page = client.post(reverse("admin:speeches_speech_delete", args=[given.pk]), {"post": "yes"})
+    assert page.status_code == 200 and "无法删除" in page.content.decode() and "督办任务" in page.content.decode()
+    assert Speech.objects.filter(pk=given.pk).exists() and Task.objects.get().speech_id == given.pk
+    item = Task.objects.get().source_item
+    client.post(reverse("admin:speeches_speechitem_delete", args=[item.pk]), {"post": "yes"})
+    assert SpeechItem.objects.filter(pk=item.pk).exists()
+    # a speech nobody confirmed goes, with its items
+    client.post(reverse("admin:speeches_speech_delete", args=[spare.pk]), {"post": "yes"})
+    assert not Speech.objects.filter(pk=spare.pk).exists()

@@ -96,7 +96,14 @@ MARKER_SCAN = re.compile(
     + "|".join(f"(?:{family.pattern})" for family in FAMILIES)
     + ")"
 )
-MARKERS = Scan(MARKER_SCAN, MARKER_FIRST_CHARS)  # MARKER_SCAN.finditer, the class not hidden by the lookahead
+# Every marker but a circled numeral is two characters or more, its second one of these:
+# a numeral's, the 、是要 after one, the closing bracket or stop after an arabic number,
+# or an adverb's second (一方面, 首先…). Most places that open on a first character
+# (一个, 其他, 最近, 首都…) fail on this set test instead of entering the pattern.
+MARKER_SECOND_CHARS = r"\d" + "".join(sorted(
+    set(CN_DIGITS + "、是要方).．）") | {word[1] for word in list(ADVERB_ORDER) + ["另一方面"]}))
+# MARKER_SCAN.finditer, the class not hidden by the lookahead
+MARKERS = Scan(MARKER_SCAN, rf"{MARKER_FIRST_CHARS}(?:(?=[{MARKER_SECOND_CHARS}])|(?<=[{CIRCLED}]))")
 
 FANGMIAN_ORDER = {"一方面": 1, "另一方面": 2}
 

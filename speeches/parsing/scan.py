@@ -16,7 +16,12 @@ from collections.abc import Iterator
 
 
 class Scan:
-    """``pattern.finditer`` for a pattern whose every match opens on one of ``first_chars``."""
+    """``pattern.finditer`` for a pattern whose every match opens on one of ``first_chars``.
+
+    ``first_chars`` is a regex that reads one character: a class, and it may look ahead
+    at the next characters (``[一二…](?=[、是…])``) to pass over more places in C. It must
+    hold wherever the pattern matches.
+    """
 
     __slots__ = ("pattern", "_starts")
 
@@ -36,3 +41,7 @@ class Scan:
                 found = match(text, at)
                 end = found.end()
                 yield found
+
+    def found_in(self, text: str) -> bool:
+        """Return ``bool(pattern.search(text))``, skipping in C where no match may open."""
+        return self._starts.search(text) is not None

@@ -2,7 +2,7 @@
 
 Each case imports config.settings in a fresh interpreter with the given variables, so the
 module-level choices (storage backend, eager jobs, key prefix) are the ones a server makes.
-django-storages itself is not installed here: only the choice of backend is checked.
+Only the choice of backend is checked here; tests/test_s3_storage.py runs the flows on an S3 server.
 """
 import json
 import os

@@ -285,3 +285,22 @@ def test_a_report_through_the_service_stores_its_file_in_the_bucket(task, office
     attachment = Attachment.objects.get()
     assert bucket.read(attachment.file.name) == b"hello"
 
+
+def test_a_preview_survives_another_server_sweeping_the_same_file(
+        client, officer_a, make_task, departments, bucket, settings, monkeypatch):
+    """Two servers sweep parked previews at once: a file one lists and the other deletes before its age
+    is read is gone with a botocore error on S3 (not an OSError, as on a disk); the preview must go on."""
+    make_task(title="排查校舍隐患", lead_department=departments["a"], status=Task.Status.IN_PROGRESS)
+    wb = export_workbook(client, officer_a)
+    someone_elses = f"{settings.LEDGER_IMPORT_DIR}/999-parked-elsewhere.json"
+    bucket.client.put_object(Bucket=bucket.name, Key=someone_elses, Body=b"{}")
+    original = S3Storage.get_modified_time
+
+    def swept_meanwhile(storage, name):
+        bucket.delete(name)  # the other server's sweep got there first
+        return original(storage, name)
+
+    monkeypatch.setattr(S3Storage, "get_modified_time", swept_meanwhile)
+    preview = ledger_upload(client, as_upload(wb))
+    assert preview.status_code == 200 and token_of(preview)
+    assert bucket.keys() == [f"{settings.LEDGER_IMPORT_DIR}/{officer_a.pk}-{token_of(preview)}.json"]

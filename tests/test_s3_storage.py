@@ -3,7 +3,7 @@
 With S3_BUCKET set, config.settings makes django-storages' S3Storage the default storage
 (config.storage.s3_storage_from_env). Here that same function builds the entry for a real
 S3 server on the loopback (moto's ThreadedMotoServer, HTTP on 127.0.0.1) and a fresh bucket
-per test; the settings fixture swaps it in as STORAGES["default"], and Django's own
+per test, its objects under an S3_PREFIX; the settings fixture swaps it in as STORAGES["default"], and Django's own
 setting_changed receiver (django.test.signals.storages_changed) drops the cached storage
 objects and empties the lazy default_storage every FileField without a storage of its own
 uses, so the models' files go to the bucket too (checked in the first test).
@@ -12,7 +12,8 @@ The flows: evidence files of a progress report and of a 申请销号 step stored
 through the permission-checked view; a speech uploaded as a .docx; a ledger import
 previewed, parked in the bucket and confirmed by a second client after the storage
 objects were dropped (as on another app server), and the sweep of parked previews; a
-large export written by its job into the bucket, downloaded and swept. Every test also
+large export written by its job into the bucket, downloaded and swept; a sweep of parked
+previews racing another server's. Every test also
 checks that nothing was written to MEDIA_ROOT: no path may fall back to the local disk.
 
 Skipped, with the reason, where django-storages or moto is not installed (both are in
@@ -47,6 +48,7 @@ from tracker.models import Attachment, ExportJob, ProgressUpdate, Task
 pytestmark = pytest.mark.django_db
 
 ACCESS_KEY, SECRET_KEY, REGION = "testing-key", "testing-secret", "us-east-1"
+PREFIX = "county-a"  # S3_PREFIX: several systems may share one bucket
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 PDF = b"%PDF-1.4\n1 0 obj << >> endobj\n%%EOF\n"
 
@@ -71,13 +73,19 @@ class Bucket:
         self.client.create_bucket(Bucket=name)
 
     def keys(self):
-        return sorted(item["Key"] for item in self.client.list_objects(Bucket=self.name).get("Contents", []))
+        """The storage names of everything in the bucket, all of them under this system's S3_PREFIX."""
+        keys = [item["Key"] for item in self.client.list_objects(Bucket=self.name).get("Contents", [])]
+        assert all(key.startswith(f"{PREFIX}/") for key in keys), keys
+        return sorted(key.removeprefix(f"{PREFIX}/") for key in keys)
 
-    def read(self, key):
-        return self.client.get_object(Bucket=self.name, Key=key)["Body"].read()
+    def read(self, name):
+        return self.client.get_object(Bucket=self.name, Key=f"{PREFIX}/{name}")["Body"].read()
 
-    def delete(self, key):
-        self.client.delete_object(Bucket=self.name, Key=key)
+    def put(self, name, body):
+        self.client.put_object(Bucket=self.name, Key=f"{PREFIX}/{name}", Body=body)
+
+    def delete(self, name):
+        self.client.delete_object(Bucket=self.name, Key=f"{PREFIX}/{name}")
 
 
 @pytest.fixture
@@ -87,7 +95,7 @@ def bucket(s3_endpoint, settings, media_root):
     store = Bucket(s3_endpoint, name)
     settings.STORAGES = {**settings.STORAGES, "default": s3_storage_from_env({
         "S3_BUCKET": name, "S3_ENDPOINT_URL": s3_endpoint, "S3_REGION": REGION,
-        "S3_ACCESS_KEY_ID": ACCESS_KEY, "S3_SECRET_ACCESS_KEY": SECRET_KEY,
+        "S3_ACCESS_KEY_ID": ACCESS_KEY, "S3_SECRET_ACCESS_KEY": SECRET_KEY, "S3_PREFIX": PREFIX,
     })}
     yield store
     # Nothing may have gone to the local disk instead of the bucket.
@@ -124,8 +132,8 @@ def test_the_default_storage_and_every_file_field_use_the_bucket(bucket):
                          (SpeechUpload, "file"), (Speech, "original_file")]:
         storage = model._meta.get_field(field).storage
         assert isinstance(storage, S3Storage) and storage.bucket_name == bucket.name, (model, field)
-    assert (default_storage.default_acl, default_storage.querystring_auth, default_storage.file_overwrite) == (
-        "private", True, False)
+    assert (default_storage.default_acl, default_storage.querystring_auth, default_storage.file_overwrite,
+            default_storage.location) == ("private", True, False, PREFIX)
 
 
 def test_progress_evidence_goes_to_the_bucket_and_comes_back_through_the_download_view(
@@ -142,7 +150,7 @@ def test_progress_evidence_goes_to_the_bucket_and_comes_back_through_the_downloa
     assert bucket.keys() == sorted(a.file.name for a in stored.values())
     png = stored["现场.png"]
     assert bucket.read(png.file.name) == PNG
-    grants = bucket.client.get_object_acl(Bucket=bucket.name, Key=png.file.name)["Grants"]
+    grants = bucket.client.get_object_acl(Bucket=bucket.name, Key=f"{PREFIX}/{png.file.name}")["Grants"]
     assert not [g for g in grants if g["Grantee"].get("URI", "").endswith("/AllUsers")]
 
     another_server()
@@ -262,6 +270,12 @@ def test_a_large_export_is_written_to_the_bucket_downloaded_and_swept(
     serials = sorted(row[1].value for row in data_rows(load_workbook(io.BytesIO(body))["任务清单"]))
     assert serials == sorted(task.serial for task in own)
 
+    # A file gone from the bucket (a lifecycle rule, a hand) is the page's Chinese 404, not a server error.
+    bucket.delete(job.file.name)
+    gone = client.get(reverse("tracker:export_job_download", args=[job.pk]))
+    assert gone.status_code == 404
+    bucket.put(job.file.name, body)
+
     assert export_jobs.export_jobs_sweep(now=timezone.now() + timedelta(days=export_jobs.EXPORT_KEEP_DAYS + 1)) == 1
     assert bucket.keys() == [] and not ExportJob.objects.exists()
 
@@ -293,7 +307,7 @@ def test_a_preview_survives_another_server_sweeping_the_same_file(
     make_task(title="排查校舍隐患", lead_department=departments["a"], status=Task.Status.IN_PROGRESS)
     wb = export_workbook(client, officer_a)
     someone_elses = f"{settings.LEDGER_IMPORT_DIR}/999-parked-elsewhere.json"
-    bucket.client.put_object(Bucket=bucket.name, Key=someone_elses, Body=b"{}")
+    bucket.put(someone_elses, b"{}")
     original = S3Storage.get_modified_time
 
     def swept_meanwhile(storage, name):

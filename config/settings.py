@@ -12,6 +12,8 @@ import dj_database_url
 from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 
+from config.storage import s3_storage_from_env
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 PRODUCTION = os.environ.get("DJANGO_ENV", "development") == "production"
@@ -196,26 +198,11 @@ MEDIA_URL = "/files/"
 # Uploaded and generated files (speeches, attachments, previewed ledger imports, large exports) live in
 # Django's default storage, never in one server's temp folder, so any app server or worker can read them:
 # MEDIA_ROOT on the local disk by default (one machine, or a folder all machines mount), or an
-# S3-compatible object store when S3_BUCKET is set (needs `pip install django-storages[s3]`, which
-# brings boto3; not in requirements.txt and not tested here, see README「生产部署拓扑」).
-if os.environ.get("S3_BUCKET"):
-    DEFAULT_STORAGE = {
-        "BACKEND": "storages.backends.s3.S3Storage",
-        "OPTIONS": {
-            "bucket_name": os.environ["S3_BUCKET"],
-            "endpoint_url": os.environ.get("S3_ENDPOINT_URL") or None,
-            "region_name": os.environ.get("S3_REGION") or None,
-            "access_key": os.environ.get("S3_ACCESS_KEY_ID") or None,
-            "secret_key": os.environ.get("S3_SECRET_ACCESS_KEY") or None,
-            "location": os.environ.get("S3_PREFIX", ""),
-            # Private objects: files are only ever sent through views that check who may see them.
-            "default_acl": "private",
-            "querystring_auth": True,
-            "file_overwrite": False,
-        },
-    }
-else:
-    DEFAULT_STORAGE = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+# S3-compatible object store when S3_BUCKET is set (django-storages[s3], in requirements.txt). The
+# object-store entry is built by config.storage.s3_storage_from_env, which tests/test_s3_storage.py
+# also calls to run uploads, downloads, import previews and export jobs against a real S3 server (moto);
+# README「生产部署拓扑」lists the S3_* variables.
+DEFAULT_STORAGE = s3_storage_from_env(os.environ) or {"BACKEND": "django.core.files.storage.FileSystemStorage"}
 
 STORAGES = {
     "default": DEFAULT_STORAGE,

@@ -2,7 +2,7 @@
 
 Each case imports config.settings in a fresh interpreter with the given variables, so the
 module-level choices (storage backend, eager jobs, key prefix) are the ones a server makes.
-django-storages itself is not installed here: only the choice of backend is checked.
+Only the choice of backend is checked here; tests/test_s3_storage.py runs the flows on an S3 server.
 """
 import json
 import os
@@ -53,3 +53,5 @@ def test_a_bucket_puts_files_in_a_private_object_store():
     assert options["bucket_name"] == "duban-files" and options["endpoint_url"] == "https://oss.example.gov.cn"
     assert options["location"] == "county" and options["default_acl"] == "private"
     assert options["querystring_auth"] is True and options["file_overwrite"] is False
+    assert options["addressing_style"] is None  # boto3 chooses unless told
+    assert settings_with(S3_BUCKET="b", S3_ADDRESSING_STYLE="path")["storage"]["OPTIONS"]["addressing_style"] == "path"

@@ -7,6 +7,7 @@ the token), so any app server can confirm it. Confirmation writes exactly what w
 back beyond the token.
 """
 import json
+import logging
 import posixpath
 import secrets
 from datetime import timedelta
@@ -18,6 +19,8 @@ from django.utils import timezone
 
 from tracker.ledger import export, read, selectors, validate
 from tracker.models import User
+
+logger = logging.getLogger(__name__)
 
 SESSION_KEY = "ledger_import_token"
 PENDING_MAX_AGE = 60 * 60 * 8  # a working day
@@ -105,11 +108,17 @@ def pending_names():
 
 
 def pending_sweep():
-    """Delete parked imports nobody confirmed within a working day."""
+    """Delete parked imports nobody confirmed within a working day.
+
+    Housekeeping only, run before each preview and by the daily job: a file it cannot read
+    is left for the next sweep and never fails the user's preview. Another server sweeping at
+    the same moment may delete a listed file first: on a disk that is an OSError, on an object
+    store (django-storages' S3Storage) a botocore ClientError, hence the broad except.
+    """
     cutoff = timezone.now() - timedelta(seconds=PENDING_MAX_AGE)
     for name in pending_names():
         try:
             if default_storage.get_modified_time(name) < cutoff:
                 default_storage.delete(name)
-        except OSError:
-            pass
+        except Exception:  # noqa: BLE001 - see above
+            logger.info("台账导入预览文件 %s 未能清理（可能已被另一台服务器清理）", name, exc_info=True)

@@ -20,7 +20,6 @@ from django.utils.text import smart_split, unescape_string_literal
 from simple_history.admin import SimpleHistoryAdmin
 
 from tracker import cycles, dates, lights, notices, permissions, roles, search, selectors, services
-from tracker.forms import not_after_today
 from tracker.models import Attachment, Department, NoticeDelivery, ProgressUpdate, Task, TaskTransition, User
 
 
@@ -285,26 +284,12 @@ class UserAdmin(SaneInputAdmin, BaseUserAdmin):
         return "、".join(group.name for group in obj.groups.all())
 
 
-class ProgressUpdateAdminForm(forms.ModelForm):
-    """A progress entry in the admin is dated as on the task page: not after today."""
-
-    class Meta:
-        model = ProgressUpdate
-        fields = ["task", "date", "percent", "content"]
-
-    def clean_date(self):
-        value = self.cleaned_data["date"]
-        not_after_today(value)
-        return value
-
-
 class ProgressUpdateInline(admin.TabularInline):
     """Progress entries on the task's admin page; evidence files go through the task page."""
 
     model = ProgressUpdate
     extra = 0
     formfield_overrides = SaneInputAdmin.formfield_overrides
-    form = ProgressUpdateAdminForm
     fields = ["date", "percent", "content", "reported_by", "created_at"]
     readonly_fields = ["reported_by", "created_at"]
 
@@ -687,7 +672,6 @@ class ServiceAddAdmin(RecordAdmin):
 class ProgressUpdateAdmin(ScopedHistoryMixin, ServiceAddAdmin, TaskScopedAdmin, SimpleHistoryAdmin):
     """Entries are facts reported at a date: added through progress_report, never edited afterwards."""
 
-    form = ProgressUpdateAdminForm
     list_display = ["task", "date", "percent", "reported_by", "created_at"]
     list_filter = ["date"]
     search_fields = ["task__serial", "task__title", "content"]

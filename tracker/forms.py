@@ -38,10 +38,7 @@ FILES_HELP = f"可多选，手机上可直接拍照；只接受{filetypes.ACCEPT
 
 
 def not_after_today(value):
-    """Progress reports what has happened: the task follows its newest entry by date,
-    so an entry dated ahead would hide every report made until that day."""
-    if value > timezone.localdate():
-        raise forms.ValidationError("进展日期不能晚于今天。", code="future")
+    dates.check_not_future(value, "进展日期")
 
 
 class ProgressForm(forms.Form):

@@ -13,10 +13,9 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
-from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
-from tracker import choices, cycles
+from tracker import choices, cycles, dates
 
 # The longest 催办内容, 延期理由, 审批意见 or 批示/留言 accepted: about a page of text.
 SUPERVISION_TEXT_MAX = 2000
@@ -399,11 +398,11 @@ class ProgressUpdate(models.Model):
         return f"{self.task.serial} {self.date:%Y-%m-%d} {self.percent}%"
 
     def clean(self):
-        """An entry reports what has happened: its task shows the newest entry by date, so one
-        dated ahead would hide every report made until that day (from the page, the admin's
-        inline or any other writer)."""
-        if self.date and self.date > timezone.localdate():
-            raise ValidationError({"date": "进展日期不能晚于今天。"}, code="future")
+        """Not dated after today, whoever writes it (the page, the admin and its inline, a command)."""
+        try:
+            dates.check_not_future(self.date, "进展日期")
+        except ValidationError as error:
+            raise ValidationError({"date": error}) from None
 
 
 class Attachment(models.Model):

@@ -214,6 +214,21 @@ def subtask_units(task: Task) -> list[Department]:
     return under + sorted((d for d in units if d.pk not in below), key=lambda d: (d.order, d.name))
 
 
+def open_subtasks_below(*, task: Task, for_update: bool = False) -> list[Task]:
+    """The sub-tasks under ``task``, at any depth, that are neither closed nor suspended.
+
+    Read a level at a time (one query per level; a breakdown is two or three deep).
+    ``for_update`` locks every sub-task read, for the service that suspends them.
+    """
+    found, level = [], [task.pk]
+    while level:
+        children = Task.objects.filter(parent_id__in=level).order_by("pk")
+        children = list(children.select_for_update() if for_update else children)
+        level = [child.pk for child in children]
+        found += [child for child in children if child.status not in rollup.SETTLED]
+    return found
+
+
 def repeated_instructions(*, task: Task) -> tuple:
     """The speech items linked to ``task`` as repeated instructions (再次强调), with their speeches, oldest first."""
     from speeches.models import RepeatedInstruction

@@ -397,24 +397,17 @@ def subtasks_suspend(*, parent: Task, by: User, reason: str) -> list[Task]:
     suspended sub-tasks keep their state. Runs inside the parent's transaction.
     """
     transition = workflow.get("suspend")
-    suspended = []
-    level = [parent.pk]
-    while level:
-        children = list(Task.objects.select_for_update().filter(parent_id__in=level).order_by("pk"))
-        level = [child.pk for child in children]
-        for child in children:
-            if child.status not in transition.sources:
-                continue
-            from_status, child.status = child.status, transition.target
-            why = f"上级任务{parent.serial}已中止：{reason}"
-            task_report_refresh(task=child)
-            task_save(task=child, by=by, reason=f"{transition.label}：{why}")
-            TaskTransition.objects.create(task=child, action="suspend", from_status=from_status,
-                                          to_status=transition.target, reason=why, by=by)
-            notices.notify(task=child, kind=Notice.Kind.SUSPENDED,
-                           text=f"上级任务{parent.serial}已由督查室中止，本子任务随之中止，理由：{sentence(reason)}"
-                                "无需再办理和报送进展。")
-            suspended.append(child)
+    why = f"上级任务{parent.serial}已中止：{reason}"
+    suspended = selectors.open_subtasks_below(task=parent, for_update=True)
+    for child in suspended:
+        from_status, child.status = child.status, transition.target
+        task_report_refresh(task=child)
+        task_save(task=child, by=by, reason=f"{transition.label}：{why}")
+        TaskTransition.objects.create(task=child, action="suspend", from_status=from_status,
+                                      to_status=transition.target, reason=why, by=by)
+        notices.notify(task=child, kind=Notice.Kind.SUSPENDED,
+                       text=f"上级任务{parent.serial}已由督查室中止，本子任务随之中止，理由：{sentence(reason)}"
+                            "无需再办理和报送进展。")
     return suspended
 
 

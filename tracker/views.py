@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
-from tracker import filters, history, permissions, rollup, selectors, services, task_cache, workflow
+from tracker import filters, history, permissions, selectors, services, task_cache, workflow
 from tracker.forms import ProgressForm, ReassignForm, SubtaskForm, TransitionForm
 from tracker.list_rows import only_row_columns, task_rows_html
 from tracker.models import Attachment
@@ -101,8 +101,8 @@ def transition_form(transition, *args, task, **kwargs):
         return ReassignForm(*args, transition=transition, task=task, **kwargs)
     form = TransitionForm(*args, transition=transition, **kwargs)
     if transition.action == "suspend":
-        open_parts = task.children.exclude(status__in=rollup.SETTLED).count()  # a 待签收 parent's too
-        if open_parts:  # say so before the click: services.subtasks_suspend follows
+        open_parts = len(selectors.open_subtasks_below(task=task))
+        if open_parts:  # say so before the click: services.subtasks_suspend suspends these
             form.fields["reason"].help_text = f"其下 {open_parts} 项未办结的子任务将一并中止，并通知其承办单位。"
     return form
 

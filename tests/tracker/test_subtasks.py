@@ -331,11 +331,14 @@ def test_suspending_a_task_suspends_its_open_sub_tasks_at_every_depth(parent_tas
 
 def test_the_suspend_form_says_the_open_sub_tasks_go_with_it(client, tasks, officers, units, supervisor):
     pending = tasks["own"]  # broken down before it was signed for
-    breakdown(pending, officers["own"], units["child"])
+    part = breakdown(pending, officers["own"], units["child"])
     breakdown(pending, officers["own"], units["child2"])
     client.force_login(supervisor)
     page = client.get(reverse("tracker:task_detail", args=[pending.pk])).content.decode()
     assert "其下 2 项未办结的子任务将一并中止" in page
+    breakdown(part, officers["child"], units["grandchild"])  # a part of a part goes too, and is counted
+    page = client.get(reverse("tracker:task_detail", args=[pending.pk])).content.decode()
+    assert "其下 3 项未办结的子任务将一并中止" in page
 
 
 def test_a_refused_suspension_suspends_no_sub_task(parent_task, officers, units, supervisor):

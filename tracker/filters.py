@@ -35,12 +35,14 @@ class ChineseOrderingFilter(django_filters.OrderingFilter):
 
 
 ALL = "全部"  # the empty choice of a filter: no condition, rather than Django's "---------"
+DATE_RANGE = django_filters.widgets.DateRangeWidget(attrs={"type": "date"})  # _after/_before, with a date picker
 
 # What waits for the 督查室 or a leader: the 待办 page's cards, each with its whole list here.
 TODO_CHOICES = [("unassigned", "待指派牵头单位"), ("extension", "待审批的延期申请"), ("instruct", "待批示")]
 
 
 def instruction_days():
+    """How far back a 领导批示 takes a task off 待批示."""
     return getattr(settings, "HOME_INSTRUCTION_DAYS", 14)
 
 
@@ -56,7 +58,6 @@ def todo_q(kind: str) -> Q:
         recent = Instruction.objects.filter(kind=Instruction.Kind.INSTRUCTION, created_at__gte=since)
         return (lights.signal_q(lights.RED) | Q(status=Task.Status.CLOSING)) & ~Q(pk__in=recent.values("task_id"))
     raise ValueError(kind)
-DATE_RANGE = django_filters.widgets.DateRangeWidget(attrs={"type": "date"})  # _after/_before, with a date picker
 
 
 class TaskFilter(django_filters.FilterSet):

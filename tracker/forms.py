@@ -112,7 +112,7 @@ class ReassignForm(TransitionForm):
             departments = departments.exclude(pk=task.lead_department_id)
         self.fields["lead_department"].queryset = departments
         # The current co-departments stay on offer even if one was since stopped, so the
-        # form shows the task as it is; the service refuses to keep a stopped one.
+        # form shows the task as it is; the service keeps such a one but adds no stopped unit.
         current = list(task.co_departments.values_list("pk", flat=True)) if task is not None and task.pk else []
         # The chosen ones first: the box scrolls, and what the task has now must show unscrolled.
         self.fields["co_departments"].queryset = Department.objects.filter(

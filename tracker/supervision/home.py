@@ -228,8 +228,7 @@ def role_block_count(*, user, role) -> int:
     if role == "officer":
         return tasks.filter(status=S.PENDING, lead_department_id=user.department_id).count()
     if role == "supervisor":
-        pending = ExtensionRequest.objects.filter(status=ExtensionRequest.Status.PENDING).values("task_id")
-        return tasks.filter(Q(status=S.CLOSING) | Q(pk__in=pending)).count()
+        return tasks.filter(Q(status=S.CLOSING) | filters.todo_q("extension")).count()
     if role == "leader":
         return tasks.filter(lights.signal_q(lights.RED)).count()
     return 0
